@@ -1,0 +1,61 @@
+"""How an agency call's outcome is told to Temporal: a rejection is final, an outage is retried."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic import BaseModel
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from adapters.agency_http import AgencyRejected, AgencyRequestRefused, AgencyUnavailable
+from observability.logging import bind_boundary_context, get_logger
+
+AGENCY_REJECTED = "AgencyRejected"
+AGENCY_REQUEST_REFUSED = "AgencyRequestRefused"
+AGENCY_UNAVAILABLE = "AgencyUnavailable"
+NON_RETRYABLE_AGENCY_ERRORS = [AGENCY_REJECTED, AGENCY_REQUEST_REFUSED]
+
+log = get_logger(__name__)
+
+
+class RejectionDetails(BaseModel):
+    """Carried in the error's details so the workflow can report the agency's reasoning."""
+
+    code: str
+    reason: str
+    case_number: str | None = None
+    record: dict[str, object] | None = None
+
+
+def bind_activity_context(declaration_id: str) -> None:
+    info = activity.info()
+    bind_boundary_context(
+        declaration_id=declaration_id,
+        workflow_id=info.workflow_id,
+        activity_type=info.activity_type,
+        activity_attempt=info.attempt,
+        task_queue=info.task_queue,
+    )
+
+
+@contextmanager
+def agency_outcomes_for_temporal() -> Iterator[None]:
+    try:
+        yield
+    except AgencyRejected as rejection:
+        log.info("agency_rejected", agency=rejection.agency, case_number=rejection.case_number,
+                 rejection_code=rejection.code)
+        raise ApplicationError(
+            rejection.reason,
+            RejectionDetails(code=rejection.code, reason=rejection.reason,
+                             case_number=rejection.case_number, record=rejection.record),
+            type=AGENCY_REJECTED,
+            non_retryable=True,
+        ) from None
+    except AgencyRequestRefused as refusal:
+        raise ApplicationError(str(refusal), type=AGENCY_REQUEST_REFUSED,
+                               non_retryable=True) from None
+    except AgencyUnavailable as outage:
+        raise ApplicationError(str(outage), type=AGENCY_UNAVAILABLE) from None

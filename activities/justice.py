@@ -1,0 +1,27 @@
+"""The justice office's steps, run by the adapter worker on the justice task queue."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
+from adapters.justice import JusticeClient
+from schemas.agency_requests import BirthRegistrationRequest, DeathRegistrationRequest
+from schemas.results import AgencyDecision
+
+
+class JusticeActivities:
+    def __init__(self, client: JusticeClient) -> None:
+        self.client = client
+
+    @activity.defn(name="justice.register_birth")
+    async def register_birth(self, request: BirthRegistrationRequest) -> AgencyDecision:
+        bind_activity_context(request.declaration_id)
+        with agency_outcomes_for_temporal():
+            return await self.client.register_birth(request)
+
+    @activity.defn(name="justice.register_death")
+    async def register_death(self, request: DeathRegistrationRequest) -> AgencyDecision:
+        bind_activity_context(request.declaration_id)
+        with agency_outcomes_for_temporal():
+            return await self.client.register_death(request)

@@ -1,0 +1,27 @@
+"""The police's steps, run by the adapter worker on the police task queue."""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
+from adapters.police import PoliceClient
+from schemas.agency_requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
+from schemas.results import AgencyDecision
+
+
+class PoliceActivities:
+    def __init__(self, client: PoliceClient) -> None:
+        self.client = client
+
+    @activity.defn(name="police.register_residence")
+    async def register_residence(self, request: ResidenceRegistrationRequest) -> AgencyDecision:
+        bind_activity_context(request.declaration_id)
+        with agency_outcomes_for_temporal():
+            return await self.client.register_residence(request)
+
+    @activity.defn(name="police.remove_residence")
+    async def remove_residence(self, request: ResidenceRemovalRequest) -> AgencyDecision:
+        bind_activity_context(request.declaration_id)
+        with agency_outcomes_for_temporal():
+            return await self.client.remove_residence(request)

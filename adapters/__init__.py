@@ -1,0 +1,1 @@
+"""One client per agency system, mapping its answers into the product's schemas."""

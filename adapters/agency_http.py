@@ -1,0 +1,149 @@
+"""The HTTP client every agency adapter is built on.
+
+Transport faults and an agency's 5xx answers are retried a few times here (tenacity); if the agency
+is still out, `AgencyUnavailable` lets Temporal retry the activity later. An agency's decision to
+reject is final: `AgencyRejected` carries its typed reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from observability.logging import get_logger
+from schemas.agency_requests import AgencyRequest
+
+log = get_logger(__name__)
+
+_RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class AgencyError(Exception):
+    """Base of the errors an agency call can end in."""
+
+
+class AgencyUnavailable(AgencyError):
+    """The agency could not be reached or answered with a server error; try again later."""
+
+
+class AgencyRequestRefused(AgencyError):
+    """The agency refused the request itself (malformed, or a reused idempotency key). Retrying
+    the same request cannot help."""
+
+
+class AgencyRejected(AgencyError):
+    """The agency decided against the step, for a reason the citizen can read."""
+
+    def __init__(self, agency: str, case_number: str | None, code: str, reason: str,
+                 record: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{agency} rejected case {case_number}: {code}")
+        self.agency = agency
+        self.case_number = case_number
+        self.code = code
+        self.reason = reason
+        self.record = record
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, status_code: int) -> None:
+        super().__init__(f"agency answered {status_code}")
+        self.status_code = status_code
+
+
+class Rejection(BaseModel):
+    code: str
+    reason: str
+
+
+class AgencyCase(BaseModel):
+    """An agency's case, as every sandbox agency reports it."""
+
+    case_number: str
+    procedure: str
+    declaration_id: str
+    status: str
+    rejection: Rejection | None = None
+    record: dict[str, Any] | None = None
+
+
+class AgencyHttpClient:
+    def __init__(
+        self,
+        agency: str,
+        base_url: str,
+        *,
+        timeout_seconds: float,
+        transport_attempts: int,
+        api_key: str | None = None,
+    ) -> None:
+        self.agency = agency
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout_seconds),
+            headers=headers,
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        )
+        self._attempts = transport_attempts
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self._attempts),
+                wait=wait_exponential_jitter(initial=0.2, max=2.0),
+                retry=retry_if_exception_type((httpx.TransportError, _RetryableStatus)),
+                reraise=True,
+            ):
+                with attempt:
+                    response = await self._http.request(method, path, **kwargs)
+                    if response.status_code in _RETRYABLE_STATUS:
+                        raise _RetryableStatus(response.status_code)
+                    return response
+        except (httpx.TransportError, _RetryableStatus) as error:
+            log.warning("agency_unavailable", agency=self.agency, path=path,
+                        error=type(error).__name__)
+            raise AgencyUnavailable(f"{self.agency} is unavailable: {error}") from error
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+    async def submit(self, path: str, request: AgencyRequest) -> AgencyCase:
+        """Open a case at the agency; the idempotency key makes a repeat return the first case."""
+        body = request.model_dump(mode="json", exclude={"idempotency_key"})
+        response = await self._send(
+            "POST", path, json=body, headers={"Idempotency-Key": request.idempotency_key}
+        )
+        case = self._parse_case(path, response)
+        log.info("agency_case", agency=self.agency, path=path, case_number=case.case_number,
+                 case_status=case.status, replayed=response.status_code == 200)
+        if case.status == "rejected":
+            rejection = case.rejection or Rejection(code="rejected", reason="Rejected.")
+            raise AgencyRejected(self.agency, case.case_number, rejection.code, rejection.reason,
+                                 case.record)
+        return case
+
+    async def get_json(self, path: str) -> httpx.Response:
+        return await self._send("GET", path)
+
+    def _parse_case(self, path: str, response: httpx.Response) -> AgencyCase:
+        if response.status_code not in (200, 201):
+            log.error("agency_refused_request", agency=self.agency, path=path,
+                      status_code=response.status_code)
+            raise AgencyRequestRefused(
+                f"{self.agency} refused the request to {path} with {response.status_code}"
+            )
+        try:
+            return AgencyCase.model_validate_json(response.content)
+        except ValidationError as error:
+            raise AgencyRequestRefused(
+                f"{self.agency} answered {path} with a body that is not a case"
+            ) from error

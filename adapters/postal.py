@@ -1,0 +1,15 @@
+"""The postal service, which carries results to families who chose delivery by post."""
+
+from __future__ import annotations
+
+from adapters.agency_http import AgencyHttpClient
+from schemas.agency_requests import ShipmentReceipt, ShipmentRequest
+
+
+class PostalClient:
+    def __init__(self, http: AgencyHttpClient) -> None:
+        self.http = http
+
+    async def send(self, request: ShipmentRequest) -> ShipmentReceipt:
+        case = await self.http.submit("/v1/shipments", request)
+        return ShipmentReceipt.model_validate(case.record)

@@ -1,0 +1,1 @@
+"""Legal deadlines counted in Viet Nam's working days."""

@@ -1,0 +1,83 @@
+"""Start the whole stack on this machine and file a demo declaration of each kind.
+
+    python -m local_stack            # runs until Ctrl-C
+    python -m local_stack --once     # stops after the demo (a smoke test of the stack)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from urllib.parse import quote
+
+from local_stack.demo import run_demo
+from local_stack.processes import (
+    AGENCY_NAMES,
+    ManagedProcess,
+    dev_server,
+    portal_api,
+    sandbox_agency,
+    wait_http_ok,
+    worker,
+)
+from settings import PROJECT_ROOT, get_settings
+
+AGENCY_PORTS = {"justice": 8101, "police": 8102, "social_security": 8103, "postal": 8104}
+API_PORT, TEMPORAL_PORT, UI_PORT = 8000, 7233, 8233
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--once", action="store_true", help="stop after the demo")
+    args = parser.parse_args()
+    settings = get_settings()
+    var = PROJECT_ROOT / "var"
+    log_dir = var / "logs"
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{TEMPORAL_PORT}",
+        "SANDBOX_STATE_DIR": str(var / "sandbox"),
+        **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in AGENCY_PORTS.items()},
+    }
+    processes: list[ManagedProcess] = []
+    try:
+        print(f"Starting the Temporal dev server (SQLite at {var / 'temporal.db'}) …", flush=True)
+        processes.append(dev_server(var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env))
+        for agency in AGENCY_NAMES:
+            print(f"Starting the sandbox {agency} service on :{AGENCY_PORTS[agency]} …", flush=True)
+            processes.append(sandbox_agency(agency, AGENCY_PORTS[agency], log_dir, env))
+        print("Starting the orchestrator and agency adapter workers …", flush=True)
+        processes.append(worker(["all"], log_dir, env))
+        print(f"Starting the portal API on http://127.0.0.1:{API_PORT} …", flush=True)
+        processes.append(portal_api(API_PORT, log_dir, env))
+        wait_http_ok(f"http://127.0.0.1:{API_PORT}/healthz")
+
+        outcomes = run_demo(f"http://127.0.0.1:{API_PORT}", settings.sandbox_data_dir,
+                            {a: f"http://127.0.0.1:{p}" for a, p in AGENCY_PORTS.items()})
+        ui = f"http://127.0.0.1:{UI_PORT}/namespaces/{settings.temporal_namespace}/workflows"
+        print("\nWhere to look:")
+        print(f"  Temporal Web UI:   {ui}")
+        for declaration_id, workflow_id in outcomes:
+            query = quote(f'DeclarationId="{declaration_id}"')
+            print(f"  {declaration_id}: {ui}/{workflow_id}  (or {ui}?query={query})")
+            print(f"      status: http://127.0.0.1:{API_PORT}/v1/declarations/{declaration_id}")
+        print(f"  Portal API docs:   http://127.0.0.1:{API_PORT}/docs")
+        print(f"  Logs:              {log_dir}")
+        if args.once:
+            return
+        print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)
+        while all(p.running for p in processes):
+            time.sleep(1)
+        stopped = [p.name for p in processes if not p.running]
+        print(f"Stopping: {', '.join(stopped)} exited; see {log_dir}.")
+    except KeyboardInterrupt:
+        print("\nStopping …")
+    finally:
+        for process in reversed(processes):
+            process.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""One structlog processor chain for every process: JSON lines with the declaration, workflow and
+activity bound as context, and personal data masked before anything is written.
+
+Standard-library loggers (Temporal's SDK, uvicorn, workflow.logger) are rendered by the same chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+from structlog.types import EventDict, Processor, WrappedLogger
+
+# Keys whose values are personal data whatever they look like.
+_PERSONAL_KEYS = frozenset(
+    {
+        "full_name",
+        "name",
+        "recipient",
+        "account_holder",
+        "address_line",
+        "phone",
+        "email",
+        "personal_id",
+        "passport_number",
+        "account_number",
+        "social_insurance_number",
+        "card_code",
+        "child_personal_id",
+    }
+)
+# Identifier-shaped substrings anywhere in a message: card codes, phone numbers, runs of 9-20 digits
+# (personal IDs, social-insurance numbers, bank accounts).
+_PATTERNS = (
+    re.compile(r"\b[A-Z]{2}\d{13}\b"),
+    re.compile(r"(?<!\w)\+84\d{9}\b"),
+    re.compile(r"(?<![\w-])\d{9,20}(?![\w-])"),
+    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+)
+MASK = "***"
+
+
+def mask_text(text: str) -> str:
+    for pattern in _PATTERNS:
+        text = pattern.sub(MASK, text)
+    return text
+
+
+def _mask_value(key: str, value: Any) -> Any:
+    if key in _PERSONAL_KEYS and value is not None:
+        return MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, MutableMapping):
+        return {k: _mask_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_value(key, v) for v in value]
+    return value
+
+
+def mask_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Runs last before rendering, after exceptions have been formatted into text."""
+    return {key: _mask_value(key, value) for key, value in event_dict.items()}
+
+
+def _lift_temporal_context(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """Temporal's workflow and activity loggers attach their context as an `extra` dict."""
+    record = event_dict.get("_record")
+    if record is None:
+        return event_dict
+    workflow_info = getattr(record, "temporal_workflow", None)
+    if isinstance(workflow_info, dict):
+        event_dict.setdefault("workflow_id", workflow_info.get("workflow_id"))
+        event_dict.setdefault("workflow_type", workflow_info.get("workflow_type"))
+        event_dict.setdefault("run_id", workflow_info.get("run_id"))
+    activity_info = getattr(record, "temporal_activity", None)
+    if isinstance(activity_info, dict):
+        event_dict.setdefault("workflow_id", activity_info.get("workflow_id"))
+        event_dict.setdefault("activity_type", activity_info.get("activity_type"))
+        event_dict.setdefault("activity_attempt", activity_info.get("attempt"))
+    # The SDK appends its context dict to the message text; the fields above carry it instead.
+    event = event_dict.get("event")
+    if isinstance(event, str) and " ({" in event:
+        event_dict["event"] = event.split(" ({", 1)[0]
+    return event_dict
+
+
+_SHARED: list[Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> None:
+    """Call once per process, before the first log line."""
+    renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
+    structlog.configure(
+        processors=[
+            *_SHARED,
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*_SHARED, _lift_temporal_context, structlog.processors.format_exc_info],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            mask_personal_data,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service)
+
+
+def bind_boundary_context(**values: Any) -> None:
+    """Start a task or request with a clean context: clear what the last one bound, keep the
+    service name."""
+    service = structlog.contextvars.get_contextvars().get("service")
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service, **values)
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+    return logger

@@ -1,0 +1,26 @@
+"""Serve the portal API: `python -m portal_api --port 8000`."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from observability.logging import configure_logging
+from portal_api.app import create_app
+from settings import get_settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    settings = get_settings()
+    configure_logging("portal-api", settings.log_level)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
+                access_log=False)
+
+
+if __name__ == "__main__":
+    main()

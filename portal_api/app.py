@@ -1,0 +1,42 @@
+"""The portal API application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from portal_api.errors import install_error_handlers
+from portal_api.intake import Intake
+from portal_api.request_context import install_request_context
+from portal_api.routes import declarations, health
+from reference_data.admin_units import load_admin_units
+from settings import Settings
+from store.database import engine_for
+from temporal_connection.client import connect
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.intake = Intake(
+            settings=settings,
+            engine=engine_for(settings.database_url),
+            client=await connect(settings, lazy=True),
+            admin_units=load_admin_units(settings.admin_units_path),
+        )
+        yield
+
+    app = FastAPI(
+        title="lienthong portal intake API",
+        version="1.0.0",
+        description="One declaration from the national portal; birth and death procedures run "
+        "at the justice office, the police and social security.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    install_request_context(app)
+    app.include_router(declarations.router)
+    app.include_router(health.router)
+    return app

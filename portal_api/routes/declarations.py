@@ -1,0 +1,83 @@
+"""Submitting declarations and reading their status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from starlette.concurrency import run_in_threadpool
+
+from portal_api.dependencies import EngineDep, IdempotencyKeyHeader, IntakeDep
+from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
+from schemas.birth import BirthDeclarationSubmission
+from schemas.death import DeathDeclarationSubmission
+from schemas.status import DeclarationStatusView
+from store.declarations import IdempotencyConflict, get_declaration, read_status
+
+router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
+
+PORTAL_CLIENT = "portal"
+
+_UNPROCESSABLE = {422: {"description": "The declaration breaks a rule; each problem is listed."}}
+_CONFLICT = {409: {"description": "The idempotency key was used for a different declaration."}}
+_UNAVAILABLE = {503: {"description": "The orchestrator is unreachable; nothing was recorded."}}
+
+
+def _conflict() -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_409_CONFLICT,
+        detail="This Idempotency-Key was already used for a different declaration.",
+    )
+
+
+def _unavailable() -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        detail="The declaration could not be started; nothing was recorded. Try again shortly.",
+    )
+
+
+@router.post(
+    "/birth",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeclarationAccepted,
+    responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
+)
+async def submit_birth_declaration(
+    submission: BirthDeclarationSubmission, intake: IntakeDep, idempotency_key: IdempotencyKeyHeader = None
+) -> DeclarationAccepted:
+    try:
+        return await intake.submit_birth(submission, idempotency_key, PORTAL_CLIENT)
+    except IdempotencyConflict:
+        raise _conflict() from None
+    except OrchestrationUnavailable:
+        raise _unavailable() from None
+
+
+@router.post(
+    "/death",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeclarationAccepted,
+    responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
+)
+async def submit_death_declaration(
+    submission: DeathDeclarationSubmission, intake: IntakeDep, idempotency_key: IdempotencyKeyHeader = None
+) -> DeclarationAccepted:
+    try:
+        return await intake.submit_death(submission, idempotency_key, PORTAL_CLIENT)
+    except IdempotencyConflict:
+        raise _conflict() from None
+    except OrchestrationUnavailable:
+        raise _unavailable() from None
+
+
+@router.get(
+    "/{declaration_id}",
+    response_model=DeclarationStatusView,
+    responses={404: {"description": "No declaration with this ID."}},
+)
+async def get_declaration_status(declaration_id: str, engine: EngineDep) -> DeclarationStatusView:
+    # The workflow reports every change to the store, so the store is current while the
+    # declaration runs and still answers after Temporal has let the workflow go.
+    record = await run_in_threadpool(get_declaration, engine, declaration_id)
+    if record is None:
+        raise HTTPException(status_code=404, detail="No declaration with this ID.")
+    return read_status(record)

@@ -1,0 +1,1 @@
+"""Public reference data the orchestrator checks declarations against."""

@@ -1,0 +1,223 @@
+"""The police's residence system and the national population registry.
+
+Registers a newborn's permanent residence (the parents must be living people in the registry and
+the commune must exist), removes a deceased person's registration and marks them deceased.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Response
+from pydantic import BaseModel
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel
+from sqlmodel import Field as SQLField
+
+from sandbox_agencies.casebook import (
+    AgencyBook,
+    Approved,
+    CaseView,
+    DecideFn,
+    Decision,
+    IdempotencyKey,
+    Rejected,
+    install_common_routes,
+    next_number,
+    now_utc,
+    open_agency_database,
+)
+from sandbox_agencies.dataset import Dataset
+
+
+class RegistryPerson(SQLModel, table=True):
+    __tablename__ = "police_population_registry"
+
+    personal_id: str = SQLField(primary_key=True, max_length=12)
+    full_name: str
+    sex: str = SQLField(max_length=6)
+    date_of_birth: date
+    commune_code: str | None = SQLField(default=None, max_length=5)
+    address_line: str | None = None
+    status: str = SQLField(default="alive", max_length=10)
+    date_of_death: date | None = None
+    mother_id: str | None = SQLField(default=None, max_length=12)
+    father_id: str | None = SQLField(default=None, max_length=12)
+    spouse_id: str | None = SQLField(default=None, max_length=12)
+
+
+class ResidenceEvent(SQLModel, table=True):
+    __tablename__ = "police_residence_events"
+
+    record_number: str = SQLField(primary_key=True, max_length=40)
+    kind: str = SQLField(max_length=12)
+    personal_id: str = SQLField(max_length=12, index=True)
+    commune_code: str = SQLField(max_length=5)
+    recorded_on: date
+
+
+class PlaceIn(BaseModel):
+    commune_code: str
+    address_line: str
+
+
+class ResidenceRegistrationIn(BaseModel):
+    declaration_id: str
+    personal_id: str
+    full_name: str
+    sex: Literal["male", "female"]
+    date_of_birth: date
+    residence: PlaceIn
+    mother_personal_id: str | None = None
+    father_personal_id: str | None = None
+    civil_status_record_number: str
+
+
+class ResidenceRemovalIn(BaseModel):
+    declaration_id: str
+    personal_id: str
+    date_of_death: date
+    death_record_number: str
+
+
+class RegistryEntry(BaseModel):
+    personal_id: str
+    full_name: str
+    sex: str
+    date_of_birth: date
+    status: str
+    commune_code: str | None
+    date_of_death: date | None
+
+
+def _load(session: Session, dataset: Dataset) -> None:
+    session.execute(
+        insert(RegistryPerson).prefix_with("OR IGNORE"),
+        [
+            {
+                "personal_id": p.personal_id,
+                "full_name": p.full_name,
+                "sex": p.sex,
+                "date_of_birth": p.date_of_birth,
+                "commune_code": p.residence.commune_code,
+                "address_line": p.residence.address_line,
+                "status": p.status,
+                "mother_id": p.mother_id,
+                "spouse_id": p.spouse_id,
+            }
+            for p in dataset.people
+        ],
+    )
+
+
+def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejected | None:
+    if personal_id is None:
+        return None
+    person = session.get(RegistryPerson, personal_id)
+    if person is None:
+        return Rejected(f"{role}_not_in_registry",
+                        f"The {role}'s personal ID is not in the national population registry.")
+    if person.status != "alive":
+        return Rejected(f"{role}_deceased",
+                        f"The {role} is recorded as deceased in the population registry.")
+    return None
+
+
+def decide_registration(book: AgencyBook, body: ResidenceRegistrationIn) -> DecideFn:
+    def decide(session: Session, case_number: str) -> Decision:
+        commune = body.residence.commune_code
+        if commune not in book.dataset.commune_province:
+            return Rejected("commune_unknown", f"Commune {commune} does not exist.")
+        for role, pid in (("mother", body.mother_personal_id), ("father", body.father_personal_id)):
+            problem = _check_parent(session, role, pid)
+            if problem is not None:
+                return problem
+        if session.get(RegistryPerson, body.personal_id) is not None:
+            return Rejected("already_registered",
+                            "This person already has a permanent residence registration.")
+        today = now_utc().date()
+        number = f"TT-{today.year}-{commune}-{next_number(session, f'reg:{today.year}:{commune}'):06d}"
+        session.add(RegistryPerson(
+            personal_id=body.personal_id,
+            full_name=body.full_name,
+            sex=body.sex,
+            date_of_birth=body.date_of_birth,
+            commune_code=commune,
+            address_line=body.residence.address_line,
+            mother_id=body.mother_personal_id,
+            father_id=body.father_personal_id,
+        ))
+        session.add(ResidenceEvent(record_number=number, kind="registration",
+                                   personal_id=body.personal_id, commune_code=commune,
+                                   recorded_on=today))
+        return Approved({"residence_registration_number": number, "commune_code": commune,
+                         "registered_on": today.isoformat()})
+
+    return decide
+
+
+def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
+    def decide(session: Session, case_number: str) -> Decision:
+        person = session.get(RegistryPerson, body.personal_id)
+        if person is None:
+            return Rejected("person_unknown",
+                            "This personal ID is not in the national population registry.")
+        if person.status == "deceased":
+            return Rejected("already_deceased",
+                            "This person is already recorded as deceased and their residence "
+                            "registration was removed.")
+        today = now_utc().date()
+        commune = person.commune_code or "00000"
+        number = f"XTT-{today.year}-{commune}-{next_number(session, f'rem:{today.year}:{commune}'):06d}"
+        person.status = "deceased"
+        person.date_of_death = body.date_of_death
+        session.add(person)
+        session.add(ResidenceEvent(record_number=number, kind="removal",
+                                   personal_id=body.personal_id, commune_code=commune,
+                                   recorded_on=today))
+        return Approved({"residence_removal_number": number, "commune_code": commune,
+                         "removed_on": today.isoformat()})
+
+    return decide
+
+
+def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
+    book = open_agency_database(
+        "police", state_dir, data_dir, (RegistryPerson, ResidenceEvent), _load
+    )
+    app = FastAPI(title="Sandbox police (residence and population registry)")
+    install_common_routes(app, book)
+
+    @app.post("/v1/residence-registrations", response_model=CaseView, status_code=201)
+    async def register_residence(
+        body: ResidenceRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
+    ) -> CaseView:
+        return await book.submit(
+            procedure="residence_registration", series="PR", body=body,
+            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            subject_personal_id=body.personal_id,
+            decide=decide_registration(book, body), response=response,
+        )
+
+    @app.post("/v1/residence-removals", response_model=CaseView, status_code=201)
+    async def remove_residence(
+        body: ResidenceRemovalIn, response: Response, idempotency_key: str = IdempotencyKey
+    ) -> CaseView:
+        return await book.submit(
+            procedure="residence_removal", series="PX", body=body,
+            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            subject_personal_id=body.personal_id,
+            decide=decide_removal(body), response=response,
+        )
+
+    @app.get("/v1/registry/people/{personal_id}", response_model=RegistryEntry)
+    async def look_up_person(personal_id: str) -> RegistryEntry:
+        with book.session() as session:
+            person = session.get(RegistryPerson, personal_id)
+            if person is None:
+                raise HTTPException(status_code=404, detail="Not in the population registry.")
+            return RegistryEntry.model_validate(person, from_attributes=True)
+
+    return app

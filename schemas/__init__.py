@@ -1,0 +1,1 @@
+"""The product's data: declarations, agency requests and results, and the status shape."""

@@ -1,0 +1,107 @@
+"""What the orchestrator asks of each agency: only the data that agency needs for its step."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from schemas.common import AttachmentRef, Place, PostalAddress
+from schemas.death import Beneficiary, Payment
+from schemas.identifiers import Sex
+
+
+class AgencyRequest(BaseModel):
+    declaration_id: str
+    # Sent to the agency with the request; the agency returns its first record for a repeat.
+    idempotency_key: str
+
+
+class PersonRef(BaseModel):
+    personal_id: str | None = None
+    passport_number: str | None = None
+    full_name: str
+    date_of_birth: date
+
+
+class BirthRegistrationRequest(AgencyRequest):
+    child_full_name: str
+    child_sex: Sex
+    child_date_of_birth: date
+    birth_commune_code: str
+    birth_facility_name: str | None
+    ethnicity: str
+    nationality: str
+    mother: PersonRef
+    father: PersonRef | None
+    declarant_personal_id: str
+    declarant_relationship: str
+    birth_certificate_number: str | None
+    attachments: list[AttachmentRef]
+
+
+class ResidenceRegistrationRequest(AgencyRequest):
+    personal_id: str
+    full_name: str
+    sex: Sex
+    date_of_birth: date
+    residence: Place
+    mother_personal_id: str | None
+    father_personal_id: str | None
+    civil_status_record_number: str
+
+
+class HealthInsuranceCardRequest(AgencyRequest):
+    personal_id: str
+    full_name: str
+    sex: Sex
+    date_of_birth: date
+    residence_commune_code: str
+    civil_status_record_number: str
+
+
+class DeathRegistrationRequest(AgencyRequest):
+    deceased_personal_id: str
+    deceased_full_name: str
+    deceased_sex: Sex
+    deceased_date_of_birth: date
+    date_of_death: date
+    place_of_death: Place
+    cause_of_death: str
+    death_notice_number: str | None
+    declarant_personal_id: str
+    declarant_relationship: str
+    late_registration: bool
+    attachments: list[AttachmentRef]
+
+
+class ResidenceRemovalRequest(AgencyRequest):
+    personal_id: str
+    date_of_death: date
+    death_record_number: str
+
+
+class FuneralAllowanceRequest(AgencyRequest):
+    deceased_personal_id: str
+    date_of_death: date
+    death_record_number: str
+    claimant_personal_id: str
+    payment: Payment
+
+
+class SurvivorBenefitRequest(AgencyRequest):
+    deceased_personal_id: str
+    date_of_death: date
+    death_record_number: str
+    form: str
+    beneficiaries: list[Beneficiary]
+    payment: Payment
+
+
+class ShipmentRequest(AgencyRequest):
+    recipient_address: PostalAddress
+    documents: list[str]
+
+
+class ShipmentReceipt(BaseModel):
+    tracking_number: str

@@ -1,0 +1,108 @@
+"""Parts shared by both declarations: places, contacts, delivery and the vocabulary of the contract."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from schemas.identifiers import CommuneCode, FullName, PhoneNumber
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Agency(StrEnum):
+    JUSTICE = "justice"
+    POLICE = "police"
+    SOCIAL_SECURITY = "social_security"
+
+
+class ProcedureGroup(StrEnum):
+    BIRTH = "birth"
+    DEATH = "death"
+
+
+class Procedure(StrEnum):
+    BIRTH_REGISTRATION = "birth_registration"
+    RESIDENCE_REGISTRATION = "residence_registration"
+    HEALTH_INSURANCE_CARD = "health_insurance_card"
+    DEATH_REGISTRATION = "death_registration"
+    RESIDENCE_REMOVAL = "residence_removal"
+    FUNERAL_ALLOWANCE = "funeral_allowance"
+    SURVIVOR_BENEFIT = "survivor_benefit"
+
+
+PROCEDURE_AGENCY: dict[Procedure, Agency] = {
+    Procedure.BIRTH_REGISTRATION: Agency.JUSTICE,
+    Procedure.RESIDENCE_REGISTRATION: Agency.POLICE,
+    Procedure.HEALTH_INSURANCE_CARD: Agency.SOCIAL_SECURITY,
+    Procedure.DEATH_REGISTRATION: Agency.JUSTICE,
+    Procedure.RESIDENCE_REMOVAL: Agency.POLICE,
+    Procedure.FUNERAL_ALLOWANCE: Agency.SOCIAL_SECURITY,
+    Procedure.SURVIVOR_BENEFIT: Agency.SOCIAL_SECURITY,
+}
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are refused, so a misspelt field is reported instead of silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Place(StrictModel):
+    commune_code: CommuneCode
+    address_line: ShortText
+
+
+class PostalAddress(StrictModel):
+    commune_code: CommuneCode
+    address_line: ShortText
+    recipient: FullName
+    phone: PhoneNumber
+
+
+class Delivery(StrictModel):
+    method: Literal["pickup", "post", "electronic"]
+    pickup_agency: Agency | None = None
+    postal_address: PostalAddress | None = None
+
+
+class Contact(StrictModel):
+    phone: PhoneNumber | None = None
+    email: EmailStr | None = None
+
+
+AttachmentKind = Literal[
+    "birth_certificate",
+    "witness_statement",
+    "declarant_undertaking",
+    "authorization",
+    "surrogacy_proof",
+    "abandonment_record",
+    "death_notice",
+    "death_notice_replacement",
+]
+
+MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+
+Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
+
+
+class AttachmentBase(StrictModel):
+    kind: AttachmentKind
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    media_type: MediaType
+    sha256: Sha256Hex
+
+
+class AttachmentUpload(AttachmentBase):
+    """An attachment as the portal sends it, with its content inline."""
+
+    content_base64: Annotated[str, Field(min_length=1, repr=False)]
+
+
+class AttachmentRef(AttachmentBase):
+    """An attachment as the workflow carries it: its content stays in the store, found by hash."""
+
+    size_bytes: int = Field(ge=0)

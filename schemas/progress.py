@@ -1,0 +1,24 @@
+"""What a workflow reports to the store as a declaration moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from schemas.status import DeclarationStatusView
+
+
+class StepEvent(BaseModel):
+    sequence: int
+    status: str
+    occurred_at: datetime
+    agency: str | None = None
+    procedure: str | None = None
+    reason: str | None = None
+    case_number: str | None = None
+
+
+class ProgressReport(BaseModel):
+    view: DeclarationStatusView
+    events: list[StepEvent] = Field(default_factory=list)

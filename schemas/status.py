@@ -1,0 +1,82 @@
+"""The status of a declaration, in the shape of the portal contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from schemas.common import Agency, Procedure, ProcedureGroup
+from schemas.results import StepResult
+
+
+class DeclarationState(StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    COMPLETED = "completed"
+    PARTIALLY_COMPLETED = "partially_completed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+TERMINAL_STATES = frozenset(
+    {
+        DeclarationState.COMPLETED,
+        DeclarationState.PARTIALLY_COMPLETED,
+        DeclarationState.REJECTED,
+        DeclarationState.WITHDRAWN,
+    }
+)
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    POSTED = "posted"
+    DELIVERED = "delivered"
+    SENT = "sent"
+
+
+class StepView(BaseModel):
+    agency: Agency
+    procedure: Procedure
+    status: StepState = StepState.PENDING
+    deadline: datetime | None = None
+    reason: str | None = None
+    result: StepResult | None = None
+    case_number: str | None = None
+
+
+class DeliveryView(BaseModel):
+    method: str
+    status: DeliveryState = DeliveryState.PENDING
+    tracking_number: str | None = None
+    pickup_agency: Agency | None = None
+
+
+class DeclarationStatusView(BaseModel):
+    declaration_id: str
+    procedure: ProcedureGroup
+    status: DeclarationState
+    received_at: datetime
+    deadline: datetime | None = None
+    steps: list[StepView]
+    delivery: DeliveryView
+    workflow_id: str | None = None
+    late_registration: bool = False
+    summary: str | None = None
+    updated_at: datetime | None = Field(default=None)
+
+    def step(self, procedure: Procedure) -> StepView:
+        return next(s for s in self.steps if s.procedure == procedure)

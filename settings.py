@@ -1,0 +1,88 @@
+"""Process settings, read from the environment (and an optional `.env` file).
+
+Every process of the product (portal API, orchestrator worker, agency adapter workers, sandbox
+agencies) reads the same class; each uses only the fields it needs, so an agency's adapter worker
+can be deployed with nothing but its own agency's address and credentials.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_DATASET_DIR = PROJECT_ROOT / "sandbox_data" / "default"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+
+    # Temporal connection: a local dev server by default, a cluster or Temporal Cloud in production.
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_tls: bool = False
+    temporal_tls_server_ca_path: Path | None = None
+    temporal_tls_client_cert_path: Path | None = None
+    temporal_tls_client_key_path: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
+
+    # Task queues: one for the orchestrator, one per agency, so each agency's adapter worker can
+    # run inside that agency's own network.
+    task_queue_prefix: str = "lienthong"
+
+    # Worker tuning.
+    max_cached_workflows: int = Field(default=1000, ge=0)
+    max_concurrent_activities: int = Field(default=100, ge=1)
+    max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
+
+    # The orchestrator's own records.
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'lienthong.db'}"
+
+    # Reference data (administrative units) and the sandbox agencies' dataset.
+    sandbox_data_dir: Path = DEFAULT_DATASET_DIR
+    sandbox_state_dir: Path = PROJECT_ROOT / "var" / "sandbox"
+
+    # Agency systems, reached by the agency adapters.
+    justice_url: str = "http://127.0.0.1:8101"
+    police_url: str = "http://127.0.0.1:8102"
+    social_security_url: str = "http://127.0.0.1:8103"
+    postal_url: str = "http://127.0.0.1:8104"
+    agency_http_timeout_seconds: float = Field(default=5.0, gt=0)
+    agency_transport_attempts: int = Field(default=3, ge=1)
+    # How long one agency call may take inside an activity before Temporal retries it elsewhere.
+    agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    # Portal intake limits.
+    attachment_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_attachments: int = Field(default=10, ge=1)
+
+    @property
+    def admin_units_path(self) -> Path:
+        return self.sandbox_data_dir / "admin_units.json"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_config(self) -> Settings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL must point at a shared database (PostgreSQL), not SQLite")
+        has_mtls = self.temporal_tls_client_cert_path and self.temporal_tls_client_key_path
+        if not (self.temporal_tls or has_mtls or self.temporal_api_key):
+            problems.append("the Temporal connection must use TLS (mTLS certificates or an API key)")
+        if problems:
+            raise ValueError("unsafe production settings: " + "; ".join(problems))
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The orchestrator's own records: declarations, their step events and results, and attachments."""

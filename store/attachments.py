@@ -1,0 +1,40 @@
+"""Attachments stored by the sha256 of their content."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from store.database import session_scope
+from store.models import AttachmentBlob
+
+
+def store_attachment(engine: Engine, content: bytes, media_type: str) -> str:
+    """Store the content once, whoever sends it and however often; return its hash."""
+    digest = hashlib.sha256(content).hexdigest()
+    with session_scope(engine) as session:
+        if session.get(AttachmentBlob, digest) is None:
+            session.add(
+                AttachmentBlob(
+                    sha256=digest,
+                    media_type=media_type,
+                    size_bytes=len(content),
+                    content=content,
+                    stored_at=datetime.now(UTC),
+                )
+            )
+            try:
+                session.commit()
+            except IntegrityError:
+                # Another request stored the same content at the same moment: it is there.
+                session.rollback()
+    return digest
+
+
+def load_attachment(engine: Engine, sha256: str) -> bytes | None:
+    with session_scope(engine) as session:
+        blob = session.get(AttachmentBlob, sha256)
+        return None if blob is None else blob.content

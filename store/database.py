@@ -1,0 +1,48 @@
+"""Engine and sessions for the orchestrator's store: SQLite by default, PostgreSQL through a URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+
+def _tune_sqlite(dbapi_connection: Any, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the portal read while a worker writes; the timeout waits out a brief writer lock.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_store_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(database_url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _tune_sqlite)
+    else:
+        engine = create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@lru_cache(maxsize=8)
+def engine_for(database_url: str) -> Engine:
+    return create_store_engine(database_url)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

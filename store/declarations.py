@@ -1,0 +1,205 @@
+"""Reading and writing declarations, their step events and their results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from schemas.progress import ProgressReport
+from schemas.status import DeclarationStatusView, StepState
+from store.database import session_scope
+from store.models import DeclarationRecord, StepEventRecord, StepResultRecord
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before with a different declaration."""
+
+
+@dataclass(frozen=True)
+class NewDeclaration:
+    declaration_id: str
+    procedure: str
+    workflow_id: str
+    client_id: str
+    idempotency_key: str | None
+    request_fingerprint: str
+    received_at: datetime
+    province_code: str | None
+    commune_code: str | None
+    initial_view: DeclarationStatusView
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def find_by_idempotency_key(
+    session: Session, client_id: str, idempotency_key: str
+) -> DeclarationRecord | None:
+    statement = select(DeclarationRecord).where(
+        DeclarationRecord.client_id == client_id,
+        DeclarationRecord.idempotency_key == idempotency_key,
+    )
+    return session.exec(statement).first()
+
+
+def create_or_get_declaration(engine: Engine, new: NewDeclaration) -> tuple[DeclarationRecord, bool]:
+    """Insert the declaration, or return the one already filed under the same idempotency key.
+
+    Returns the record and whether it was created now. Raises `IdempotencyConflict` when the key
+    was used for a different body.
+    """
+    record = DeclarationRecord(
+        declaration_id=new.declaration_id,
+        procedure=new.procedure,
+        status=new.initial_view.status.value,
+        workflow_id=new.workflow_id,
+        client_id=new.client_id,
+        idempotency_key=new.idempotency_key,
+        request_fingerprint=new.request_fingerprint,
+        received_at=new.received_at,
+        deadline=new.initial_view.deadline,
+        province_code=new.province_code,
+        commune_code=new.commune_code,
+        status_json=new.initial_view.model_dump_json(),
+        updated_at=_now(),
+    )
+    with session_scope(engine) as session:
+        if new.idempotency_key is not None:
+            existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
+            if existing is not None:
+                return _same_request_or_conflict(existing, new), False
+        session.add(record)
+        try:
+            session.commit()
+        except IntegrityError:
+            # Two requests with the same key raced; the other one won.
+            session.rollback()
+            assert new.idempotency_key is not None
+            existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
+            if existing is None:
+                raise
+            return _same_request_or_conflict(existing, new), False
+        return record, True
+
+
+def _same_request_or_conflict(existing: DeclarationRecord, new: NewDeclaration) -> DeclarationRecord:
+    if existing.request_fingerprint != new.request_fingerprint or existing.procedure != new.procedure:
+        raise IdempotencyConflict(new.idempotency_key)
+    return existing
+
+
+def mark_workflow_started(engine: Engine, declaration_id: str) -> None:
+    with session_scope(engine) as session:
+        record = session.get(DeclarationRecord, declaration_id)
+        if record is not None and not record.workflow_started:
+            record.workflow_started = True
+            session.add(record)
+            session.commit()
+
+
+def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
+    """Undo an intake whose workflow could not be started, so no phantom declaration remains."""
+    with session_scope(engine) as session:
+        record = session.get(DeclarationRecord, declaration_id)
+        if record is not None and not record.workflow_started:
+            session.delete(record)
+            session.commit()
+
+
+def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord | None:
+    with session_scope(engine) as session:
+        return session.get(DeclarationRecord, declaration_id)
+
+
+def read_status(record: DeclarationRecord) -> DeclarationStatusView:
+    return DeclarationStatusView.model_validate_json(record.status_json)
+
+
+def save_progress(engine: Engine, report: ProgressReport) -> None:
+    """Record a workflow's progress. Safe to repeat: events and results are keyed, and an older
+    snapshot never overwrites a newer one."""
+    view = report.view
+    with session_scope(engine) as session:
+        record = session.get(DeclarationRecord, view.declaration_id)
+        if record is None:
+            # The intake record is missing (it was written elsewhere or lost); the workflow's
+            # report is then the declaration's only record, so rebuild it from the view.
+            record = DeclarationRecord(
+                declaration_id=view.declaration_id,
+                procedure=view.procedure.value,
+                status=view.status.value,
+                workflow_id=view.workflow_id or "",
+                request_fingerprint="",
+                received_at=view.received_at,
+                workflow_started=True,
+                status_json=view.model_dump_json(),
+                updated_at=_now(),
+            )
+        known = {
+            e.sequence
+            for e in session.exec(
+                select(StepEventRecord).where(StepEventRecord.declaration_id == view.declaration_id)
+            )
+        }
+        newest_known = max(known, default=-1)
+        newest_reported = max((e.sequence for e in report.events), default=-1)
+        if newest_reported >= newest_known or not report.events:
+            record.status = view.status.value
+            record.deadline = view.deadline
+            record.status_json = view.model_dump_json()
+            record.workflow_started = True
+            record.updated_at = _now()
+        session.add(record)
+        for event in report.events:
+            if event.sequence in known:
+                continue
+            session.add(
+                StepEventRecord(
+                    declaration_id=view.declaration_id,
+                    sequence=event.sequence,
+                    agency=event.agency,
+                    procedure=event.procedure,
+                    status=event.status,
+                    reason=event.reason,
+                    case_number=event.case_number,
+                    occurred_at=event.occurred_at,
+                )
+            )
+        for step in view.steps:
+            if step.status != StepState.APPROVED or step.result is None:
+                continue
+            if session.get(StepResultRecord, (view.declaration_id, step.procedure.value)):
+                continue
+            session.add(
+                StepResultRecord(
+                    declaration_id=view.declaration_id,
+                    procedure=step.procedure.value,
+                    agency=step.agency.value,
+                    result_json=step.result.model_dump_json(),
+                    recorded_at=_now(),
+                )
+            )
+        session.commit()
+
+
+def list_step_events(engine: Engine, declaration_id: str) -> list[StepEventRecord]:
+    with session_scope(engine) as session:
+        statement = (
+            select(StepEventRecord)
+            .where(StepEventRecord.declaration_id == declaration_id)
+            .order_by(col(StepEventRecord.sequence))
+        )
+        return list(session.exec(statement))
+
+
+def list_step_results(engine: Engine, declaration_id: str) -> list[StepResultRecord]:
+    with session_scope(engine) as session:
+        statement = select(StepResultRecord).where(
+            StepResultRecord.declaration_id == declaration_id
+        )
+        return list(session.exec(statement))

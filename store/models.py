@@ -1,0 +1,67 @@
+"""The store's tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class DeclarationRecord(SQLModel, table=True):
+    __tablename__ = "declarations"
+    __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
+
+    declaration_id: str = Field(primary_key=True, max_length=40)
+    procedure: str = Field(max_length=10, index=True)
+    status: str = Field(max_length=24, index=True)
+    workflow_id: str = Field(max_length=80)
+    client_id: str = Field(default="portal", max_length=80)
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    request_fingerprint: str = Field(max_length=64)
+    received_at: datetime
+    deadline: datetime | None = None
+    province_code: str | None = Field(default=None, max_length=2, index=True)
+    commune_code: str | None = Field(default=None, max_length=5)
+    workflow_started: bool = False
+    # The latest status view, so status stays readable after Temporal has let the workflow go.
+    status_json: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime
+
+
+class StepEventRecord(SQLModel, table=True):
+    """The audit trail of step events; `sequence` is assigned by the workflow, so a retried write
+    of the same event is recognised and not recorded twice."""
+
+    __tablename__ = "step_events"
+
+    declaration_id: str = Field(primary_key=True, max_length=40)
+    sequence: int = Field(primary_key=True)
+    agency: str | None = Field(default=None, max_length=20)
+    procedure: str | None = Field(default=None, max_length=30)
+    status: str = Field(max_length=24)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    case_number: str | None = Field(default=None, max_length=60)
+    occurred_at: datetime
+
+
+class StepResultRecord(SQLModel, table=True):
+    __tablename__ = "step_results"
+
+    declaration_id: str = Field(primary_key=True, max_length=40)
+    procedure: str = Field(primary_key=True, max_length=30)
+    agency: str = Field(max_length=20)
+    result_json: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+
+
+class AttachmentBlob(SQLModel, table=True):
+    """Attachments are stored once by content hash; workflows carry only the hash."""
+
+    __tablename__ = "attachments"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    media_type: str = Field(max_length=60)
+    size_bytes: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    stored_at: datetime

@@ -1,0 +1,1 @@
+"""How every process reaches Temporal: connection settings, data conversion, search attributes."""

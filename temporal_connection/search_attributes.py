@@ -1,0 +1,37 @@
+"""The custom search attributes operators filter declarations by in the Temporal UI."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.common import SearchAttributeKey
+
+DECLARATION_ID = SearchAttributeKey.for_keyword("DeclarationId")
+PROCEDURE = SearchAttributeKey.for_keyword("DeclarationProcedure")
+PROVINCE_CODE = SearchAttributeKey.for_keyword("ProvinceCode")
+COMMUNE_CODE = SearchAttributeKey.for_keyword("CommuneCode")
+CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
+STATUS = SearchAttributeKey.for_keyword("DeclarationStatus")
+
+ALL_KEYS: tuple[SearchAttributeKey[str], ...] = (
+    DECLARATION_ID,
+    PROCEDURE,
+    PROVINCE_CODE,
+    COMMUNE_CODE,
+    CURRENT_STEP,
+    STATUS,
+)
+
+
+_CLI_TYPE_NAMES = {
+    IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",
+    IndexedValueType.INDEXED_VALUE_TYPE_BOOL: "Bool",
+    IndexedValueType.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
+}
+
+
+def dev_server_flags() -> list[str]:
+    """`--search-attribute Name=Type` flags that register the attributes on a dev server."""
+    flags: list[str] = []
+    for key in ALL_KEYS:
+        flags += ["--search-attribute", f"{key.name}={_CLI_TYPE_NAMES[key.indexed_value_type]}"]
+    return flags

@@ -1,0 +1,66 @@
+"""Start the dev server: on-disk SQLite, the Web UI, and the project's search attributes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import IO
+
+from temporal_connection.search_attributes import dev_server_flags
+from temporal_devserver.build import ensure_built
+
+
+def dev_server_command(
+    db_path: Path,
+    *,
+    port: int = 7233,
+    ui_port: int = 8233,
+    headless: bool = False,
+    codec_endpoint: str | None = None,
+) -> list[str]:
+    command = [
+        str(ensure_built()),
+        "server",
+        "start-dev",
+        "--ip", "127.0.0.1",
+        "--port", str(port),
+        "--db-filename", str(db_path),
+        "--log-level", "warn",
+        *dev_server_flags(),
+    ]
+    command += ["--headless"] if headless else ["--ui-port", str(ui_port)]
+    if codec_endpoint:
+        command += ["--ui-codec-endpoint", codec_endpoint]
+    return command
+
+
+def wait_for_port(port: int, timeout: float = 60.0, host: str = "127.0.0.1") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f}s")
+
+
+def start_dev_server(
+    db_path: Path,
+    *,
+    port: int = 7233,
+    ui_port: int = 8233,
+    headless: bool = False,
+    log: IO[str] | None = None,
+) -> subprocess.Popen[str]:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless),
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_for_port(port)
+    return process

@@ -1,0 +1,78 @@
+"""What each agency is asked for a death: built from the declaration and the death record."""
+
+from __future__ import annotations
+
+from schemas.agency_requests import (
+    DeathRegistrationRequest,
+    FuneralAllowanceRequest,
+    ResidenceRemovalRequest,
+    SurvivorBenefitRequest,
+)
+from schemas.common import Procedure
+from schemas.death import DeathDeclaration
+from schemas.results import DeathRegistrationResult
+from workflows.idempotency import idempotency_key
+
+
+def death_registration(
+    declaration_id: str, d: DeathDeclaration, late_registration: bool
+) -> DeathRegistrationRequest:
+    return DeathRegistrationRequest(
+        declaration_id=declaration_id,
+        idempotency_key=idempotency_key(declaration_id, Procedure.DEATH_REGISTRATION),
+        deceased_personal_id=d.deceased.personal_id,
+        deceased_full_name=d.deceased.full_name,
+        deceased_sex=d.deceased.sex,
+        deceased_date_of_birth=d.deceased.date_of_birth,
+        date_of_death=d.deceased.date_of_death,
+        place_of_death=d.deceased.place_of_death,
+        cause_of_death=d.deceased.cause_of_death,
+        death_notice_number=d.death_notice_number,
+        declarant_personal_id=d.declarant.personal_id,
+        declarant_relationship=d.declarant.relationship,
+        late_registration=late_registration,
+        attachments=d.attachments,
+    )
+
+
+def residence_removal(
+    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+) -> ResidenceRemovalRequest:
+    return ResidenceRemovalRequest(
+        declaration_id=declaration_id,
+        idempotency_key=idempotency_key(declaration_id, Procedure.RESIDENCE_REMOVAL),
+        personal_id=d.deceased.personal_id,
+        date_of_death=d.deceased.date_of_death,
+        death_record_number=death.death_record_number,
+    )
+
+
+def funeral_allowance(
+    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+) -> FuneralAllowanceRequest:
+    assert d.payment is not None, "checked at intake: a benefit needs payment details"
+    return FuneralAllowanceRequest(
+        declaration_id=declaration_id,
+        idempotency_key=idempotency_key(declaration_id, Procedure.FUNERAL_ALLOWANCE),
+        deceased_personal_id=d.deceased.personal_id,
+        date_of_death=d.deceased.date_of_death,
+        death_record_number=death.death_record_number,
+        claimant_personal_id=d.declarant.personal_id,
+        payment=d.payment,
+    )
+
+
+def survivor_benefit(
+    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+) -> SurvivorBenefitRequest:
+    assert d.payment is not None and d.survivor_benefit is not None, "checked at intake"
+    return SurvivorBenefitRequest(
+        declaration_id=declaration_id,
+        idempotency_key=idempotency_key(declaration_id, Procedure.SURVIVOR_BENEFIT),
+        deceased_personal_id=d.deceased.personal_id,
+        date_of_death=d.deceased.date_of_death,
+        death_record_number=death.death_record_number,
+        form=d.survivor_benefit.form,
+        beneficiaries=d.survivor_benefit.beneficiaries,
+        payment=d.payment,
+    )
