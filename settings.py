@@ -77,7 +77,9 @@ class Settings(BaseSettings):
             problems.append("DATABASE_URL must point at a shared database (PostgreSQL), not SQLite")
         has_mtls = self.temporal_tls_client_cert_path and self.temporal_tls_client_key_path
         if not (self.temporal_tls or has_mtls or self.temporal_api_key):
-            problems.append("the Temporal connection must use TLS (mTLS certificates or an API key)")
+            problems.append(
+                "the Temporal connection must use TLS (mTLS certificates or an API key)"
+            )
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self

@@ -118,8 +118,11 @@ def build_worker(
     elif role == "social_security":
         http = _agency_http(settings, "social_security", settings.social_security_url)
         vss = SocialSecurityActivities(SocialSecurityClient(http))
-        activities = [vss.issue_health_insurance_card, vss.settle_funeral_allowance,
-                      vss.settle_survivor_benefit]
+        activities = [
+            vss.issue_health_insurance_card,
+            vss.settle_funeral_allowance,
+            vss.settle_survivor_benefit,
+        ]
         task_queue = queues.social_security
     elif role == "postal":
         http = _agency_http(settings, "postal", settings.postal_url)
@@ -149,8 +152,9 @@ async def run_workers(roles: list[str], settings: Settings) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("roles", nargs="+", choices=[*ROLES, "all"])
     args = parser.parse_args()
     roles = list(ROLES) if "all" in args.roles else list(dict.fromkeys(args.roles))

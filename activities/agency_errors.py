@@ -45,17 +45,26 @@ def agency_outcomes_for_temporal() -> Iterator[None]:
     try:
         yield
     except AgencyRejected as rejection:
-        log.info("agency_rejected", agency=rejection.agency, case_number=rejection.case_number,
-                 rejection_code=rejection.code)
+        log.info(
+            "agency_rejected",
+            agency=rejection.agency,
+            case_number=rejection.case_number,
+            rejection_code=rejection.code,
+        )
         raise ApplicationError(
             rejection.reason,
-            RejectionDetails(code=rejection.code, reason=rejection.reason,
-                             case_number=rejection.case_number, record=rejection.record),
+            RejectionDetails(
+                code=rejection.code,
+                reason=rejection.reason,
+                case_number=rejection.case_number,
+                record=rejection.record,
+            ),
             type=AGENCY_REJECTED,
             non_retryable=True,
         ) from None
     except AgencyRequestRefused as refusal:
-        raise ApplicationError(str(refusal), type=AGENCY_REQUEST_REFUSED,
-                               non_retryable=True) from None
+        raise ApplicationError(
+            str(refusal), type=AGENCY_REQUEST_REFUSED, non_retryable=True
+        ) from None
     except AgencyUnavailable as outage:
         raise ApplicationError(str(outage), type=AGENCY_UNAVAILABLE) from None

@@ -42,8 +42,14 @@ class AgencyRequestRefused(AgencyError):
 class AgencyRejected(AgencyError):
     """The agency decided against the step, for a reason the citizen can read."""
 
-    def __init__(self, agency: str, case_number: str | None, code: str, reason: str,
-                 record: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        agency: str,
+        case_number: str | None,
+        code: str,
+        reason: str,
+        record: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{agency} rejected case {case_number}: {code}")
         self.agency = agency
         self.case_number = case_number
@@ -101,7 +107,7 @@ class AgencyHttpClient:
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential_jitter(initial=0.2, max=2.0),
+                wait=wait_exponential_jitter(multiplier=0.2, max=2.0),
                 retry=retry_if_exception_type((httpx.TransportError, _RetryableStatus)),
                 reraise=True,
             ):
@@ -111,8 +117,9 @@ class AgencyHttpClient:
                         raise _RetryableStatus(response.status_code)
                     return response
         except (httpx.TransportError, _RetryableStatus) as error:
-            log.warning("agency_unavailable", agency=self.agency, path=path,
-                        error=type(error).__name__)
+            log.warning(
+                "agency_unavailable", agency=self.agency, path=path, error=type(error).__name__
+            )
             raise AgencyUnavailable(f"{self.agency} is unavailable: {error}") from error
         raise AssertionError("unreachable: tenacity either returns or re-raises")
 
@@ -123,12 +130,19 @@ class AgencyHttpClient:
             "POST", path, json=body, headers={"Idempotency-Key": request.idempotency_key}
         )
         case = self._parse_case(path, response)
-        log.info("agency_case", agency=self.agency, path=path, case_number=case.case_number,
-                 case_status=case.status, replayed=response.status_code == 200)
+        log.info(
+            "agency_case",
+            agency=self.agency,
+            path=path,
+            case_number=case.case_number,
+            case_status=case.status,
+            replayed=response.status_code == 200,
+        )
         if case.status == "rejected":
             rejection = case.rejection or Rejection(code="rejected", reason="Rejected.")
-            raise AgencyRejected(self.agency, case.case_number, rejection.code, rejection.reason,
-                                 case.record)
+            raise AgencyRejected(
+                self.agency, case.case_number, rejection.code, rejection.reason, case.record
+            )
         return case
 
     async def get_json(self, path: str) -> httpx.Response:
@@ -136,8 +150,12 @@ class AgencyHttpClient:
 
     def _parse_case(self, path: str, response: httpx.Response) -> AgencyCase:
         if response.status_code not in (200, 201):
-            log.error("agency_refused_request", agency=self.agency, path=path,
-                      status_code=response.status_code)
+            log.error(
+                "agency_refused_request",
+                agency=self.agency,
+                path=path,
+                status_code=response.status_code,
+            )
             raise AgencyRequestRefused(
                 f"{self.agency} refused the request to {path} with {response.status_code}"
             )

@@ -28,8 +28,10 @@ _PUBLIC_HOLIDAYS: frozenset[date] = frozenset(
 
 def _is_public_holiday(day: date) -> bool:
     if day.year not in CALENDAR_YEARS:
-        raise ValueError(f"the working-day calendar covers {CALENDAR_YEARS.start}-"
-                         f"{CALENDAR_YEARS.stop - 1}, not {day.year}")
+        raise ValueError(
+            f"the working-day calendar covers {CALENDAR_YEARS.start}-"
+            f"{CALENDAR_YEARS.stop - 1}, not {day.year}"
+        )
     return day in _PUBLIC_HOLIDAYS
 
 

@@ -1,7 +1,7 @@
 """Start the whole stack on this machine and file a demo declaration of each kind.
 
-    python -m local_stack            # runs until Ctrl-C
-    python -m local_stack --once     # stops after the demo (a smoke test of the stack)
+python -m local_stack            # runs until Ctrl-C
+python -m local_stack --once     # stops after the demo (a smoke test of the stack)
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ API_PORT, TEMPORAL_PORT, UI_PORT = 8000, 7233, 8233
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--once", action="store_true", help="stop after the demo")
     args = parser.parse_args()
     settings = get_settings()
@@ -39,7 +40,9 @@ def main() -> None:
         **os.environ,
         "TEMPORAL_ADDRESS": f"127.0.0.1:{TEMPORAL_PORT}",
         "SANDBOX_STATE_DIR": str(var / "sandbox"),
-        **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in AGENCY_PORTS.items()},
+        **{
+            f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in AGENCY_PORTS.items()
+        },
     }
     processes: list[ManagedProcess] = []
     try:
@@ -54,8 +57,11 @@ def main() -> None:
         processes.append(portal_api(API_PORT, log_dir, env))
         wait_http_ok(f"http://127.0.0.1:{API_PORT}/healthz")
 
-        outcomes = run_demo(f"http://127.0.0.1:{API_PORT}", settings.sandbox_data_dir,
-                            {a: f"http://127.0.0.1:{p}" for a, p in AGENCY_PORTS.items()})
+        outcomes = run_demo(
+            f"http://127.0.0.1:{API_PORT}",
+            settings.sandbox_data_dir,
+            {a: f"http://127.0.0.1:{p}" for a, p in AGENCY_PORTS.items()},
+        )
         ui = f"http://127.0.0.1:{UI_PORT}/namespaces/{settings.temporal_namespace}/workflows"
         print("\nWhere to look:")
         print(f"  Temporal Web UI:   {ui}")

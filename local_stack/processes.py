@@ -39,7 +39,11 @@ class ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
+            self.command,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
             start_new_session=True,
         )
         log.close()
@@ -93,12 +97,20 @@ def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
-def dev_server(db_path: Path, port: int, ui_port: int, log_dir: Path, env: dict[str, str],
-               headless: bool = False) -> ManagedProcess:
+def dev_server(
+    db_path: Path,
+    port: int,
+    ui_port: int,
+    log_dir: Path,
+    env: dict[str, str],
+    headless: bool = False,
+) -> ManagedProcess:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     process = ManagedProcess(
-        "temporal", dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless),
-        env, log_dir / "temporal.log",
+        "temporal",
+        dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless),
+        env,
+        log_dir / "temporal.log",
     ).start()
     wait_for_port(port, timeout=90)
     return process
@@ -106,23 +118,31 @@ def dev_server(db_path: Path, port: int, ui_port: int, log_dir: Path, env: dict[
 
 def sandbox_agency(agency: str, port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
     process = ManagedProcess(
-        f"sandbox-{agency}", python_module("sandbox_agencies", agency, "--port", str(port)),
-        env, log_dir / f"sandbox-{agency}.log",
+        f"sandbox-{agency}",
+        python_module("sandbox_agencies", agency, "--port", str(port)),
+        env,
+        log_dir / f"sandbox-{agency}.log",
     ).start()
     wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
     return process
 
 
-def worker(roles: list[str], log_dir: Path, env: dict[str, str], name: str = "worker") -> ManagedProcess:
+def worker(
+    roles: list[str], log_dir: Path, env: dict[str, str], name: str = "worker"
+) -> ManagedProcess:
     return ManagedProcess(
-        name, [sys.executable, str(PROJECT_ROOT / "worker.py"), *roles], env,
+        name,
+        [sys.executable, str(PROJECT_ROOT / "worker.py"), *roles],
+        env,
         log_dir / f"{name}.log",
     ).start()
 
 
 def portal_api(port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
     process = ManagedProcess(
-        "portal-api", python_module("portal_api", "--port", str(port)), env,
+        "portal-api",
+        python_module("portal_api", "--port", str(port)),
+        env,
         log_dir / "portal-api.log",
     ).start()
     wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)

@@ -97,9 +97,20 @@ _SHARED: list[Processor] = [
 ]
 
 
+def json_formatter() -> logging.Formatter:
+    """Renders any log record, from structlog or the standard library, as one masked JSON line."""
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*_SHARED, _lift_temporal_context, structlog.processors.format_exc_info],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            mask_personal_data,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ],
+    )
+
+
 def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> None:
     """Call once per process, before the first log line."""
-    renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
     structlog.configure(
         processors=[
             *_SHARED,
@@ -111,16 +122,8 @@ def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> 
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*_SHARED, _lift_temporal_context, structlog.processors.format_exc_info],
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            mask_personal_data,
-            renderer,
-        ],
-    )
     handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(formatter)
+    handler.setFormatter(json_formatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

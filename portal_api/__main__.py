@@ -18,8 +18,9 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     configure_logging("portal-api", settings.log_level)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None,
-                access_log=False)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
 
 
 if __name__ == "__main__":

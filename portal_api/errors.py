@@ -15,7 +15,9 @@ from schemas.rules import RuleViolation
 # Plain sentences for pydantic's own error types; our custom types carry their own message.
 _MESSAGES: dict[str, str] = {
     "missing": "This field is required.",
-    "extra_forbidden": "This field is not part of the declaration; remove it or check its spelling.",
+    "extra_forbidden": (
+        "This field is not part of the declaration; remove it or check its spelling."
+    ),
     "json_invalid": "The request body is not valid JSON.",
     "json_type": "The request body must be a JSON object.",
     "model_type": "This must be an object with the documented fields.",
@@ -66,7 +68,9 @@ def contract_errors(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def violations_response(violations: Sequence[RuleViolation]) -> JSONResponse:
     return JSONResponse(
         status_code=422,
-        content={"detail": [{"loc": list(v.loc), "msg": v.msg, "type": v.type} for v in violations]},
+        content={
+            "detail": [{"loc": list(v.loc), "msg": v.msg, "type": v.type} for v in violations]
+        },
     )
 
 

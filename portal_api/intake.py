@@ -11,7 +11,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,6 +29,7 @@ from temporalio.service import RPCError
 
 from legal_deadlines.working_calendar import VIET_NAM_TIME
 from observability.logging import get_logger
+from portal_api.errors import DeclarationBreaksRules
 from reference_data.admin_units import AdminUnitCatalogue
 from schemas.birth import BirthDeclaration, BirthDeclarationSubmission
 from schemas.common import AttachmentRef, AttachmentUpload, Procedure, ProcedureGroup
@@ -58,7 +59,6 @@ from temporal_connection import search_attributes
 from workflows.birth import BIRTH_PROCEDURES, BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow, death_procedures
 from workflows.declaration_progress import initial_view
-from portal_api.errors import DeclarationBreaksRules
 
 log = get_logger(__name__)
 
@@ -128,28 +128,44 @@ class Intake:
         self, submission: BirthDeclarationSubmission, idempotency_key: str | None, client_id: str
     ) -> DeclarationAccepted:
         now = datetime.now(UTC)
-        violations = check_birth_declaration(submission, submission.attachments,
-                                             self.rule_context(now))
+        violations = check_birth_declaration(
+            submission, submission.attachments, self.rule_context(now)
+        )
         if violations:
             raise DeclarationBreaksRules(violations)
         refs = await run_in_threadpool(self._store_attachments, submission.attachments)
-        declaration = BirthDeclaration(**submission.model_dump(exclude={"attachments"}),
-                                       attachments=refs)
+        declaration = BirthDeclaration(
+            **submission.model_dump(exclude={"attachments"}), attachments=refs
+        )
 
         def build_input(declaration_id: str, received_at: datetime) -> BirthWorkflowInput:
-            return BirthWorkflowInput(declaration_id=declaration_id, received_at=received_at,
-                                      declaration=declaration, options=self.options)
+            return BirthWorkflowInput(
+                declaration_id=declaration_id,
+                received_at=received_at,
+                declaration=declaration,
+                options=self.options,
+            )
 
         def build_view(declaration_id: str, received_at: datetime) -> DeclarationStatusView:
-            return initial_view(declaration_id, ProcedureGroup.BIRTH, received_at,
-                                BIRTH_PROCEDURES, declaration.delivery,
-                                workflow_id_for(declaration_id))
+            return initial_view(
+                declaration_id,
+                ProcedureGroup.BIRTH,
+                received_at,
+                BIRTH_PROCEDURES,
+                declaration.delivery,
+                workflow_id_for(declaration_id),
+            )
 
         commune = declaration.residence.commune_code
         return await self._accept(
-            group=ProcedureGroup.BIRTH, submission=submission, idempotency_key=idempotency_key,
-            client_id=client_id, now=now, commune_code=commune,
-            build_input=build_input, build_view=build_view,
+            group=ProcedureGroup.BIRTH,
+            submission=submission,
+            idempotency_key=idempotency_key,
+            client_id=client_id,
+            now=now,
+            commune_code=commune,
+            build_input=build_input,
+            build_view=build_view,
             run=BirthDeclarationWorkflow.run,
         )
 
@@ -162,26 +178,42 @@ class Intake:
         if violations:
             raise DeclarationBreaksRules(violations)
         refs = await run_in_threadpool(self._store_attachments, submission.attachments)
-        declaration = DeathDeclaration(**submission.model_dump(exclude={"attachments"}),
-                                       attachments=refs)
+        declaration = DeathDeclaration(
+            **submission.model_dump(exclude={"attachments"}), attachments=refs
+        )
         late = is_late_death_declaration(declaration.deceased.date_of_death, context.today)
         procedures = death_procedures(declaration)
 
         def build_input(declaration_id: str, received_at: datetime) -> DeathWorkflowInput:
-            return DeathWorkflowInput(declaration_id=declaration_id, received_at=received_at,
-                                      declaration=declaration, late_registration=late,
-                                      options=self.options)
+            return DeathWorkflowInput(
+                declaration_id=declaration_id,
+                received_at=received_at,
+                declaration=declaration,
+                late_registration=late,
+                options=self.options,
+            )
 
         def build_view(declaration_id: str, received_at: datetime) -> DeclarationStatusView:
-            return initial_view(declaration_id, ProcedureGroup.DEATH, received_at, procedures,
-                                declaration.delivery, workflow_id_for(declaration_id),
-                                late_registration=late)
+            return initial_view(
+                declaration_id,
+                ProcedureGroup.DEATH,
+                received_at,
+                procedures,
+                declaration.delivery,
+                workflow_id_for(declaration_id),
+                late_registration=late,
+            )
 
         commune = declaration.deceased.place_of_death.commune_code
         return await self._accept(
-            group=ProcedureGroup.DEATH, submission=submission, idempotency_key=idempotency_key,
-            client_id=client_id, now=now, commune_code=commune,
-            build_input=build_input, build_view=build_view,
+            group=ProcedureGroup.DEATH,
+            submission=submission,
+            idempotency_key=idempotency_key,
+            client_id=client_id,
+            now=now,
+            commune_code=commune,
+            build_input=build_input,
+            build_view=build_view,
             run=DeathDeclarationWorkflow.run,
         )
 
@@ -217,19 +249,32 @@ class Intake:
         if created or not record.workflow_started:
             try:
                 await self._start_workflow(
-                    run, build_input(declaration_id, received_at), group, record.workflow_id,
-                    record.province_code or "", commune_code,
+                    run,
+                    build_input(declaration_id, received_at),
+                    group,
+                    record.workflow_id,
+                    record.province_code or "",
+                    commune_code,
                 )
-            except RPCError as error:
+            # A lazily connected client reports an unreachable server as a RuntimeError.
+            except (RPCError, RuntimeError) as error:
                 if created:
-                    await run_in_threadpool(delete_unstarted_declaration, self.engine,
-                                            declaration_id)
-                log.error("workflow_start_failed", declaration_id=declaration_id,
-                          error=type(error).__name__)
+                    await run_in_threadpool(
+                        delete_unstarted_declaration, self.engine, declaration_id
+                    )
+                log.error(
+                    "workflow_start_failed",
+                    declaration_id=declaration_id,
+                    error=type(error).__name__,
+                )
                 raise OrchestrationUnavailable() from error
             await run_in_threadpool(mark_workflow_started, self.engine, declaration_id)
-        log.info("declaration_accepted", declaration_id=declaration_id, procedure=group.value,
-                 replayed=not created)
+        log.info(
+            "declaration_accepted",
+            declaration_id=declaration_id,
+            procedure=group.value,
+            replayed=not created,
+        )
         return DeclarationAccepted(
             declaration_id=declaration_id,
             workflow_id=record.workflow_id,
@@ -238,8 +283,13 @@ class Intake:
         )
 
     async def _start_workflow(
-        self, run: Any, workflow_input: BaseModel, group: ProcedureGroup, workflow_id: str,
-        province_code: str, commune_code: str,
+        self,
+        run: Any,
+        workflow_input: BaseModel,
+        group: ProcedureGroup,
+        workflow_id: str,
+        province_code: str,
+        commune_code: str,
     ) -> None:
         declaration_id = workflow_id.removeprefix("declaration-")
         try:
@@ -250,16 +300,19 @@ class Intake:
                 task_queue=self.options.task_queues.orchestrator,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                search_attributes=TypedSearchAttributes([
-                    SearchAttributePair(search_attributes.DECLARATION_ID, declaration_id),
-                    SearchAttributePair(search_attributes.PROCEDURE, group.value),
-                    SearchAttributePair(search_attributes.PROVINCE_CODE, province_code),
-                    SearchAttributePair(search_attributes.COMMUNE_CODE, commune_code),
-                    SearchAttributePair(search_attributes.STATUS, "received"),
-                    SearchAttributePair(search_attributes.CURRENT_STEP, "intake"),
-                ]),
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(search_attributes.DECLARATION_ID, declaration_id),
+                        SearchAttributePair(search_attributes.PROCEDURE, group.value),
+                        SearchAttributePair(search_attributes.PROVINCE_CODE, province_code),
+                        SearchAttributePair(search_attributes.COMMUNE_CODE, commune_code),
+                        SearchAttributePair(search_attributes.STATUS, "received"),
+                        SearchAttributePair(search_attributes.CURRENT_STEP, "intake"),
+                    ]
+                ),
                 static_summary=f"{group.value.title()} declaration {declaration_id} "
                 f"(commune {commune_code})",
+                rpc_timeout=timedelta(seconds=10),
                 static_details=f"Filed on the portal; procedures: "
                 f"{', '.join(p.value for p in _group_procedures(group, workflow_input))}.",
             )

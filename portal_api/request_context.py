@@ -18,8 +18,7 @@ def install_request_context(app: FastAPI) -> None:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         request_id = request.headers.get("X-Request-Id") or secrets.token_hex(8)
-        bind_boundary_context(request_id=request_id, method=request.method,
-                              route=request.url.path)
+        bind_boundary_context(request_id=request_id, method=request.method, route=request.url.path)
         response = await call_next(request)
         response.headers["X-Request-Id"] = request_id
         log.info("request_handled", status_code=response.status_code)

@@ -81,7 +81,7 @@ def base_salary_for_month_of(day: date) -> tuple[date, int]:
 
 
 def contribution_months(record: InsuredEntry) -> int:
-    return int(round(record.contribution_years * 12))
+    return round(record.contribution_years * 12)
 
 
 def _not_covered(rule: str, explanation: str) -> BenefitOutcome:
@@ -128,8 +128,7 @@ def funeral_allowance(record: InsuredEntry | None, date_of_death: date) -> Benef
 
 def monthly_eligible(record: InsuredEntry) -> bool:
     return (
-        record.status == "pensioner"
-        or record.contribution_years >= MONTHLY_MIN_CONTRIBUTION_YEARS
+        record.status == "pensioner" or record.contribution_years >= MONTHLY_MIN_CONTRIBUTION_YEARS
     )
 
 
@@ -196,18 +195,27 @@ def monthly(
         MonthlyShare(
             personal_id=r.personal_id,
             relationship=r.relationship,
-            percent=MONTHLY_SHARE_NO_CARETAKER_PERCENT if r.without_caretaker
+            percent=MONTHLY_SHARE_NO_CARETAKER_PERCENT
+            if r.without_caretaker
             else MONTHLY_SHARE_PERCENT,
             amount_vnd=_vnd(
-                Decimal(MONTHLY_SHARE_NO_CARETAKER_PERCENT if r.without_caretaker
-                        else MONTHLY_SHARE_PERCENT) * base_salary / 100
+                Decimal(
+                    MONTHLY_SHARE_NO_CARETAKER_PERCENT
+                    if r.without_caretaker
+                    else MONTHLY_SHARE_PERCENT
+                )
+                * base_salary
+                / 100
             ),
         )
         for r in counted
     )
     total = sum(s.amount_vnd for s in shares)
-    reason = ("the deceased was a pensioner" if record.status == "pensioner"
-              else f"the deceased had {record.contribution_years:g} years of contributions (≥ 15)")
+    reason = (
+        "the deceased was a pensioner"
+        if record.status == "pensioner"
+        else f"the deceased had {record.contribution_years:g} years of contributions (≥ 15)"
+    )
     return SurvivorOutcome(
         covered=True,
         rule="survivor_benefit.monthly",

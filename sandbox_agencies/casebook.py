@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Column, Text, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import Table
-from sqlmodel import Session, SQLModel, create_engine, select
 from sqlmodel import Field as SQLField
+from sqlmodel import Session, SQLModel, create_engine, select
 
 from sandbox_agencies.dataset import Dataset, dataset_fingerprint, load_dataset
 

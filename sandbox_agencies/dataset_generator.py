@@ -20,49 +20,195 @@ from schemas.identifiers import personal_id_prefix
 
 # The 34 provinces in force since 1 July 2025.
 PROVINCES = (
-    ("01", "Hà Nội"), ("04", "Cao Bằng"), ("08", "Tuyên Quang"), ("11", "Điện Biên"),
-    ("12", "Lai Châu"), ("14", "Sơn La"), ("15", "Lào Cai"), ("19", "Thái Nguyên"),
-    ("20", "Lạng Sơn"), ("22", "Quảng Ninh"), ("24", "Bắc Ninh"), ("25", "Phú Thọ"),
-    ("31", "Hải Phòng"), ("33", "Hưng Yên"), ("37", "Ninh Bình"), ("38", "Thanh Hóa"),
-    ("40", "Nghệ An"), ("42", "Hà Tĩnh"), ("44", "Quảng Trị"), ("46", "Huế"),
-    ("48", "Đà Nẵng"), ("51", "Quảng Ngãi"), ("52", "Gia Lai"), ("56", "Khánh Hòa"),
-    ("66", "Đắk Lắk"), ("68", "Lâm Đồng"), ("75", "Đồng Nai"), ("79", "Hồ Chí Minh"),
-    ("80", "Tây Ninh"), ("82", "Đồng Tháp"), ("86", "Vĩnh Long"), ("91", "An Giang"),
-    ("92", "Cần Thơ"), ("96", "Cà Mau"),
+    ("01", "Hà Nội"),
+    ("04", "Cao Bằng"),
+    ("08", "Tuyên Quang"),
+    ("11", "Điện Biên"),
+    ("12", "Lai Châu"),
+    ("14", "Sơn La"),
+    ("15", "Lào Cai"),
+    ("19", "Thái Nguyên"),
+    ("20", "Lạng Sơn"),
+    ("22", "Quảng Ninh"),
+    ("24", "Bắc Ninh"),
+    ("25", "Phú Thọ"),
+    ("31", "Hải Phòng"),
+    ("33", "Hưng Yên"),
+    ("37", "Ninh Bình"),
+    ("38", "Thanh Hóa"),
+    ("40", "Nghệ An"),
+    ("42", "Hà Tĩnh"),
+    ("44", "Quảng Trị"),
+    ("46", "Huế"),
+    ("48", "Đà Nẵng"),
+    ("51", "Quảng Ngãi"),
+    ("52", "Gia Lai"),
+    ("56", "Khánh Hòa"),
+    ("66", "Đắk Lắk"),
+    ("68", "Lâm Đồng"),
+    ("75", "Đồng Nai"),
+    ("79", "Hồ Chí Minh"),
+    ("80", "Tây Ninh"),
+    ("82", "Đồng Tháp"),
+    ("86", "Vĩnh Long"),
+    ("91", "An Giang"),
+    ("92", "Cần Thơ"),
+    ("96", "Cà Mau"),
 )
 # The 63 former provinces whose codes open the personal IDs of people born there.
 BIRTH_PROVINCES = (
-    ("001", "Hà Nội"), ("002", "Hà Giang"), ("004", "Cao Bằng"), ("006", "Bắc Kạn"),
-    ("008", "Tuyên Quang"), ("010", "Lào Cai"), ("011", "Điện Biên"), ("012", "Lai Châu"),
-    ("014", "Sơn La"), ("015", "Yên Bái"), ("017", "Hòa Bình"), ("019", "Thái Nguyên"),
-    ("020", "Lạng Sơn"), ("022", "Quảng Ninh"), ("024", "Bắc Giang"), ("025", "Phú Thọ"),
-    ("026", "Vĩnh Phúc"), ("027", "Bắc Ninh"), ("030", "Hải Dương"), ("031", "Hải Phòng"),
-    ("033", "Hưng Yên"), ("034", "Thái Bình"), ("035", "Hà Nam"), ("036", "Nam Định"),
-    ("037", "Ninh Bình"), ("038", "Thanh Hóa"), ("040", "Nghệ An"), ("042", "Hà Tĩnh"),
-    ("044", "Quảng Bình"), ("045", "Quảng Trị"), ("046", "Thừa Thiên Huế"), ("048", "Đà Nẵng"),
-    ("049", "Quảng Nam"), ("051", "Quảng Ngãi"), ("052", "Bình Định"), ("054", "Phú Yên"),
-    ("056", "Khánh Hòa"), ("058", "Ninh Thuận"), ("060", "Bình Thuận"), ("062", "Kon Tum"),
-    ("064", "Gia Lai"), ("066", "Đắk Lắk"), ("067", "Đắk Nông"), ("068", "Lâm Đồng"),
-    ("070", "Bình Phước"), ("072", "Tây Ninh"), ("074", "Bình Dương"), ("075", "Đồng Nai"),
-    ("077", "Bà Rịa - Vũng Tàu"), ("079", "Hồ Chí Minh"), ("080", "Long An"),
-    ("082", "Tiền Giang"), ("083", "Bến Tre"), ("084", "Trà Vinh"), ("086", "Vĩnh Long"),
-    ("087", "Đồng Tháp"), ("089", "An Giang"), ("091", "Kiên Giang"), ("092", "Cần Thơ"),
-    ("093", "Hậu Giang"), ("094", "Sóc Trăng"), ("095", "Bạc Liêu"), ("096", "Cà Mau"),
+    ("001", "Hà Nội"),
+    ("002", "Hà Giang"),
+    ("004", "Cao Bằng"),
+    ("006", "Bắc Kạn"),
+    ("008", "Tuyên Quang"),
+    ("010", "Lào Cai"),
+    ("011", "Điện Biên"),
+    ("012", "Lai Châu"),
+    ("014", "Sơn La"),
+    ("015", "Yên Bái"),
+    ("017", "Hòa Bình"),
+    ("019", "Thái Nguyên"),
+    ("020", "Lạng Sơn"),
+    ("022", "Quảng Ninh"),
+    ("024", "Bắc Giang"),
+    ("025", "Phú Thọ"),
+    ("026", "Vĩnh Phúc"),
+    ("027", "Bắc Ninh"),
+    ("030", "Hải Dương"),
+    ("031", "Hải Phòng"),
+    ("033", "Hưng Yên"),
+    ("034", "Thái Bình"),
+    ("035", "Hà Nam"),
+    ("036", "Nam Định"),
+    ("037", "Ninh Bình"),
+    ("038", "Thanh Hóa"),
+    ("040", "Nghệ An"),
+    ("042", "Hà Tĩnh"),
+    ("044", "Quảng Bình"),
+    ("045", "Quảng Trị"),
+    ("046", "Thừa Thiên Huế"),
+    ("048", "Đà Nẵng"),
+    ("049", "Quảng Nam"),
+    ("051", "Quảng Ngãi"),
+    ("052", "Bình Định"),
+    ("054", "Phú Yên"),
+    ("056", "Khánh Hòa"),
+    ("058", "Ninh Thuận"),
+    ("060", "Bình Thuận"),
+    ("062", "Kon Tum"),
+    ("064", "Gia Lai"),
+    ("066", "Đắk Lắk"),
+    ("067", "Đắk Nông"),
+    ("068", "Lâm Đồng"),
+    ("070", "Bình Phước"),
+    ("072", "Tây Ninh"),
+    ("074", "Bình Dương"),
+    ("075", "Đồng Nai"),
+    ("077", "Bà Rịa - Vũng Tàu"),
+    ("079", "Hồ Chí Minh"),
+    ("080", "Long An"),
+    ("082", "Tiền Giang"),
+    ("083", "Bến Tre"),
+    ("084", "Trà Vinh"),
+    ("086", "Vĩnh Long"),
+    ("087", "Đồng Tháp"),
+    ("089", "An Giang"),
+    ("091", "Kiên Giang"),
+    ("092", "Cần Thơ"),
+    ("093", "Hậu Giang"),
+    ("094", "Sóc Trăng"),
+    ("095", "Bạc Liêu"),
+    ("096", "Cà Mau"),
 )
 COMMUNE_WORDS = (
-    "Hòa Bình", "Tân Tiến", "Đông Hưng", "Phú Lợi", "An Khánh", "Thạnh Mỹ", "Bình An",
-    "Quang Trung", "Hưng Phú", "Minh Khai", "Tây Hồ", "Long Biên", "Nam Sơn", "Thượng Đình",
+    "Hòa Bình",
+    "Tân Tiến",
+    "Đông Hưng",
+    "Phú Lợi",
+    "An Khánh",
+    "Thạnh Mỹ",
+    "Bình An",
+    "Quang Trung",
+    "Hưng Phú",
+    "Minh Khai",
+    "Tây Hồ",
+    "Long Biên",
+    "Nam Sơn",
+    "Thượng Đình",
 )
-FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
+FAMILY_NAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+)
 MALE_MIDDLE = ("Văn", "Hữu", "Đức", "Minh", "Quốc", "Công")
 FEMALE_MIDDLE = ("Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương")
-MALE_GIVEN = ("An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khoa", "Long", "Nam", "Phong",
-              "Quân", "Sơn", "Tài", "Thắng", "Trung", "Tuấn", "Việt", "Vinh")
-FEMALE_GIVEN = ("Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh",
-                "Mai", "Nga", "Ngân", "Oanh", "Phương", "Thảo", "Trang", "Vy", "Yến")
-STREETS = ("Lê Lợi", "Trần Hưng Đạo", "Nguyễn Huệ", "Hai Bà Trưng", "Lý Thường Kiệt",
-           "Quang Trung", "Hùng Vương", "Phan Đình Phùng", "Điện Biên Phủ")
+MALE_GIVEN = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Phong",
+    "Quân",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+)
+FEMALE_GIVEN = (
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngân",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Trang",
+    "Vy",
+    "Yến",
+)
+STREETS = (
+    "Lê Lợi",
+    "Trần Hưng Đạo",
+    "Nguyễn Huệ",
+    "Hai Bà Trưng",
+    "Lý Thường Kiệt",
+    "Quang Trung",
+    "Hùng Vương",
+    "Phan Đình Phùng",
+    "Điện Biên Phủ",
+)
 
 REFERENCE_DAY = date(2026, 11, 1)
 
@@ -95,14 +241,22 @@ class Generator:
 
     def residence(self) -> dict[str, str]:
         commune = self.rng.choice(self.communes)
-        return {"commune_code": commune["code"],
-                "address_line": f"Số {self.rng.randrange(1, 400)} {self.rng.choice(STREETS)}"}
+        return {
+            "commune_code": commune["code"],
+            "address_line": f"Số {self.rng.randrange(1, 400)} {self.rng.choice(STREETS)}",
+        }
 
-    def person(self, sex: str, born: date, residence: dict[str, str],
-               family: str | None = None) -> dict[str, Any]:
-        return {"personal_id": self.personal_id(sex, born), "full_name": self.name(sex, family),
-                "sex": sex, "date_of_birth": born.isoformat(), "residence": residence,
-                "status": "alive"}
+    def person(
+        self, sex: str, born: date, residence: dict[str, str], family: str | None = None
+    ) -> dict[str, Any]:
+        return {
+            "personal_id": self.personal_id(sex, born),
+            "full_name": self.name(sex, family),
+            "sex": sex,
+            "date_of_birth": born.isoformat(),
+            "residence": residence,
+            "status": "alive",
+        }
 
     def si_number(self, province_code: str) -> str:
         while True:
@@ -115,24 +269,37 @@ class Generator:
         born = date.fromisoformat(person["date_of_birth"])
         age = (REFERENCE_DAY - born).days // 365
         salary = self.rng.randrange(40, 300) * 100_000
-        province = next(c["province_code"] for c in self.communes
-                        if c["code"] == person["residence"]["commune_code"])
-        base = {"social_insurance_number": self.si_number(province),
-                "personal_id": person["personal_id"], "average_monthly_salary_vnd": salary,
-                "monthly_pension_vnd": None, "pension_start_date": None}
+        province = next(
+            c["province_code"]
+            for c in self.communes
+            if c["code"] == person["residence"]["commune_code"]
+        )
+        base = {
+            "social_insurance_number": self.si_number(province),
+            "personal_id": person["personal_id"],
+            "average_monthly_salary_vnd": salary,
+            "monthly_pension_vnd": None,
+            "pension_start_date": None,
+        }
+        years: float
         if age >= 60 and self.rng.random() < 0.8:
             years = self.rng.randrange(20, min(40, age - 18))
             start = REFERENCE_DAY - timedelta(days=self.rng.randrange(30, 12 * 365))
             pension = int(salary * self.rng.randrange(45, 76) / 100) // 10_000 * 10_000
             worked_until = start.year
             before_2014 = max(0, min(years, years - max(0, worked_until - 2014)))
-            return {**base, "status": "pensioner", "contribution_years": years,
-                    "contribution_years_before_2014": before_2014,
-                    "monthly_pension_vnd": pension, "pension_start_date": start.isoformat()}
+            return {
+                **base,
+                "status": "pensioner",
+                "contribution_years": years,
+                "contribution_years_before_2014": before_2014,
+                "monthly_pension_vnd": pension,
+                "pension_start_date": start.isoformat(),
+            }
         if 18 <= age < 60:
             roll = self.rng.random()
             if roll < 0.15:
-                years: float = self.rng.choice((0.5, 0.75, 1, 2, 3, 5, 8))
+                years = self.rng.choice((0.5, 0.75, 1, 2, 3, 5, 8))
                 status = "suspended"
             elif roll < 0.75:
                 years = self.rng.randrange(1, max(2, min(35, age - 17)))
@@ -140,9 +307,13 @@ class Generator:
             else:
                 return None
             since_2014 = REFERENCE_DAY.year - 2014
-            before_2014 = max(0.0, years - since_2014) if years >= 1 else 0
-            return {**base, "status": status, "contribution_years": years,
-                    "contribution_years_before_2014": before_2014}
+            before_2014_part: float = max(0.0, years - since_2014) if years >= 1 else 0
+            return {
+                **base,
+                "status": status,
+                "contribution_years": years,
+                "contribution_years_before_2014": before_2014_part,
+            }
         return None
 
 
@@ -152,8 +323,9 @@ def build_communes(rng: random.Random) -> list[dict[str, str]]:
         count = 8 if province_code in ("01", "79") else 3
         for word in rng.sample(COMMUNE_WORDS, count):
             kind = rng.choice(("Phường", "Xã"))
-            communes.append({"code": f"{code:05d}", "name": f"{kind} {word}",
-                             "province_code": province_code})
+            communes.append(
+                {"code": f"{code:05d}", "name": f"{kind} {word}", "province_code": province_code}
+            )
             code += rng.randrange(3, 40)
     return communes
 
@@ -172,8 +344,12 @@ def generate(seed: int, households: int) -> dict[str, Any]:
             husband["spouse_id"], wife["spouse_id"] = wife["personal_id"], husband["personal_id"]
             people += [wife, husband]
             if rng.random() < 0.4:
-                child = gen.person(rng.choice(("male", "female")), gen.birth_date(1, 12), home,
-                                   family=husband["full_name"].split()[0])
+                child = gen.person(
+                    rng.choice(("male", "female")),
+                    gen.birth_date(1, 12),
+                    home,
+                    family=husband["full_name"].split()[0],
+                )
                 child["mother_id"] = wife["personal_id"]
                 people.append(child)
         elif kind < 0.8:  # an elderly couple

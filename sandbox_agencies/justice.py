@@ -14,8 +14,8 @@ from typing import Literal
 from fastapi import FastAPI, Response
 from pydantic import BaseModel
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, select
 from sqlmodel import Field as SQLField
+from sqlmodel import Session, SQLModel, select
 
 from sandbox_agencies.casebook import (
     AgencyBook,
@@ -31,7 +31,7 @@ from sandbox_agencies.casebook import (
     open_agency_database,
 )
 from sandbox_agencies.dataset import Dataset
-from schemas.identifiers import century_sex_digit
+from schemas.identifiers import Sex, century_sex_digit
 
 
 class KnownPersonalId(SQLModel, table=True):
@@ -128,7 +128,7 @@ def _deceased_record(session: Session, personal_id: str | None) -> DeathRecord |
     return session.exec(select(DeathRecord).where(DeathRecord.personal_id == personal_id)).first()
 
 
-def _new_personal_id(session: Session, province_code: str, sex: str, year: int) -> str:
+def _new_personal_id(session: Session, province_code: str, sex: Sex, year: int) -> str:
     prefix = f"{province_code}{century_sex_digit(sex, year)}{year % 100:02d}"
     while True:
         candidate = f"{prefix}{secrets.randbelow(1_000_000):06d}"
@@ -149,11 +149,15 @@ def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
         province_code = _birth_province_code(book, body.birth_commune_code)
         if province_code is None:
-            return Rejected("commune_unknown",
-                            f"Commune {body.birth_commune_code} is not in the civil-status register.")
-        for role, pid in (("mother", body.mother.personal_id),
-                          ("father", body.father.personal_id if body.father else None),
-                          ("declarant", body.declarant_personal_id)):
+            return Rejected(
+                "commune_unknown",
+                f"Commune {body.birth_commune_code} is not in the civil-status register.",
+            )
+        for role, pid in (
+            ("mother", body.mother.personal_id),
+            ("father", body.father.personal_id if body.father else None),
+            ("declarant", body.declarant_personal_id),
+        ):
             death = _deceased_record(session, pid)
             if death is not None:
                 return Rejected(
@@ -178,22 +182,27 @@ def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
         today = now_utc().date()
         sequence = next_number(session, f"birth:{today.year}:{body.birth_commune_code}")
         record_number = f"KS-{today.year}-{body.birth_commune_code}-{sequence:06d}"
-        child_id = _new_personal_id(session, province_code, body.child_sex,
-                                    body.child_date_of_birth.year)
-        session.add(BirthRecord(
-            civil_status_record_number=record_number,
-            child_personal_id=child_id,
-            child_full_name=body.child_full_name,
-            child_date_of_birth=body.child_date_of_birth,
-            mother_key=mother_key,
-            commune_code=body.birth_commune_code,
-            registered_on=today,
-        ))
-        return Approved({
-            "civil_status_record_number": record_number,
-            "child_personal_id": child_id,
-            "registered_on": today.isoformat(),
-        })
+        child_id = _new_personal_id(
+            session, province_code, body.child_sex, body.child_date_of_birth.year
+        )
+        session.add(
+            BirthRecord(
+                civil_status_record_number=record_number,
+                child_personal_id=child_id,
+                child_full_name=body.child_full_name,
+                child_date_of_birth=body.child_date_of_birth,
+                mother_key=mother_key,
+                commune_code=body.birth_commune_code,
+                registered_on=today,
+            )
+        )
+        return Approved(
+            {
+                "civil_status_record_number": record_number,
+                "child_personal_id": child_id,
+                "registered_on": today.isoformat(),
+            }
+        )
 
     return decide
 
@@ -202,12 +211,18 @@ def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
         commune = body.place_of_death.commune_code
         if commune not in book.dataset.commune_province:
-            return Rejected("commune_unknown", f"Commune {commune} is not in the civil-status register.")
+            return Rejected(
+                "commune_unknown", f"Commune {commune} is not in the civil-status register."
+            )
         if body.date_of_death <= body.deceased_date_of_birth:
-            return Rejected("dates_inconsistent", "The date of death is not after the date of birth.")
+            return Rejected(
+                "dates_inconsistent", "The date of death is not after the date of birth."
+            )
         if session.get(KnownPersonalId, body.deceased_personal_id) is None:
-            return Rejected("person_unknown",
-                            "The deceased's personal ID is not in the national population database.")
+            return Rejected(
+                "person_unknown",
+                "The deceased's personal ID is not in the national population database.",
+            )
         earlier = _deceased_record(session, body.deceased_personal_id)
         if earlier is not None:
             return Rejected(
@@ -217,24 +232,30 @@ def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
             )
         declarant_death = _deceased_record(session, body.declarant_personal_id)
         if declarant_death is not None:
-            return Rejected("declarant_deceased",
-                            "The declarant is recorded as deceased and cannot make a declaration.")
+            return Rejected(
+                "declarant_deceased",
+                "The declarant is recorded as deceased and cannot make a declaration.",
+            )
         today = now_utc().date()
         sequence = next_number(session, f"death:{today.year}:{commune}")
         record_number = f"KT-{today.year}-{commune}-{sequence:06d}"
-        session.add(DeathRecord(
-            death_record_number=record_number,
-            personal_id=body.deceased_personal_id,
-            date_of_death=body.date_of_death,
-            commune_code=commune,
-            registered_on=today,
-            late_registration=body.late_registration,
-        ))
-        return Approved({
-            "death_record_number": record_number,
-            "registered_on": today.isoformat(),
-            "late_registration": body.late_registration,
-        })
+        session.add(
+            DeathRecord(
+                death_record_number=record_number,
+                personal_id=body.deceased_personal_id,
+                date_of_death=body.date_of_death,
+                commune_code=commune,
+                registered_on=today,
+                late_registration=body.late_registration,
+            )
+        )
+        return Approved(
+            {
+                "death_record_number": record_number,
+                "registered_on": today.isoformat(),
+                "late_registration": body.late_registration,
+            }
+        )
 
     return decide
 
@@ -251,8 +272,11 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: BirthRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="birth_registration", series="JB", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            procedure="birth_registration",
+            series="JB",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
             subject_personal_id=body.mother.personal_id,
             decide=decide_birth(book, body),
             response=response,
@@ -263,8 +287,11 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: DeathRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="death_registration", series="JD", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            procedure="death_registration",
+            series="JD",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
             subject_personal_id=body.deceased_personal_id,
             decide=decide_death(book, body),
             response=response,

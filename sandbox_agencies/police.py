@@ -13,8 +13,8 @@ from typing import Literal
 from fastapi import FastAPI, HTTPException, Response
 from pydantic import BaseModel
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel
 from sqlmodel import Field as SQLField
+from sqlmodel import Session, SQLModel
 
 from sandbox_agencies.casebook import (
     AgencyBook,
@@ -117,11 +117,14 @@ def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejec
         return None
     person = session.get(RegistryPerson, personal_id)
     if person is None:
-        return Rejected(f"{role}_not_in_registry",
-                        f"The {role}'s personal ID is not in the national population registry.")
+        return Rejected(
+            f"{role}_not_in_registry",
+            f"The {role}'s personal ID is not in the national population registry.",
+        )
     if person.status != "alive":
-        return Rejected(f"{role}_deceased",
-                        f"The {role} is recorded as deceased in the population registry.")
+        return Rejected(
+            f"{role}_deceased", f"The {role} is recorded as deceased in the population registry."
+        )
     return None
 
 
@@ -135,25 +138,41 @@ def decide_registration(book: AgencyBook, body: ResidenceRegistrationIn) -> Deci
             if problem is not None:
                 return problem
         if session.get(RegistryPerson, body.personal_id) is not None:
-            return Rejected("already_registered",
-                            "This person already has a permanent residence registration.")
+            return Rejected(
+                "already_registered", "This person already has a permanent residence registration."
+            )
         today = now_utc().date()
-        number = f"TT-{today.year}-{commune}-{next_number(session, f'reg:{today.year}:{commune}'):06d}"
-        session.add(RegistryPerson(
-            personal_id=body.personal_id,
-            full_name=body.full_name,
-            sex=body.sex,
-            date_of_birth=body.date_of_birth,
-            commune_code=commune,
-            address_line=body.residence.address_line,
-            mother_id=body.mother_personal_id,
-            father_id=body.father_personal_id,
-        ))
-        session.add(ResidenceEvent(record_number=number, kind="registration",
-                                   personal_id=body.personal_id, commune_code=commune,
-                                   recorded_on=today))
-        return Approved({"residence_registration_number": number, "commune_code": commune,
-                         "registered_on": today.isoformat()})
+        number = (
+            f"TT-{today.year}-{commune}-{next_number(session, f'reg:{today.year}:{commune}'):06d}"
+        )
+        session.add(
+            RegistryPerson(
+                personal_id=body.personal_id,
+                full_name=body.full_name,
+                sex=body.sex,
+                date_of_birth=body.date_of_birth,
+                commune_code=commune,
+                address_line=body.residence.address_line,
+                mother_id=body.mother_personal_id,
+                father_id=body.father_personal_id,
+            )
+        )
+        session.add(
+            ResidenceEvent(
+                record_number=number,
+                kind="registration",
+                personal_id=body.personal_id,
+                commune_code=commune,
+                recorded_on=today,
+            )
+        )
+        return Approved(
+            {
+                "residence_registration_number": number,
+                "commune_code": commune,
+                "registered_on": today.isoformat(),
+            }
+        )
 
     return decide
 
@@ -162,23 +181,39 @@ def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
         person = session.get(RegistryPerson, body.personal_id)
         if person is None:
-            return Rejected("person_unknown",
-                            "This personal ID is not in the national population registry.")
+            return Rejected(
+                "person_unknown", "This personal ID is not in the national population registry."
+            )
         if person.status == "deceased":
-            return Rejected("already_deceased",
-                            "This person is already recorded as deceased and their residence "
-                            "registration was removed.")
+            return Rejected(
+                "already_deceased",
+                "This person is already recorded as deceased and their residence "
+                "registration was removed.",
+            )
         today = now_utc().date()
         commune = person.commune_code or "00000"
-        number = f"XTT-{today.year}-{commune}-{next_number(session, f'rem:{today.year}:{commune}'):06d}"
+        number = (
+            f"XTT-{today.year}-{commune}-{next_number(session, f'rem:{today.year}:{commune}'):06d}"
+        )
         person.status = "deceased"
         person.date_of_death = body.date_of_death
         session.add(person)
-        session.add(ResidenceEvent(record_number=number, kind="removal",
-                                   personal_id=body.personal_id, commune_code=commune,
-                                   recorded_on=today))
-        return Approved({"residence_removal_number": number, "commune_code": commune,
-                         "removed_on": today.isoformat()})
+        session.add(
+            ResidenceEvent(
+                record_number=number,
+                kind="removal",
+                personal_id=body.personal_id,
+                commune_code=commune,
+                recorded_on=today,
+            )
+        )
+        return Approved(
+            {
+                "residence_removal_number": number,
+                "commune_code": commune,
+                "removed_on": today.isoformat(),
+            }
+        )
 
     return decide
 
@@ -195,10 +230,14 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: ResidenceRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="residence_registration", series="PR", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            procedure="residence_registration",
+            series="PR",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
             subject_personal_id=body.personal_id,
-            decide=decide_registration(book, body), response=response,
+            decide=decide_registration(book, body),
+            response=response,
         )
 
     @app.post("/v1/residence-removals", response_model=CaseView, status_code=201)
@@ -206,10 +245,14 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: ResidenceRemovalIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="residence_removal", series="PX", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
+            procedure="residence_removal",
+            series="PX",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
             subject_personal_id=body.personal_id,
-            decide=decide_removal(body), response=response,
+            decide=decide_removal(body),
+            response=response,
         )
 
     @app.get("/v1/registry/people/{personal_id}", response_model=RegistryEntry)

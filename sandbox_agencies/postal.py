@@ -55,8 +55,13 @@ def _load(session: Session, dataset: Dataset) -> None:
 def decide_shipment(body: ShipmentIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
         number = tracking_number(next_number(session, "tracking"))
-        return Approved({"tracking_number": number, "accepted_at": now_utc().isoformat(),
-                         "documents": body.documents})
+        return Approved(
+            {
+                "tracking_number": number,
+                "accepted_at": now_utc().isoformat(),
+                "documents": body.documents,
+            }
+        )
 
     return decide
 
@@ -71,9 +76,14 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: ShipmentIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="shipment", series="PS", body=body, declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key, subject_personal_id=None,
-            decide=decide_shipment(body), response=response,
+            procedure="shipment",
+            series="PS",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
+            subject_personal_id=None,
+            decide=decide_shipment(body),
+            response=response,
         )
 
     return app

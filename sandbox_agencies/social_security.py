@@ -11,8 +11,8 @@ from typing import Literal
 from fastapi import FastAPI, Response
 from pydantic import BaseModel
 from sqlalchemy import insert
-from sqlmodel import Session, SQLModel, select
 from sqlmodel import Field as SQLField
+from sqlmodel import Session, SQLModel, select
 
 from sandbox_agencies import benefit_rules
 from sandbox_agencies.casebook import (
@@ -126,18 +126,23 @@ def _load(session: Session, dataset: Dataset) -> None:
 
 
 def _insured(session: Session, personal_id: str) -> InsuredEntry | None:
-    row = session.exec(select(InsuredRecord).where(InsuredRecord.personal_id == personal_id)).first()
+    row = session.exec(
+        select(InsuredRecord).where(InsuredRecord.personal_id == personal_id)
+    ).first()
     return None if row is None else InsuredEntry.model_validate(row, from_attributes=True)
 
 
 def _new_social_insurance_number(session: Session, province_code: str) -> str:
     while True:
         candidate = f"{province_code}{secrets.randbelow(100_000_000):08d}"
-        taken = session.get(InsuredRecord, candidate) or session.exec(
-            select(HealthInsuranceCard).where(
-                HealthInsuranceCard.social_insurance_number == candidate
-            )
-        ).first()
+        taken = (
+            session.get(InsuredRecord, candidate)
+            or session.exec(
+                select(HealthInsuranceCard).where(
+                    HealthInsuranceCard.social_insurance_number == candidate
+                )
+            ).first()
+        )
         if taken is None:
             return candidate
 
@@ -146,34 +151,49 @@ def decide_card(book: AgencyBook, body: HealthInsuranceCardIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
         province = book.dataset.commune_province.get(body.residence_commune_code)
         if province is None:
-            return Rejected("commune_unknown",
-                            f"Commune {body.residence_commune_code} does not exist.")
+            return Rejected(
+                "commune_unknown", f"Commune {body.residence_commune_code} does not exist."
+            )
         today = now_utc().date()
         turns_72_months = add_months(body.date_of_birth, CHILD_CARD_MONTHS)
         if today >= turns_72_months or body.date_of_birth > today:
-            return Rejected("not_under_6",
-                            "The free health-insurance card is for children under 72 months old.")
+            return Rejected(
+                "not_under_6", "The free health-insurance card is for children under 72 months old."
+            )
         existing = session.exec(
             select(HealthInsuranceCard).where(HealthInsuranceCard.personal_id == body.personal_id)
         ).first()
         if existing is not None:
-            return Rejected("card_already_issued",
-                            f"This child already holds health-insurance card {existing.card_code}.")
+            return Rejected(
+                "card_already_issued",
+                f"This child already holds health-insurance card {existing.card_code}.",
+            )
         si_number = _insured(session, body.personal_id)
-        number = (si_number.social_insurance_number if si_number
-                  else _new_social_insurance_number(session, province))
+        number = (
+            si_number.social_insurance_number
+            if si_number
+            else _new_social_insurance_number(session, province)
+        )
         card_code = f"{CHILD_BENEFICIARY_GROUP}{CHILD_BENEFIT_LEVEL}{province}{number}"
-        session.add(HealthInsuranceCard(
-            card_code=card_code, social_insurance_number=number, personal_id=body.personal_id,
-            valid_from=body.date_of_birth, valid_to=turns_72_months, issued_on=today,
-        ))
-        return Approved({
-            "social_insurance_number": number,
-            "card_code": card_code,
-            "benefit_level": CHILD_BENEFIT_LEVEL,
-            "valid_from": body.date_of_birth.isoformat(),
-            "valid_to": turns_72_months.isoformat(),
-        })
+        session.add(
+            HealthInsuranceCard(
+                card_code=card_code,
+                social_insurance_number=number,
+                personal_id=body.personal_id,
+                valid_from=body.date_of_birth,
+                valid_to=turns_72_months,
+                issued_on=today,
+            )
+        )
+        return Approved(
+            {
+                "social_insurance_number": number,
+                "card_code": card_code,
+                "benefit_level": CHILD_BENEFIT_LEVEL,
+                "valid_from": body.date_of_birth.isoformat(),
+                "valid_to": turns_72_months.isoformat(),
+            }
+        )
 
     return decide
 
@@ -187,9 +207,11 @@ def _already_settled(session: Session, benefit: str, personal_id: str) -> Reject
     ).first()
     if earlier is None:
         return None
-    return Rejected("already_settled",
-                    f"The {benefit.replace('_', ' ')} for this person was already settled in case "
-                    f"{earlier.case_number}.")
+    return Rejected(
+        "already_settled",
+        f"The {benefit.replace('_', ' ')} for this person was already settled in case "
+        f"{earlier.case_number}.",
+    )
 
 
 def _outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
@@ -202,15 +224,24 @@ def _outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
 
 
 def _settle(
-    session: Session, benefit: str, personal_id: str, case_number: str,
-    outcome: benefit_rules.BenefitOutcome, record: dict[str, object],
+    session: Session,
+    benefit: str,
+    personal_id: str,
+    case_number: str,
+    outcome: benefit_rules.BenefitOutcome,
+    record: dict[str, object],
 ) -> Decision:
     if not outcome.covered:
         return Rejected("not_covered", outcome.explanation, record=record)
-    session.add(BenefitSettlement(
-        benefit=benefit, deceased_personal_id=personal_id, case_number=case_number,
-        amount_vnd=outcome.amount_vnd, settled_on=now_utc().date(),
-    ))
+    session.add(
+        BenefitSettlement(
+            benefit=benefit,
+            deceased_personal_id=personal_id,
+            case_number=case_number,
+            amount_vnd=outcome.amount_vnd,
+            settled_on=now_utc().date(),
+        )
+    )
     return Approved(record)
 
 
@@ -222,34 +253,43 @@ def _check_payment(payment: PaymentIn) -> Rejected | None:
 
 def decide_funeral(body: FuneralAllowanceIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
-        problem = (_check_payment(body.payment)
-                   or _already_settled(session, "funeral_allowance", body.deceased_personal_id))
+        problem = _check_payment(body.payment) or _already_settled(
+            session, "funeral_allowance", body.deceased_personal_id
+        )
         if problem is not None:
             return problem
         try:
             outcome = benefit_rules.funeral_allowance(
-                _insured(session, body.deceased_personal_id), body.date_of_death)
+                _insured(session, body.deceased_personal_id), body.date_of_death
+            )
         except benefit_rules.NoReferenceLevel as error:
             return Rejected("no_reference_level", str(error))
         record = {**_outcome_record(outcome), "amount_vnd": outcome.amount_vnd}
-        return _settle(session, "funeral_allowance", body.deceased_personal_id, case_number,
-                       outcome, record)
+        return _settle(
+            session, "funeral_allowance", body.deceased_personal_id, case_number, outcome, record
+        )
 
     return decide
 
 
 def decide_survivor(body: SurvivorBenefitIn) -> DecideFn:
     def decide(session: Session, case_number: str) -> Decision:
-        problem = (_check_payment(body.payment)
-                   or _already_settled(session, "survivor_benefit", body.deceased_personal_id))
+        problem = _check_payment(body.payment) or _already_settled(
+            session, "survivor_benefit", body.deceased_personal_id
+        )
         if problem is not None:
             return problem
-        relatives = [benefit_rules.Relative(b.personal_id, b.relationship, b.without_caretaker)
-                     for b in body.beneficiaries]
+        relatives = [
+            benefit_rules.Relative(b.personal_id, b.relationship, b.without_caretaker)
+            for b in body.beneficiaries
+        ]
         try:
             outcome = benefit_rules.survivor_benefit(
-                _insured(session, body.deceased_personal_id), body.date_of_death, body.form,
-                relatives)
+                _insured(session, body.deceased_personal_id),
+                body.date_of_death,
+                body.form,
+                relatives,
+            )
         except benefit_rules.NoReferenceLevel as error:
             return Rejected("no_reference_level", str(error))
         record: dict[str, object] = {**_outcome_record(outcome), "form": body.form}
@@ -258,20 +298,28 @@ def decide_survivor(body: SurvivorBenefitIn) -> DecideFn:
             record["lump_sum_vnd"] = outcome.amount_vnd if outcome.form == "lump_sum" else None
             record["monthly_amount_vnd"] = outcome.monthly_amount_vnd
             record["beneficiaries"] = [
-                {"personal_id": s.personal_id, "relationship": s.relationship,
-                 "share_percent_of_reference": s.percent, "monthly_amount_vnd": s.amount_vnd}
+                {
+                    "personal_id": s.personal_id,
+                    "relationship": s.relationship,
+                    "share_percent_of_reference": s.percent,
+                    "monthly_amount_vnd": s.amount_vnd,
+                }
                 for s in outcome.shares
             ]
-        return _settle(session, "survivor_benefit", body.deceased_personal_id, case_number,
-                       outcome, record)
+        return _settle(
+            session, "survivor_benefit", body.deceased_personal_id, case_number, outcome, record
+        )
 
     return decide
 
 
 def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
     book = open_agency_database(
-        "social_security", state_dir, data_dir,
-        (InsuredRecord, HealthInsuranceCard, BenefitSettlement), _load,
+        "social_security",
+        state_dir,
+        data_dir,
+        (InsuredRecord, HealthInsuranceCard, BenefitSettlement),
+        _load,
     )
     app = FastAPI(title="Sandbox social security (VSS)")
     install_common_routes(app, book)
@@ -281,9 +329,13 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: HealthInsuranceCardIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="health_insurance_card", series="SC", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
-            subject_personal_id=body.personal_id, decide=decide_card(book, body),
+            procedure="health_insurance_card",
+            series="SC",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
+            subject_personal_id=body.personal_id,
+            decide=decide_card(book, body),
             response=response,
         )
 
@@ -292,9 +344,13 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: FuneralAllowanceIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="funeral_allowance", series="SF", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
-            subject_personal_id=body.deceased_personal_id, decide=decide_funeral(body),
+            procedure="funeral_allowance",
+            series="SF",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
+            subject_personal_id=body.deceased_personal_id,
+            decide=decide_funeral(body),
             response=response,
         )
 
@@ -303,11 +359,14 @@ def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
         body: SurvivorBenefitIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit(
-            procedure="survivor_benefit", series="SS", body=body,
-            declaration_id=body.declaration_id, idempotency_key=idempotency_key,
-            subject_personal_id=body.deceased_personal_id, decide=decide_survivor(body),
+            procedure="survivor_benefit",
+            series="SS",
+            body=body,
+            declaration_id=body.declaration_id,
+            idempotency_key=idempotency_key,
+            subject_personal_id=body.deceased_personal_id,
+            decide=decide_survivor(body),
             response=response,
         )
 
     return app
-

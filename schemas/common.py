@@ -1,4 +1,4 @@
-"""Parts shared by both declarations: places, contacts, delivery and the vocabulary of the contract."""
+"""Parts shared by both declarations: places, contacts, delivery, the contract's vocabulary."""
 
 from __future__ import annotations
 

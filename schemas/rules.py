@@ -139,8 +139,12 @@ def _check_delivery(
                 "Give the postal address the results should be sent to.",
             )
         else:
-            _check_commune(found, (*loc, "postal_address", "commune_code"),
-                           delivery.postal_address.commune_code, ctx)
+            _check_commune(
+                found,
+                (*loc, "postal_address", "commune_code"),
+                delivery.postal_address.commune_code,
+                ctx,
+            )
     if delivery.method == "electronic" and declarant_email is None:
         found.add(
             ("body", "declarant", "email"),
@@ -165,8 +169,11 @@ def _check_attachment_content(
         try:
             content = base64.b64decode(attachment.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            found.add((*loc, "content_base64"), "content_not_base64",
-                      "The document's content is not valid base64; upload the file again.")
+            found.add(
+                (*loc, "content_base64"),
+                "content_not_base64",
+                "The document's content is not valid base64; upload the file again.",
+            )
             continue
         if len(content) > ctx.attachment_max_bytes:
             found.add(
@@ -195,11 +202,13 @@ def _check_parent(
     found: _Findings, role: str, parent: Parent, child_birth: date, ctx: RuleContext
 ) -> None:
     sex: Sex = "female" if role == "mother" else "male"
-    _check_past_date(found, ("body", role, "date_of_birth"), parent.date_of_birth, ctx,
-                     f"{role}'s date of birth")
+    _check_past_date(
+        found, ("body", role, "date_of_birth"), parent.date_of_birth, ctx, f"{role}'s date of birth"
+    )
     if parent.personal_id is not None:
-        _check_personal_id_agrees(found, ("body", role, "personal_id"), parent.personal_id, sex,
-                                  parent.date_of_birth, ctx)
+        _check_personal_id_agrees(
+            found, ("body", role, "personal_id"), parent.personal_id, sex, parent.date_of_birth, ctx
+        )
     if years_between(parent.date_of_birth, child_birth) < MIN_PARENT_AGE_YEARS:
         found.add(
             ("body", role, "date_of_birth"),
@@ -215,8 +224,9 @@ def check_birth_declaration(
     found = _Findings()
     child, declarant = declaration.child, declaration.declarant
 
-    _check_past_date(found, ("body", "child", "date_of_birth"), child.date_of_birth, ctx,
-                     "child's date of birth")
+    _check_past_date(
+        found, ("body", "child", "date_of_birth"), child.date_of_birth, ctx, "child's date of birth"
+    )
     if years_between(child.date_of_birth, ctx.today) >= CHILD_AGE_LIMIT_YEARS:
         found.add(
             ("body", "child", "date_of_birth"),
@@ -224,21 +234,32 @@ def check_birth_declaration(
             "This joint procedure is for children under 6; register an older child's birth "
             "at the commune office.",
         )
-    _check_commune(found, ("body", "child", "place_of_birth", "commune_code"),
-                   child.place_of_birth.commune_code, ctx)
-    _check_commune(found, ("body", "residence", "commune_code"),
-                   declaration.residence.commune_code, ctx)
+    _check_commune(
+        found,
+        ("body", "child", "place_of_birth", "commune_code"),
+        child.place_of_birth.commune_code,
+        ctx,
+    )
+    _check_commune(
+        found, ("body", "residence", "commune_code"), declaration.residence.commune_code, ctx
+    )
 
     _check_parent(found, "mother", declaration.mother, child.date_of_birth, ctx)
     if declaration.father is not None:
         _check_parent(found, "father", declaration.father, child.date_of_birth, ctx)
-        if (declaration.father.personal_id is not None
-                and declaration.father.personal_id == declaration.mother.personal_id):
-            found.add(("body", "father", "personal_id"), "parents_same_person",
-                      "The mother and the father cannot have the same personal ID.")
+        if (
+            declaration.father.personal_id is not None
+            and declaration.father.personal_id == declaration.mother.personal_id
+        ):
+            found.add(
+                ("body", "father", "personal_id"),
+                "parents_same_person",
+                "The mother and the father cannot have the same personal ID.",
+            )
 
-    _check_personal_id_prefix(found, ("body", "declarant", "personal_id"),
-                              declarant.personal_id, ctx)
+    _check_personal_id_prefix(
+        found, ("body", "declarant", "personal_id"), declarant.personal_id, ctx
+    )
     if declarant.relationship in ("mother", "father"):
         parent = declaration.mother if declarant.relationship == "mother" else declaration.father
         if parent is None or parent.personal_id != declarant.personal_id:
@@ -261,10 +282,15 @@ def check_birth_declaration(
 
     kinds = _attachment_kinds(attachments)
     if born_in_facility and "birth_certificate" not in kinds:
-        found.add(("body", "attachments"), "birth_certificate_missing",
-                  "Attach the birth certificate (giấy chứng sinh) issued by the health facility.")
+        found.add(
+            ("body", "attachments"),
+            "birth_certificate_missing",
+            "Attach the birth certificate (giấy chứng sinh) issued by the health facility.",
+        )
     if not born_in_facility and not kinds & {
-        "birth_certificate", "witness_statement", "declarant_undertaking"
+        "birth_certificate",
+        "witness_statement",
+        "declarant_undertaking",
     }:
         found.add(
             ("body", "attachments"),
@@ -294,47 +320,86 @@ def check_death_declaration(
 
     for mandatory in MANDATORY_DEATH_PROCEDURES:
         if mandatory.value not in chosen:
-            found.add(("body", "procedures"), "procedure_missing",
-                      f"The procedures always include {mandatory.value}.")
+            found.add(
+                ("body", "procedures"),
+                "procedure_missing",
+                f"The procedures always include {mandatory.value}.",
+            )
     if len(chosen) != len(declaration.procedures):
         found.add(("body", "procedures"), "procedure_repeated", "List each procedure once.")
 
     wants_survivor = Procedure.SURVIVOR_BENEFIT.value in chosen
     wants_benefit = wants_survivor or Procedure.FUNERAL_ALLOWANCE.value in chosen
     if wants_survivor and declaration.survivor_benefit is None:
-        found.add(("body", "survivor_benefit"), "survivor_benefit_missing",
-                  "You chose the survivor benefit: say which form (lump sum or monthly) and who "
-                  "the beneficiaries are.")
+        found.add(
+            ("body", "survivor_benefit"),
+            "survivor_benefit_missing",
+            "You chose the survivor benefit: say which form (lump sum or monthly) and who "
+            "the beneficiaries are.",
+        )
     if not wants_survivor and declaration.survivor_benefit is not None:
-        found.add(("body", "survivor_benefit"), "survivor_benefit_unexpected",
-                  "Survivor benefit details were given, but the survivor benefit was not chosen "
-                  "in the procedures.")
+        found.add(
+            ("body", "survivor_benefit"),
+            "survivor_benefit_unexpected",
+            "Survivor benefit details were given, but the survivor benefit was not chosen "
+            "in the procedures.",
+        )
     if wants_benefit and declaration.payment is None:
-        found.add(("body", "payment"), "payment_missing",
-                  "A benefit was chosen: say how it should be paid (bank, post or cash).")
+        found.add(
+            ("body", "payment"),
+            "payment_missing",
+            "A benefit was chosen: say how it should be paid (bank, post or cash).",
+        )
     if not wants_benefit and declaration.payment is not None:
-        found.add(("body", "payment"), "payment_unexpected",
-                  "Payment details were given, but no benefit was chosen in the procedures.")
-    if (declaration.payment is not None and declaration.payment.method == "bank"
-            and declaration.payment.bank_account is None):
-        found.add(("body", "payment", "bank_account"), "bank_account_missing",
-                  "Payment by bank needs the bank code, account number and account holder.")
+        found.add(
+            ("body", "payment"),
+            "payment_unexpected",
+            "Payment details were given, but no benefit was chosen in the procedures.",
+        )
+    if (
+        declaration.payment is not None
+        and declaration.payment.method == "bank"
+        and declaration.payment.bank_account is None
+    ):
+        found.add(
+            ("body", "payment", "bank_account"),
+            "bank_account_missing",
+            "Payment by bank needs the bank code, account number and account holder.",
+        )
 
-    _check_past_date(found, ("body", "deceased", "date_of_death"), deceased.date_of_death, ctx,
-                     "date of death")
+    _check_past_date(
+        found, ("body", "deceased", "date_of_death"), deceased.date_of_death, ctx, "date of death"
+    )
     if deceased.date_of_birth >= deceased.date_of_death:
-        found.add(("body", "deceased", "date_of_birth"), "born_after_death",
-                  "The date of birth must be before the date of death.")
-    _check_personal_id_agrees(found, ("body", "deceased", "personal_id"), deceased.personal_id,
-                              deceased.sex, deceased.date_of_birth, ctx)
-    _check_commune(found, ("body", "deceased", "place_of_death", "commune_code"),
-                   deceased.place_of_death.commune_code, ctx)
+        found.add(
+            ("body", "deceased", "date_of_birth"),
+            "born_after_death",
+            "The date of birth must be before the date of death.",
+        )
+    _check_personal_id_agrees(
+        found,
+        ("body", "deceased", "personal_id"),
+        deceased.personal_id,
+        deceased.sex,
+        deceased.date_of_birth,
+        ctx,
+    )
+    _check_commune(
+        found,
+        ("body", "deceased", "place_of_death", "commune_code"),
+        deceased.place_of_death.commune_code,
+        ctx,
+    )
 
-    _check_personal_id_prefix(found, ("body", "declarant", "personal_id"),
-                              declarant.personal_id, ctx)
+    _check_personal_id_prefix(
+        found, ("body", "declarant", "personal_id"), declarant.personal_id, ctx
+    )
     if declarant.personal_id == deceased.personal_id:
-        found.add(("body", "declarant", "personal_id"), "declarant_is_deceased",
-                  "The declarant cannot be the deceased person; give the declarant's own ID.")
+        found.add(
+            ("body", "declarant", "personal_id"),
+            "declarant_is_deceased",
+            "The declarant cannot be the deceased person; give the declarant's own ID.",
+        )
     _check_contact(found, declarant.phone, declarant.email)
     _check_delivery(found, declaration.delivery, declarant.email, ctx)
 
@@ -343,23 +408,40 @@ def check_death_declaration(
         for index, person in enumerate(declaration.survivor_benefit.beneficiaries):
             loc: Loc = ("body", "survivor_benefit", "beneficiaries", index)
             if person.personal_id == deceased.personal_id:
-                found.add((*loc, "personal_id"), "beneficiary_is_deceased",
-                          "The deceased cannot be their own beneficiary.")
+                found.add(
+                    (*loc, "personal_id"),
+                    "beneficiary_is_deceased",
+                    "The deceased cannot be their own beneficiary.",
+                )
             if person.personal_id in seen:
-                found.add((*loc, "personal_id"), "beneficiary_repeated",
-                          "Each beneficiary is listed once.")
+                found.add(
+                    (*loc, "personal_id"),
+                    "beneficiary_repeated",
+                    "Each beneficiary is listed once.",
+                )
             seen.add(person.personal_id)
-            _check_past_date(found, (*loc, "date_of_birth"), person.date_of_birth, ctx,
-                             "beneficiary's date of birth")
+            _check_past_date(
+                found,
+                (*loc, "date_of_birth"),
+                person.date_of_birth,
+                ctx,
+                "beneficiary's date of birth",
+            )
             _check_personal_id_prefix(found, (*loc, "personal_id"), person.personal_id, ctx)
 
     kinds = _attachment_kinds(attachments)
     if not kinds & {"death_notice", "death_notice_replacement"}:
-        found.add(("body", "attachments"), "death_notice_missing",
-                  "Attach the death notice (giấy báo tử) or a document that replaces it.")
+        found.add(
+            ("body", "attachments"),
+            "death_notice_missing",
+            "Attach the death notice (giấy báo tử) or a document that replaces it.",
+        )
     if declarant.relationship not in CLOSE_RELATIVES and "authorization" not in kinds:
-        found.add(("body", "attachments"), "authorization_missing",
-                  "A declarant who is not a close relative (spouse, child, parent or sibling) "
-                  "must attach the family's authorisation letter.")
+        found.add(
+            ("body", "attachments"),
+            "authorization_missing",
+            "A declarant who is not a close relative (spouse, child, parent or sibling) "
+            "must attach the family's authorisation letter.",
+        )
     _check_attachment_content(found, attachments, ctx)
     return found.items

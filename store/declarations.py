@@ -47,7 +47,9 @@ def find_by_idempotency_key(
     return session.exec(statement).first()
 
 
-def create_or_get_declaration(engine: Engine, new: NewDeclaration) -> tuple[DeclarationRecord, bool]:
+def create_or_get_declaration(
+    engine: Engine, new: NewDeclaration
+) -> tuple[DeclarationRecord, bool]:
     """Insert the declaration, or return the one already filed under the same idempotency key.
 
     Returns the record and whether it was created now. Raises `IdempotencyConflict` when the key
@@ -87,8 +89,13 @@ def create_or_get_declaration(engine: Engine, new: NewDeclaration) -> tuple[Decl
         return record, True
 
 
-def _same_request_or_conflict(existing: DeclarationRecord, new: NewDeclaration) -> DeclarationRecord:
-    if existing.request_fingerprint != new.request_fingerprint or existing.procedure != new.procedure:
+def _same_request_or_conflict(
+    existing: DeclarationRecord, new: NewDeclaration
+) -> DeclarationRecord:
+    if (
+        existing.request_fingerprint != new.request_fingerprint
+        or existing.procedure != new.procedure
+    ):
         raise IdempotencyConflict(new.idempotency_key)
     return existing
 

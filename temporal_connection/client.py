@@ -10,6 +10,7 @@ from temporalio.service import TLSConfig
 
 from settings import Settings
 from temporal_connection.data_converter import build_data_converter
+from temporal_connection.runtime import process_runtime
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -47,4 +48,5 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         tls=tls_config(settings),
         api_key=api_key.get_secret_value() if api_key is not None else None,
         lazy=lazy,
+        runtime=process_runtime(),
     )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
 DECLARATION_ID = SearchAttributeKey.for_keyword("DeclarationId")
 PROCEDURE = SearchAttributeKey.for_keyword("DeclarationProcedure")
@@ -23,9 +22,9 @@ ALL_KEYS: tuple[SearchAttributeKey[str], ...] = (
 
 
 _CLI_TYPE_NAMES = {
-    IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",
-    IndexedValueType.INDEXED_VALUE_TYPE_BOOL: "Bool",
-    IndexedValueType.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
+    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.BOOL: "Bool",
+    SearchAttributeIndexedValueType.DATETIME: "Datetime",
 }
 
 

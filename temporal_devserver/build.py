@@ -27,7 +27,9 @@ def binary_path(version: str = TEMPORAL_CLI_VERSION) -> Path:
 
 
 def _go() -> str:
-    found = shutil.which("go") or ("/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None)
+    found = shutil.which("go") or (
+        "/usr/local/go/bin/go" if Path("/usr/local/go/bin/go").exists() else None
+    )
     if found is None:
         raise SystemExit("Go is needed to build the Temporal dev server; install Go 1.23 or later.")
     return found
@@ -39,14 +41,23 @@ def ensure_built(version: str = TEMPORAL_CLI_VERSION) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Building the Temporal CLI v{version} from the Go module proxy into {target.parent}.\n"
-          "This happens once per machine and takes a few minutes; progress follows.", flush=True)
+    print(
+        f"Building the Temporal CLI v{version} from the Go module proxy into {target.parent}.\n"
+        "This happens once per machine and takes a few minutes; progress follows.",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(dir=target.parent) as gobin:
         env = {**os.environ, "GOBIN": gobin, "GOFLAGS": "-buildvcs=false"}
-        command = [_go(), "install", "-ldflags", f"-X {_VERSION_FLAG}={version}",
-                   f"{_MODULE}@v{version}"]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True)
+        command = [
+            _go(),
+            "install",
+            "-ldflags",
+            f"-X {_VERSION_FLAG}={version}",
+            f"{_MODULE}@v{version}",
+        ]
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         assert process.stdout is not None
         downloaded = 0
         for line in process.stdout:

@@ -24,10 +24,14 @@ def dev_server_command(
         str(ensure_built()),
         "server",
         "start-dev",
-        "--ip", "127.0.0.1",
-        "--port", str(port),
-        "--db-filename", str(db_path),
-        "--log-level", "warn",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db-filename",
+        str(db_path),
+        "--log-level",
+        "warn",
         *dev_server_flags(),
     ]
     command += ["--headless"] if headless else ["--ui-port", str(ui_port)]

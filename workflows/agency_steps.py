@@ -52,13 +52,18 @@ def _rejection(error: ActivityError) -> tuple[str, RejectionDetails | None]:
     return (details.reason if details else cause.message), details
 
 
-def _result_from_rejection(details: RejectionDetails | None, procedure: Procedure) -> StepResult | None:
+def _result_from_rejection(
+    details: RejectionDetails | None, procedure: Procedure
+) -> StepResult | None:
     """A rejection may still carry the agency's reasoning (a benefit found not covered)."""
     if details is None or details.record is None:
         return None
     try:
         decision = AgencyDecision.model_validate(
-            {"case_number": details.case_number or "", "result": {"kind": procedure.value, **details.record}}
+            {
+                "case_number": details.case_number or "",
+                "result": {"kind": procedure.value, **details.record},
+            }
         )
     except ValidationError:
         return None

@@ -31,7 +31,11 @@ def death_procedures(declaration: DeathDeclaration) -> tuple[Procedure, ...]:
     return (
         Procedure.DEATH_REGISTRATION,
         Procedure.RESIDENCE_REMOVAL,
-        *(p for p in (Procedure.FUNERAL_ALLOWANCE, Procedure.SURVIVOR_BENEFIT) if p.value in chosen),
+        *(
+            p
+            for p in (Procedure.FUNERAL_ALLOWANCE, Procedure.SURVIVOR_BENEFIT)
+            if p.value in chosen
+        ),
     )
 
 
@@ -84,23 +88,27 @@ class DeathDeclarationWorkflow:
                 )
             ]
             if Procedure.FUNERAL_ALLOWANCE in chosen:
-                steps.append(run_agency_step(
-                    progress,
-                    Procedure.FUNERAL_ALLOWANCE,
-                    SocialSecurityActivities.settle_funeral_allowance,
-                    death_requests.funeral_allowance(declaration_id, declaration, death),
-                    task_queue=queues.social_security,
-                    call_timeout=call_timeout,
-                ))
+                steps.append(
+                    run_agency_step(
+                        progress,
+                        Procedure.FUNERAL_ALLOWANCE,
+                        SocialSecurityActivities.settle_funeral_allowance,
+                        death_requests.funeral_allowance(declaration_id, declaration, death),
+                        task_queue=queues.social_security,
+                        call_timeout=call_timeout,
+                    )
+                )
             if Procedure.SURVIVOR_BENEFIT in chosen:
-                steps.append(run_agency_step(
-                    progress,
-                    Procedure.SURVIVOR_BENEFIT,
-                    SocialSecurityActivities.settle_survivor_benefit,
-                    death_requests.survivor_benefit(declaration_id, declaration, death),
-                    task_queue=queues.social_security,
-                    call_timeout=call_timeout,
-                ))
+                steps.append(
+                    run_agency_step(
+                        progress,
+                        Procedure.SURVIVOR_BENEFIT,
+                        SocialSecurityActivities.settle_survivor_benefit,
+                        death_requests.survivor_benefit(declaration_id, declaration, death),
+                        task_queue=queues.social_security,
+                        call_timeout=call_timeout,
+                    )
+                )
             await asyncio.gather(*steps)
         else:
             progress.cancel_unsettled_steps(

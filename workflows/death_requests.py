@@ -65,7 +65,8 @@ def funeral_allowance(
 def survivor_benefit(
     declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
 ) -> SurvivorBenefitRequest:
-    assert d.payment is not None and d.survivor_benefit is not None, "checked at intake"
+    assert d.payment is not None, "checked at intake"
+    assert d.survivor_benefit is not None, "checked at intake"
     return SurvivorBenefitRequest(
         declaration_id=declaration_id,
         idempotency_key=idempotency_key(declaration_id, Procedure.SURVIVOR_BENEFIT),

@@ -3,6 +3,7 @@ attributes operators filter by, the details the Temporal UI shows, and the repor
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -66,13 +67,15 @@ class DeclarationProgress:
         self.view = view
         self._events: list[StepEvent] = []
         self._sequence = 0
+        # Parallel steps publish one at a time, so the store receives the reports in order.
+        self._publishing = asyncio.Lock()
 
     # --- changes -------------------------------------------------------------------------
 
     def _record(self, **fields: str | None) -> None:
         self._sequence += 1
         self._events.append(
-            StepEvent(sequence=self._sequence, occurred_at=workflow.now(), **fields)  # type: ignore[arg-type]
+            StepEvent(sequence=self._sequence, occurred_at=workflow.now(), **fields)
         )
 
     def set_status(self, status: DeclarationState, summary: str | None = None) -> None:
@@ -120,8 +123,9 @@ class DeclarationProgress:
         states = [s.status for s in self.view.steps]
         approved = sum(1 for s in states if s == StepState.APPROVED)
         if approved == len(states):
-            self.set_status(DeclarationState.COMPLETED,
-                            f"All {approved} procedures were completed.")
+            self.set_status(
+                DeclarationState.COMPLETED, f"All {approved} procedures were completed."
+            )
         elif approved == 0 or self.view.steps[0].status != StepState.APPROVED:
             self.set_status(DeclarationState.REJECTED, self.view.steps[0].reason or "Rejected.")
         else:
@@ -134,11 +138,16 @@ class DeclarationProgress:
 
     @property
     def current_step(self) -> str:
-        if self.view.status in (DeclarationState.COMPLETED, DeclarationState.PARTIALLY_COMPLETED,
-                                DeclarationState.REJECTED, DeclarationState.WITHDRAWN):
+        if self.view.status in (
+            DeclarationState.COMPLETED,
+            DeclarationState.PARTIALLY_COMPLETED,
+            DeclarationState.REJECTED,
+            DeclarationState.WITHDRAWN,
+        ):
             return "closed"
-        open_steps = [s.procedure.value for s in self.view.steps
-                      if s.status not in SETTLED_STEP_STATES]
+        open_steps = [
+            s.procedure.value for s in self.view.steps if s.status not in SETTLED_STEP_STATES
+        ]
         return ",".join(open_steps) if open_steps else "delivery"
 
     def _details(self) -> str:
@@ -150,26 +159,32 @@ class DeclarationProgress:
             "|---|---|---|---|",
         ]
         for step in self.view.steps:
-            lines.append(f"| {step.agency.value} | {step.procedure.value} | {step.status.value} | "
-                         f"{step.case_number or ''} |")
+            lines.append(
+                f"| {step.agency.value} | {step.procedure.value} | {step.status.value} | "
+                f"{step.case_number or ''} |"
+            )
         lines.append(f"\nDelivery: {self.view.delivery.method}, {self.view.delivery.status.value}")
         return "\n".join(lines)
 
     async def publish(self) -> None:
         """Make the current state visible: search attributes, UI details, and the store."""
-        self.view.updated_at = workflow.now()
-        workflow.upsert_search_attributes(
-            [
-                search_attributes.STATUS.value_set(self.view.status.value),
-                search_attributes.CURRENT_STEP.value_set(self.current_step),
-            ]
-        )
-        workflow.set_current_details(self._details())
-        report = ProgressReport(view=self.view.model_copy(deep=True), events=list(self._events))
-        await workflow.execute_local_activity_method(
-            RecordActivities.save_progress,
-            report,
-            start_to_close_timeout=timedelta(seconds=15),
-            summary=f"record progress of {self.view.declaration_id}",
-        )
-        self._events.clear()
+        async with self._publishing:
+            if not self._events:
+                return  # an earlier report already carried these changes
+            self.view.updated_at = workflow.now()
+            workflow.upsert_search_attributes(
+                [
+                    search_attributes.STATUS.value_set(self.view.status.value),
+                    search_attributes.CURRENT_STEP.value_set(self.current_step),
+                ]
+            )
+            workflow.set_current_details(self._details())
+            events = list(self._events)
+            report = ProgressReport(view=self.view.model_copy(deep=True), events=events)
+            await workflow.execute_local_activity_method(
+                RecordActivities.save_progress,
+                report,
+                start_to_close_timeout=timedelta(seconds=15),
+                summary=f"record progress of {self.view.declaration_id}",
+            )
+            del self._events[: len(events)]

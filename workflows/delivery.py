@@ -27,7 +27,10 @@ def _documents(progress: DeclarationProgress) -> list[str]:
 
 
 async def deliver_results(
-    progress: DeclarationProgress, delivery: Delivery, postal_task_queue: str, call_timeout: timedelta
+    progress: DeclarationProgress,
+    delivery: Delivery,
+    postal_task_queue: str,
+    call_timeout: timedelta,
 ) -> None:
     if delivery.method == "pickup":
         progress.set_delivery(DeliveryState.READY_FOR_PICKUP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
@@ -16,9 +18,15 @@ router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
 
 PORTAL_CLIENT = "portal"
 
-_UNPROCESSABLE = {422: {"description": "The declaration breaks a rule; each problem is listed."}}
-_CONFLICT = {409: {"description": "The idempotency key was used for a different declaration."}}
-_UNAVAILABLE = {503: {"description": "The orchestrator is unreachable; nothing was recorded."}}
+_UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
+    422: {"description": "The declaration breaks a rule; each problem is listed."}
+}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The idempotency key was used for a different declaration."}
+}
+_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The orchestrator is unreachable; nothing was recorded."}
+}
 
 
 def _conflict() -> HTTPException:
@@ -42,7 +50,9 @@ def _unavailable() -> HTTPException:
     responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
 )
 async def submit_birth_declaration(
-    submission: BirthDeclarationSubmission, intake: IntakeDep, idempotency_key: IdempotencyKeyHeader = None
+    submission: BirthDeclarationSubmission,
+    intake: IntakeDep,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
     try:
         return await intake.submit_birth(submission, idempotency_key, PORTAL_CLIENT)
@@ -59,7 +69,9 @@ async def submit_birth_declaration(
     responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
 )
 async def submit_death_declaration(
-    submission: DeathDeclarationSubmission, intake: IntakeDep, idempotency_key: IdempotencyKeyHeader = None
+    submission: DeathDeclarationSubmission,
+    intake: IntakeDep,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
     try:
         return await intake.submit_death(submission, idempotency_key, PORTAL_CLIENT)

@@ -33,5 +33,7 @@ async def healthz(client: ClientDep, engine: EngineDep) -> JSONResponse:
     except Exception as error:  # any failure to reach the store means "not ready"
         checks["store"] = f"unreachable ({type(error).__name__})"
     healthy = all(value == "ok" for value in checks.values())
-    return JSONResponse(status_code=200 if healthy else 503,
-                        content={"status": "ok" if healthy else "unavailable", "checks": checks})
+    return JSONResponse(
+        status_code=200 if healthy else 503,
+        content={"status": "ok" if healthy else "unavailable", "checks": checks},
+    )

@@ -1,0 +1,224 @@
+"""The test stack: a real Temporal dev server and real sandbox agency services, started once per
+session on free ports; workers and the portal API started per test on a fresh task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+
+from local_stack.declaration_factory import DeclarationFactory
+from local_stack.processes import (
+    AGENCY_NAMES,
+    ManagedProcess,
+    dev_server,
+    free_port,
+    sandbox_agency,
+)
+from observability.logging import configure_logging
+from portal_api.app import create_app
+from settings import DEFAULT_DATASET_DIR, Settings
+from store.database import engine_for
+from temporal_connection.client import connect
+from tests.scenario_people import write_test_dataset
+from worker import ROLES, build_worker
+
+
+@dataclass(frozen=True)
+class SessionServices:
+    temporal_address: str
+    agency_urls: dict[str, str]
+    dataset_dir: Path
+    database_url: str
+    log_dir: Path
+    env: dict[str, str]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    configure_logging("tests", "INFO")
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def services(session_dir: Path) -> Iterator[SessionServices]:
+    dataset_dir = write_test_dataset(DEFAULT_DATASET_DIR, session_dir / "dataset")
+    log_dir = session_dir / "logs"
+    env = {
+        **os.environ,
+        "SANDBOX_DATA_DIR": str(dataset_dir),
+        "SANDBOX_STATE_DIR": str(session_dir / "sandbox"),
+    }
+    processes: list[ManagedProcess] = []
+    try:
+        port = free_port()
+        processes.append(
+            dev_server(session_dir / "temporal.db", port, free_port(), log_dir, env, headless=True)
+        )
+        urls = {}
+        for agency in AGENCY_NAMES:
+            agency_port = free_port()
+            processes.append(sandbox_agency(agency, agency_port, log_dir, env))
+            urls[agency] = f"http://127.0.0.1:{agency_port}"
+        yield SessionServices(
+            temporal_address=f"127.0.0.1:{port}",
+            agency_urls=urls,
+            dataset_dir=dataset_dir,
+            database_url=f"sqlite:///{session_dir / 'lienthong.db'}",
+            log_dir=log_dir,
+            env=env,
+        )
+    finally:
+        for process in reversed(processes):
+            process.stop()
+
+
+def stack_settings(services: SessionServices, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "test",
+        "temporal_address": services.temporal_address,
+        "task_queue_prefix": f"test-{secrets.token_hex(4)}",
+        "database_url": services.database_url,
+        "sandbox_data_dir": services.dataset_dir,
+        "justice_url": services.agency_urls["justice"],
+        "police_url": services.agency_urls["police"],
+        "social_security_url": services.agency_urls["social_security"],
+        "postal_url": services.agency_urls["postal"],
+        "agency_http_timeout_seconds": 2.0,
+        "agency_call_timeout_seconds": 6.0,
+        "attachment_max_bytes": 256 * 1024,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def settings_env(settings: Settings, base: dict[str, str]) -> dict[str, str]:
+    """The same settings as environment variables, for a worker in a separate process."""
+    env = dict(base)
+    for name, value in settings.model_dump(exclude_none=True).items():
+        env[name.upper()] = str(
+            value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        )
+    return env
+
+
+@pytest.fixture(scope="session")
+async def client(services: SessionServices) -> Client:
+    return await connect(stack_settings(services))
+
+
+@pytest.fixture(scope="session")
+def engine(services: SessionServices) -> Engine:
+    return engine_for(services.database_url)
+
+
+@pytest.fixture(scope="session")
+def factory(services: SessionServices) -> DeclarationFactory:
+    return DeclarationFactory.from_directory(services.dataset_dir, seed=7)
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    client: Client
+    api: httpx.AsyncClient
+    agencies: dict[str, httpx.AsyncClient]
+    engine: Engine
+    services: SessionServices
+
+
+StackFactory = Callable[..., Awaitable[Stack]]
+
+
+async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
+    )
+    task = asyncio.create_task(server.serve())
+
+    async def stop() -> None:
+        server.should_exit = True
+        await task
+
+    stack.push_async_callback(stop)
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    return f"http://127.0.0.1:{port}"
+
+
+async def start_workers(
+    settings: Settings, client: Client, stack: AsyncExitStack, roles: tuple[str, ...] = ROLES
+) -> None:
+    executor = stack.enter_context(
+        ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+    )
+    for role in roles:
+        worker, close = build_worker(role, client, settings, executor)
+        if close is not None:
+            stack.push_async_callback(close)
+        await stack.enter_async_context(worker)
+
+
+@pytest.fixture
+async def stack_factory(
+    services: SessionServices, client: Client, engine: Engine
+) -> AsyncIterator[StackFactory]:
+    """Builds a stack for one test: its own task queues, the portal API, and (unless told
+    otherwise) in-process workers for every role."""
+    async with AsyncExitStack() as exits:
+
+        async def build(with_workers: bool = True, **overrides: object) -> Stack:
+            settings = stack_settings(services, **overrides)
+            if with_workers:
+                await start_workers(settings, client, exits)
+            api_url = await serve_api(settings, exits)
+            api = await exits.enter_async_context(httpx.AsyncClient(base_url=api_url, timeout=30))
+            agencies = {
+                name: await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
+                for name, url in services.agency_urls.items()
+            }
+            return Stack(settings, client, api, agencies, engine, services)
+
+        yield build
+
+
+@pytest.fixture
+async def stack(stack_factory: StackFactory) -> Stack:
+    return await stack_factory()
+
+
+@pytest.fixture
+async def intake_stack(stack_factory: StackFactory) -> Stack:
+    """The portal API alone: enough for tests that never reach a workflow."""
+    return await stack_factory(with_workers=False)
+
+
+@pytest.fixture(scope="session")
+def worker_log_dir(session_dir: Path) -> Path:
+    path = session_dir / "worker-logs"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,176 @@
+"""Hand-made people added to whichever sandbox dataset the tests run against, so the benefit
+tests can check amounts computed by hand from known records.
+
+Each scenario person has a living spouse to act as declarant and beneficiary.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ScenarioPerson:
+    personal_id: str
+    full_name: str
+    sex: str
+    date_of_birth: date
+    spouse_id: str
+    spouse_name: str
+    spouse_date_of_birth: date
+    insured: dict[str, Any] | None
+
+
+def _insured(
+    si: str,
+    status: str,
+    years: float,
+    before_2014: float,
+    salary: int,
+    pension: int | None = None,
+    pension_start: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "social_insurance_number": si,
+        "status": status,
+        "contribution_years": years,
+        "contribution_years_before_2014": before_2014,
+        "average_monthly_salary_vnd": salary,
+        "monthly_pension_vnd": pension,
+        "pension_start_date": pension_start,
+    }
+
+
+SCENARIOS: dict[str, ScenarioPerson] = {
+    "pensioner": ScenarioPerson(
+        "001050900001",
+        "Trần Văn Lộc",
+        "male",
+        date(1950, 3, 10),
+        "001152900101",
+        "Lê Thị Hồng",
+        date(1952, 7, 1),
+        _insured("0190000001", "pensioner", 30, 25, 8_000_000, 6_000_000, "2020-01-01"),
+    ),
+    "contributor_across_2014": ScenarioPerson(
+        "001175900002",
+        "Phạm Thị Thu",
+        "female",
+        date(1975, 6, 15),
+        "001073900102",
+        "Ngô Văn Tùng",
+        date(1973, 9, 9),
+        _insured("0190000002", "contributing", 20, 8, 10_000_000),
+    ),
+    "suspended_9_months": ScenarioPerson(
+        "001090900003",
+        "Đỗ Văn Hải",
+        "male",
+        date(1990, 1, 1),
+        "001192900103",
+        "Vũ Thị Lan",
+        date(1992, 2, 2),
+        _insured("0190000003", "suspended", 0.75, 0, 6_000_000),
+    ),
+    "suspended_2_years": ScenarioPerson(
+        "001185900004",
+        "Bùi Thị Mai",
+        "female",
+        date(1985, 2, 2),
+        "001083900104",
+        "Hồ Văn Nam",
+        date(1983, 3, 3),
+        _insured("0190000004", "suspended", 2, 0, 7_000_000),
+    ),
+    "uninsured": ScenarioPerson(
+        "001060900005",
+        "Dương Văn Phong",
+        "male",
+        date(1960, 4, 4),
+        "001162900105",
+        "Lý Thị Yến",
+        date(1962, 5, 5),
+        None,
+    ),
+    "died_2024_06_30": ScenarioPerson(
+        "001040900006",
+        "Hoàng Văn Sơn",
+        "male",
+        date(1940, 5, 5),
+        "001143900106",
+        "Phan Thị Nga",
+        date(1943, 6, 6),
+        _insured("0190000006", "pensioner", 35, 35, 5_000_000, 4_000_000, "2000-06-01"),
+    ),
+    "died_2024_07_01": ScenarioPerson(
+        "001142900007",
+        "Võ Thị Hoa",
+        "female",
+        date(1942, 6, 6),
+        "001040900107",
+        "Đặng Văn Quân",
+        date(1940, 8, 8),
+        _insured("0190000007", "pensioner", 30, 30, 5_000_000, 4_000_000, "1997-06-01"),
+    ),
+    "contributor_10_years": ScenarioPerson(
+        "001080900008",
+        "Nguyễn Văn Khoa",
+        "male",
+        date(1980, 10, 10),
+        "001182900108",
+        "Trần Thị Ngân",
+        date(1982, 11, 11),
+        _insured("0190000008", "contributing", 10, 0, 9_000_000),
+    ),
+}
+
+
+def _person(
+    pid: str, name: str, sex: str, born: date, spouse: str, residence: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "personal_id": pid,
+        "full_name": name,
+        "sex": sex,
+        "date_of_birth": born.isoformat(),
+        "residence": residence,
+        "status": "alive",
+        "spouse_id": spouse,
+    }
+
+
+def write_test_dataset(source: Path, target: Path) -> Path:
+    """Copy `source` to `target` and add the scenario people to it."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    admin = json.loads((target / "admin_units.json").read_text(encoding="utf-8"))
+    people = json.loads((target / "population.json").read_text(encoding="utf-8"))
+    insured = json.loads((target / "insured.json").read_text(encoding="utf-8"))
+    hanoi_commune = next(c["code"] for c in admin["communes"] if c["province_code"] == "01")
+    residence = {"commune_code": hanoi_commune, "address_line": "Số 1 Phố Thử Nghiệm"}
+    known = {p["personal_id"] for p in people}
+    for s in SCENARIOS.values():
+        assert s.personal_id not in known and s.spouse_id not in known, "scenario ID collides"
+        other_sex = "female" if s.sex == "male" else "male"
+        people.append(
+            _person(s.personal_id, s.full_name, s.sex, s.date_of_birth, s.spouse_id, residence)
+        )
+        people.append(
+            _person(
+                s.spouse_id,
+                s.spouse_name,
+                other_sex,
+                s.spouse_date_of_birth,
+                s.personal_id,
+                residence,
+            )
+        )
+        if s.insured is not None:
+            insured.append({**s.insured, "personal_id": s.personal_id})
+    (target / "population.json").write_text(json.dumps(people, ensure_ascii=False))
+    (target / "insured.json").write_text(json.dumps(insured, ensure_ascii=False))
+    return target

@@ -1,0 +1,146 @@
+"""The birth group end to end, through the portal API, on the real server and sandbox agencies."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from temporalio.api.enums.v1 import EventType
+
+from local_stack.declaration_factory import DeclarationFactory
+from sandbox_agencies.postal import s10_check_digit
+from schemas.identifiers import add_months, parse_personal_id
+from schemas.status import DeclarationStatusView
+from store.declarations import list_step_events, list_step_results
+from temporal_connection import search_attributes
+from tests.conftest import Stack
+from tests.support import agency_cases, eventually_listed, step, submit, wait_for_status
+
+
+async def test_birth_declaration_completes_with_three_agency_records(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    couple = next(factory.couples())
+    body = factory.birth(couple, delivery="post")
+    accepted = await submit(stack.api, "birth", body)
+    assert accepted["status"] == "received"
+    assert accepted["status_url"] == f"/v1/declarations/{accepted['declaration_id']}"
+    assert accepted["workflow_id"] == f"declaration-{accepted['declaration_id']}"
+
+    view = await wait_for_status(stack.api, accepted["declaration_id"])
+    assert view["status"] == "completed", view
+    assert view["procedure"] == "birth"
+    assert [s["status"] for s in view["steps"]] == ["approved"] * 3
+    assert view["deadline"] is not None and all(s["deadline"] for s in view["steps"])
+
+    child = body["child"]
+    birth = step(view, "birth_registration")
+    assert birth["agency"] == "justice"
+    record = birth["result"]
+    assert re.fullmatch(r"KS-\d{4}-\d{5}-\d{6}", record["civil_status_record_number"])
+    child_id = record["child_personal_id"]
+    parts = parse_personal_id(child_id)
+    assert parts.sex == child["sex"]
+    assert parts.birth_year == date.fromisoformat(child["date_of_birth"]).year
+    province = stack_province(factory, child["place_of_birth"]["commune_code"])
+    assert parts.birth_province_code == f"0{province}"
+
+    residence = step(view, "residence_registration")["result"]
+    assert re.fullmatch(r"TT-\d{4}-\d{5}-\d{6}", residence["residence_registration_number"])
+    assert residence["commune_code"] == body["residence"]["commune_code"]
+
+    card = step(view, "health_insurance_card")["result"]
+    si_number = card["social_insurance_number"]
+    assert re.fullmatch(r"\d{10}", si_number)
+    residence_province = stack_province(factory, body["residence"]["commune_code"])
+    assert card["card_code"] == f"TE1{residence_province}{si_number}"
+    assert len(card["card_code"]) == 15
+    born = date.fromisoformat(child["date_of_birth"])
+    assert card["valid_from"] == born.isoformat()
+    assert card["valid_to"] == add_months(born, 72).isoformat()
+
+    delivery = view["delivery"]
+    assert delivery["method"] == "post" and delivery["status"] == "posted"
+    tracking = delivery["tracking_number"]
+    assert re.fullmatch(r"EL\d{9}VN", tracking)
+    assert int(tracking[10]) == s10_check_digit(tracking[2:10])
+
+    # The store holds the audit trail and each agency's record.
+    events = list_step_events(stack.engine, accepted["declaration_id"])
+    assert [e.sequence for e in events] == list(range(1, len(events) + 1))
+    assert {(e.procedure, e.status) for e in events} >= {
+        ("birth_registration", "submitted"),
+        ("birth_registration", "approved"),
+        ("residence_registration", "approved"),
+        ("health_insurance_card", "approved"),
+    }
+    results = list_step_results(stack.engine, accepted["declaration_id"])
+    assert {r.procedure for r in results} == {
+        "birth_registration",
+        "residence_registration",
+        "health_insurance_card",
+    }
+
+    # Each agency holds exactly one case for the declaration.
+    for agency in ("justice", "police", "social_security", "postal"):
+        cases = await agency_cases(stack.agencies[agency], accepted["declaration_id"])
+        assert len(cases) == 1, (agency, cases)
+
+
+def stack_province(factory: DeclarationFactory, commune_code: str) -> str:
+    return factory.dataset.commune_province[commune_code]
+
+
+async def test_workflow_query_search_attributes_and_summaries(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    body = factory.birth(next(factory.couples()), delivery="pickup")
+    accepted = await submit(stack.api, "birth", body)
+    view = await wait_for_status(stack.api, accepted["declaration_id"])
+    assert view["delivery"] == {
+        "method": "pickup",
+        "status": "ready_for_pickup",
+        "tracking_number": None,
+        "pickup_agency": "justice",
+    }
+
+    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+    queried = await handle.query("status", result_type=DeclarationStatusView)
+    assert queried.model_dump(mode="json") == view
+
+    description = await handle.describe()
+    attributes = description.typed_search_attributes
+    commune = body["residence"]["commune_code"]
+    assert attributes.get(search_attributes.DECLARATION_ID) == accepted["declaration_id"]
+    assert attributes.get(search_attributes.PROCEDURE) == "birth"
+    assert attributes.get(search_attributes.COMMUNE_CODE) == commune
+    assert attributes.get(search_attributes.PROVINCE_CODE) == stack_province(factory, commune)
+    assert attributes.get(search_attributes.STATUS) == "completed"
+    assert attributes.get(search_attributes.CURRENT_STEP) == "closed"
+    static_summary = await description.static_summary()
+    assert static_summary is not None
+    assert accepted["declaration_id"] in static_summary
+
+    # Every agency step carries a readable summary in the UI, on its agency's task queue.
+    summaries = {}
+    async for event in handle.fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attrs = event.activity_task_scheduled_event_attributes
+            summary = stack.client.data_converter.payload_converter.from_payload(
+                event.user_metadata.summary, str
+            )
+            summaries[attrs.activity_type.name] = (attrs.task_queue.name, summary)
+    queues = stack.settings.task_queue_prefix
+    assert summaries["justice.register_birth"][0] == f"{queues}-agency-justice"
+    assert summaries["police.register_residence"][0] == f"{queues}-agency-police"
+    assert summaries["social_security.issue_health_insurance_card"][0] == (
+        f"{queues}-agency-social-security"
+    )
+    assert "birth_registration" in summaries["justice.register_birth"][1]
+
+    # Operators find it by search attribute (visibility catches up within moments).
+    query = (
+        f'DeclarationId = "{accepted["declaration_id"]}" '
+        'AND DeclarationStatus = "completed" AND DeclarationProcedure = "birth"'
+    )
+    assert await eventually_listed(stack.client, query) == [accepted["workflow_id"]]

@@ -1,0 +1,298 @@
+"""Bad birth declarations get a 422 naming the field, with a sentence the citizen can act on."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from local_stack.declaration_factory import DeclarationFactory, attachment
+from store.models import DeclarationRecord
+from tests.conftest import Stack
+
+Body = dict[str, Any]
+
+
+def _set(path: str, value: Any) -> Callable[[Body], None]:
+    def mutate(body: Body) -> None:
+        *parents, last = path.split(".")
+        target = body
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return mutate
+
+
+def _future(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def _wrong_century_digit(body: Body) -> None:
+    pid = body["mother"]["personal_id"]
+    body["mother"]["personal_id"] = pid[:3] + str((int(pid[3]) + 2) % 10) + pid[4:]
+
+
+def _unknown_province(body: Body) -> None:
+    body["declarant"]["personal_id"] = "999" + body["declarant"]["personal_id"][3:]
+
+
+def _mother_as_male(body: Body) -> None:
+    # A father's ID in the mother's place: the sex digit cannot match.
+    body["mother"] = copy.deepcopy(body["father"])
+
+
+def _attachments(*kinds: str) -> Callable[[Body], None]:
+    return _set("attachments", [attachment(kind) for kind in kinds])
+
+
+def _sha_mismatch(body: Body) -> None:
+    body["attachments"][0]["sha256"] = "0" * 64
+
+
+def _too_large(body: Body) -> None:
+    content = b"%PDF-1.4\n" + b"0" * (300 * 1024)
+    body["attachments"] = [attachment("birth_certificate", content)]
+
+
+def _not_base64(body: Body) -> None:
+    body["attachments"][0]["content_base64"] = "***not base64***"
+
+
+def _outside_facility_without_proof(body: Body) -> None:
+    body["child"]["place_of_birth"]["facility_name"] = None
+    body["attachments"] = [attachment("abandonment_record")]
+
+
+def _electronic_without_email(body: Body) -> None:
+    body["delivery"] = {"method": "electronic"}
+    del body["declarant"]["email"]
+
+
+def _no_contact(body: Body) -> None:
+    del body["declarant"]["email"]
+    del body["declarant"]["phone"]
+
+
+def _grandparent_without_authorization(body: Body) -> None:
+    body["declarant"]["relationship"] = "grandparent"
+
+
+CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
+    (
+        "id not 12 digits",
+        _set("mother.personal_id", "12345"),
+        ["body", "mother", "personal_id"],
+        "personal_id_format",
+    ),
+    (
+        "id unknown province",
+        _unknown_province,
+        ["body", "declarant", "personal_id"],
+        "personal_id_province",
+    ),
+    (
+        "id century digit disagrees",
+        _wrong_century_digit,
+        ["body", "mother", "personal_id"],
+        "personal_id_mismatch",
+    ),
+    (
+        "id sex disagrees",
+        _mother_as_male,
+        ["body", "mother", "personal_id"],
+        "personal_id_mismatch",
+    ),
+    (
+        "declarant says mother but is not",
+        _set("declarant.relationship", "father"),
+        ["body", "declarant", "personal_id"],
+        "declarant_not_parent",
+    ),
+    (
+        "child born in the future",
+        _set("child.date_of_birth", _future(2)),
+        ["body", "child", "date_of_birth"],
+        "date_in_future",
+    ),
+    (
+        "child 6 or older",
+        _set("child.date_of_birth", (date.today() - timedelta(days=6 * 366)).isoformat()),
+        ["body", "child", "date_of_birth"],
+        "child_too_old",
+    ),
+    (
+        "unknown birth commune",
+        _set("child.place_of_birth.commune_code", "99999"),
+        ["body", "child", "place_of_birth", "commune_code"],
+        "commune_unknown",
+    ),
+    (
+        "unknown residence commune",
+        _set("residence.commune_code", "99998"),
+        ["body", "residence", "commune_code"],
+        "commune_unknown",
+    ),
+    (
+        "commune code malformed",
+        _set("residence.commune_code", "12AB"),
+        ["body", "residence", "commune_code"],
+        "commune_code_format",
+    ),
+    (
+        "pickup without agency",
+        _set("delivery", {"method": "pickup"}),
+        ["body", "delivery", "pickup_agency"],
+        "pickup_agency_missing",
+    ),
+    (
+        "post without address",
+        _set("delivery", {"method": "post"}),
+        ["body", "delivery", "postal_address"],
+        "postal_address_missing",
+    ),
+    (
+        "electronic without email",
+        _electronic_without_email,
+        ["body", "declarant", "email"],
+        "email_missing",
+    ),
+    (
+        "facility birth without certificate",
+        _attachments("witness_statement"),
+        ["body", "attachments"],
+        "birth_certificate_missing",
+    ),
+    (
+        "outside facility without proof",
+        _outside_facility_without_proof,
+        ["body", "attachments"],
+        "birth_proof_missing",
+    ),
+    (
+        "non-parent without authorisation",
+        _grandparent_without_authorization,
+        ["body", "attachments"],
+        "authorization_missing",
+    ),
+    (
+        "sha256 does not match content",
+        _sha_mismatch,
+        ["body", "attachments", 0, "sha256"],
+        "sha256_mismatch",
+    ),
+    (
+        "attachment too large",
+        _too_large,
+        ["body", "attachments", 0, "content_base64"],
+        "attachment_too_large",
+    ),
+    (
+        "content not base64",
+        _not_base64,
+        ["body", "attachments", 0, "content_base64"],
+        "content_not_base64",
+    ),
+    (
+        "unknown media type",
+        lambda b: b["attachments"][0].update(media_type="application/x-msdownload"),
+        ["body", "attachments", 0, "media_type"],
+        "literal_error",
+    ),
+    (
+        "unknown relationship",
+        _set("declarant.relationship", "neighbour"),
+        ["body", "declarant", "relationship"],
+        "literal_error",
+    ),
+    ("missing child", lambda b: b.pop("child"), ["body", "child"], "missing"),
+    ("misspelt field", _set("chlid", {}), ["body", "chlid"], "extra_forbidden"),
+    (
+        "date not a date",
+        _set("mother.date_of_birth", "01/02/1990"),
+        ["body", "mother", "date_of_birth"],
+        "date_from_datetime_parsing",
+    ),
+    (
+        "facility birth without certificate number",
+        _set("birth_certificate_number", None),
+        ["body", "birth_certificate_number"],
+        "birth_certificate_number_missing",
+    ),
+    (
+        "no contact",
+        _no_contact,
+        ["body", "declarant", "phone"],
+        "contact_missing",
+    ),
+    (
+        "phone malformed",
+        _set("declarant.phone", "12345"),
+        ["body", "declarant", "phone"],
+        "phone_format",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "loc", "error_type"), [pytest.param(m, loc, t, id=name) for name, m, loc, t in CASES]
+)
+async def test_bad_birth_declaration_is_refused_naming_the_field(
+    intake_stack: Stack,
+    factory: DeclarationFactory,
+    mutate: Callable[[Body], None],
+    loc: list[Any],
+    error_type: str,
+) -> None:
+    body = factory.birth(next(factory.couples()))
+    mutate(body)
+    response = await intake_stack.api.post("/v1/declarations/birth", json=body)
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]
+    matching = [p for p in problems if p["loc"] == loc and p["type"] == error_type]
+    assert matching, problems
+    message = matching[0]["msg"]
+    assert message[0].isupper() and message.endswith("."), message
+    # Personal data is not echoed back in the error.
+    assert all("input" not in p for p in problems)
+
+
+async def test_malformed_json_is_a_client_error(intake_stack: Stack) -> None:
+    response = await intake_stack.api.post(
+        "/v1/declarations/birth",
+        content=b'{"declarant": ',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code in (400, 422)
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+async def test_body_that_is_not_an_object_is_a_client_error(intake_stack: Stack) -> None:
+    response = await intake_stack.api.post("/v1/declarations/birth", json=[1, 2, 3])
+    assert response.status_code == 422
+
+
+async def test_refused_declaration_records_and_starts_nothing(
+    intake_stack: Stack, factory: DeclarationFactory
+) -> None:
+    def declarations_on_record() -> int:
+        with Session(intake_stack.engine) as session:
+            return len(session.exec(select(DeclarationRecord)).all())
+
+    before = declarations_on_record()
+    body = factory.birth(next(factory.couples()))
+    body["residence"]["commune_code"] = "99997"
+    response = await intake_stack.api.post("/v1/declarations/birth", json=body)
+    assert response.status_code == 422
+    assert declarations_on_record() == before
+    running = [
+        w
+        async for w in intake_stack.client.list_workflows(
+            f'TaskQueue = "{intake_stack.settings.task_queue_prefix}-orchestrator"'
+        )
+    ]
+    assert running == []

@@ -1,0 +1,137 @@
+"""Logs are JSON with the declaration's context, and personal data never appears in them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import structlog
+
+from local_stack.declaration_factory import DeclarationFactory
+from observability.logging import MASK, get_logger, json_formatter, mask_text
+from tests.conftest import SessionServices, Stack
+from tests.support import submit, wait_for_status
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(json_formatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[_Capture]:
+    capture = _Capture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("rejected 001090012345 twice", "001090012345"),
+        ("card TE1010112345678 issued", "TE1010112345678"),
+        ("si 0112345678 known", "0112345678"),
+        ("call 0912345678 or +84912345678", "912345678"),
+        ("account 19031234567890 at VCB", "19031234567890"),
+        ("mail an@example.vn", "an@example.vn"),
+    ],
+)
+def test_identifier_shaped_text_is_masked(text: str, hidden: str) -> None:
+    masked = mask_text(text)
+    assert hidden not in masked and MASK in masked
+
+
+def test_case_numbers_and_declaration_ids_stay_readable() -> None:
+    text = "case JB-00000001 of LT-20261125-C6B06B4AE7 record KS-2026-01303-000001"
+    assert mask_text(text) == text
+
+
+def test_personal_fields_and_exception_text_are_masked(captured_logs: _Capture) -> None:
+    log = get_logger("tests.masking")
+    try:
+        raise ValueError("no person 079303123456 in registry")
+    except ValueError:
+        log.exception(
+            "lookup_failed",
+            full_name="Nguyễn Văn An",
+            phone="0912345678",
+            nested={"account_number": "123456789012"},
+        )
+    line = captured_logs.lines[-1]
+    entry = json.loads(line)
+    assert entry["full_name"] == MASK and entry["phone"] == MASK
+    assert entry["nested"]["account_number"] == MASK
+    for secret in ("079303123456", "Nguyễn Văn An", "0912345678", "123456789012"):
+        assert secret not in line
+
+
+def _personal_values(body: dict[str, Any]) -> set[str]:
+    keys = {
+        "personal_id",
+        "full_name",
+        "address_line",
+        "phone",
+        "email",
+        "account_number",
+        "recipient",
+        "account_holder",
+    }
+    found: set[str] = set()
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif key in keys and isinstance(value, str):
+            found.add(value)
+
+    walk(body)
+    return found
+
+
+async def test_a_full_run_logs_no_personal_data(
+    stack: Stack,
+    factory: DeclarationFactory,
+    captured_logs: _Capture,
+    services: SessionServices,
+) -> None:
+    structlog.contextvars.clear_contextvars()
+    birth = factory.birth(next(factory.couples()), delivery="post")
+    deceased = next(factory.insured_people(lambda i: i.status == "contributing"))
+    death = factory.death(deceased, form="lump_sum")
+    ids = []
+    for kind, body in (("birth", birth), ("death", death)):
+        accepted = await submit(stack.api, kind, body)
+        ids.append(accepted["declaration_id"])
+        await wait_for_status(stack.api, accepted["declaration_id"])
+
+    everything = "\n".join(captured_logs.lines)
+    for path in services.log_dir.glob("sandbox-*.log"):
+        everything += path.read_text(errors="replace")
+    secrets = _personal_values(birth) | _personal_values(death)
+    assert secrets
+    leaked = sorted(s for s in secrets if s in everything)
+    assert leaked == []
+
+    # The lines that matter carry the declaration's context.
+    contexts = [json.loads(line) for line in captured_logs.lines]
+    agency_lines = [c for c in contexts if c.get("event") == "agency_case"]
+    assert {c["declaration_id"] for c in agency_lines} == set(ids)
+    assert all(c.get("workflow_id") and c.get("activity_type") for c in agency_lines)
+    workflow_lines = [c for c in contexts if c.get("event") == "declaration_closed"]
+    assert {c["workflow_id"] for c in workflow_lines} == {f"declaration-{i}" for i in ids}

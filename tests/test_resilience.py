@@ -1,0 +1,157 @@
+"""Faults lose no declaration and register nothing twice: an agency outage, a killed worker, a
+workflow Temporal has forgotten, and an unreachable Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+from temporalio.service import RPCError
+
+from local_stack.declaration_factory import DeclarationFactory
+from local_stack.processes import free_port, worker
+from store.models import DeclarationRecord
+from tests.conftest import (
+    SessionServices,
+    Stack,
+    StackFactory,
+    serve_api,
+    settings_env,
+    stack_settings,
+)
+from tests.support import agency_cases, step, submit, wait_for_status, wait_for_step
+
+
+async def test_agency_outage_is_retried_until_the_step_completes(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    police = stack.agencies["police"]
+    # Five refusals: more than the adapter's own three quick tries, so Temporal retries too.
+    await police.put("/sandbox/faults", json={"fail_next": 5, "status_code": 503})
+    try:
+        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        view = await wait_for_status(stack.api, accepted["declaration_id"])
+    finally:
+        await police.delete("/sandbox/faults")
+    assert view["status"] == "completed"
+    assert len(await agency_cases(police, accepted["declaration_id"])) == 1
+
+    attempts = []
+    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+    async for event in handle.fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            attempts.append(event.activity_task_started_event_attributes.attempt)
+    assert max(attempts) >= 2, "the police step should have needed a second activity attempt"
+
+
+@pytest.mark.slow
+async def test_worker_killed_mid_flight_recovers_without_duplicates(
+    stack_factory: StackFactory, services: SessionServices, factory: DeclarationFactory
+) -> None:
+    stack = await stack_factory(with_workers=False, agency_call_timeout_seconds=4.0)
+    env = settings_env(stack.settings, services.env)
+    log_dir = services.log_dir
+    first = worker(["all"], log_dir, env, name="worker-to-kill")
+    police = stack.agencies["police"]
+    await police.put("/sandbox/faults", json={"delay_seconds": 1.2})
+    try:
+        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        await wait_for_step(
+            stack.api,
+            accepted["declaration_id"],
+            "residence_registration",
+            {"submitted"},
+            timeout=60,
+        )
+        first.kill()
+        restarted = worker(["all"], log_dir, env, name="worker-restarted")
+        try:
+            view = await wait_for_status(stack.api, accepted["declaration_id"], timeout=90)
+        finally:
+            restarted.stop()
+    finally:
+        first.kill()
+        await police.delete("/sandbox/faults")
+    assert view["status"] == "completed", view
+    for agency in ("justice", "police", "social_security", "postal"):
+        cases = await agency_cases(stack.agencies[agency], accepted["declaration_id"])
+        assert len(cases) == 1, (agency, cases)
+
+
+async def test_status_outlives_the_workflow_in_temporal(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+    completed = await wait_for_status(stack.api, accepted["declaration_id"])
+    assert completed["status"] == "completed"
+
+    # What the namespace's retention does after its period: the execution is deleted.
+    await stack.client.workflow_service.delete_workflow_execution(
+        DeleteWorkflowExecutionRequest(
+            namespace=stack.client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=accepted["workflow_id"]),
+        )
+    )
+    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+    # The server deletes in the background; on the dev server that takes about half a minute.
+    for _ in range(240):
+        try:
+            await handle.describe()
+        except RPCError:
+            break
+        await asyncio.sleep(0.5)
+    else:
+        pytest.fail("the workflow execution was not deleted")
+
+    response = await stack.api.get(f"/v1/declarations/{accepted['declaration_id']}")
+    assert response.status_code == 200
+    assert response.json() == completed
+    assert step(response.json(), "birth_registration")["result"]["civil_status_record_number"]
+
+
+async def test_unknown_declaration_is_404(intake_stack: Stack) -> None:
+    response = await intake_stack.api.get("/v1/declarations/LT-20260101-0000000000")
+    assert response.status_code == 404
+
+
+async def test_health_reports_temporal_and_store(
+    intake_stack: Stack, services: SessionServices
+) -> None:
+    healthy = await intake_stack.api.get("/healthz")
+    assert healthy.status_code == 200
+    assert healthy.json()["checks"] == {"temporal": "ok", "store": "ok"}
+
+    async with AsyncExitStack() as exits:
+        unreachable = stack_settings(services, temporal_address=f"127.0.0.1:{free_port()}")
+        url = await serve_api(unreachable, exits)
+        async with httpx.AsyncClient(base_url=url) as api:
+            response = await api.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["temporal"].startswith("unreachable")
+    assert response.json()["checks"]["store"] == "ok"
+
+
+async def test_submission_while_temporal_is_unreachable_records_nothing(
+    services: SessionServices, factory: DeclarationFactory, intake_stack: Stack
+) -> None:
+    def on_record() -> int:
+        with Session(intake_stack.engine) as session:
+            return len(session.exec(select(DeclarationRecord)).all())
+
+    before = on_record()
+    async with AsyncExitStack() as exits:
+        unreachable = stack_settings(services, temporal_address=f"127.0.0.1:{free_port()}")
+        url = await serve_api(unreachable, exits)
+        async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+            response = await api.post(
+                "/v1/declarations/birth", json=factory.birth(next(factory.couples()))
+            )
+    assert response.status_code == 503
+    assert "nothing was recorded" in response.json()["detail"]
+    assert on_record() == before
