@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -70,12 +70,26 @@ class DeclarationFactory:
         self.rng = random.Random(seed)
         self.people = {p.personal_id: p for p in dataset.people}
         self.insured_by_id = {i.personal_id: i for i in dataset.insured}
+        self._claimed: set[str] = set()
 
     @classmethod
     def from_directory(cls, directory: Path, seed: int | None = None) -> DeclarationFactory:
         return cls(load_dataset(directory), seed)
 
     # --- people -----------------------------------------------------------------------------
+    # Each person is handed out once, so one declaration's outcome (a death, a new child) never
+    # changes what another declaration finds.
+
+    def _claim(self, *people: PersonEntry) -> bool:
+        ids = {p.personal_id for p in people}
+        if ids & self._claimed:
+            return False
+        self._claimed |= ids
+        return True
+
+    def reserve(self, personal_ids: Iterable[str]) -> None:
+        """Keep these people out of what the factory hands out."""
+        self._claimed |= set(personal_ids)
 
     def couples(self) -> Iterator[Couple]:
         """Living couples young enough to have a child, in a shuffled order."""
@@ -90,16 +104,26 @@ class DeclarationFactory:
         self.rng.shuffle(women)
         for woman in women:
             husband = self.people.get(woman.spouse_id or "")
-            if husband is not None and husband.status == "alive" and husband.sex == "male":
+            if husband is None or husband.status != "alive" or husband.sex != "male":
+                continue
+            if self._claim(woman, husband):
                 yield Couple(mother=woman, father=husband)
 
-    def insured_people(self, predicate: Callable[[InsuredEntry], bool]) -> Iterator[PersonEntry]:
+    def insured_people(
+        self, predicate: Callable[[InsuredEntry], bool], *, with_spouse: bool = True
+    ) -> Iterator[PersonEntry]:
+        """Insured people matching `predicate` (with a living spouse to declare, by default)."""
         candidates = [
             i for i in self.dataset.insured if predicate(i) and i.personal_id in self.people
         ]
         self.rng.shuffle(candidates)
         for record in candidates:
-            yield self.people[record.personal_id]
+            person = self.people[record.personal_id]
+            spouse = self.people.get(person.spouse_id or "")
+            if with_spouse and spouse is None:
+                continue
+            if self._claim(person, *([spouse] if spouse else [])):
+                yield person
 
     def uninsured_adults(self) -> Iterator[PersonEntry]:
         candidates = [
@@ -109,7 +133,9 @@ class DeclarationFactory:
             and (date.today() - p.date_of_birth).days // 365 >= 18
         ]
         self.rng.shuffle(candidates)
-        yield from candidates
+        for person in candidates:
+            if self._claim(person):
+                yield person
 
     # --- birth ------------------------------------------------------------------------------
 
@@ -194,6 +220,7 @@ class DeclarationFactory:
             "survivor_benefit",
         ),
         died_days_ago: int = 2,
+        date_of_death: date | None = None,
         form: str = "lump_sum",
         delivery: str = "pickup",
         declarant: PersonEntry | None = None,
@@ -205,7 +232,7 @@ class DeclarationFactory:
             or next(p for p in self.dataset.people if p.personal_id != deceased.personal_id)
         )
         relationship = "spouse" if spouse is not None and relative is spouse else "relative"
-        died = date.today() - timedelta(days=died_days_ago)
+        died = date_of_death or date.today() - timedelta(days=died_days_ago)
         wants_survivor = "survivor_benefit" in procedures
         wants_benefit = wants_survivor or "funeral_allowance" in procedures
         attachments = [attachment("death_notice")]

@@ -31,7 +31,7 @@ from portal_api.app import create_app
 from settings import DEFAULT_DATASET_DIR, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
-from tests.scenario_people import write_test_dataset
+from tests.scenario_people import SCENARIOS, write_test_dataset
 from worker import ROLES, build_worker
 
 
@@ -128,7 +128,10 @@ def engine(services: SessionServices) -> Engine:
 
 @pytest.fixture(scope="session")
 def factory(services: SessionServices) -> DeclarationFactory:
-    return DeclarationFactory.from_directory(services.dataset_dir, seed=7)
+    built = DeclarationFactory.from_directory(services.dataset_dir, seed=7)
+    # The scenario people belong to the benefit tests alone.
+    built.reserve(p for s in SCENARIOS.values() for p in (s.personal_id, s.spouse_id))
+    return built
 
 
 @dataclass

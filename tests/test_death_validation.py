@@ -1,0 +1,196 @@
+"""Bad death declarations get a 422 naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from local_stack.declaration_factory import DeclarationFactory, attachment
+from tests.conftest import Stack
+
+Body = dict[str, Any]
+
+
+def _procedures(*names: str) -> Callable[[Body], None]:
+    def mutate(body: Body) -> None:
+        body["procedures"] = list(names)
+
+    return mutate
+
+
+def _drop(key: str) -> Callable[[Body], None]:
+    def mutate(body: Body) -> None:
+        body[key] = None
+
+    return mutate
+
+
+def _died_in_future(body: Body) -> None:
+    body["deceased"]["date_of_death"] = (date.today() + timedelta(days=3)).isoformat()
+
+
+def _born_after_death(body: Body) -> None:
+    body["deceased"]["date_of_birth"] = body["deceased"]["date_of_death"]
+
+
+def _wrong_sex(body: Body) -> None:
+    body["deceased"]["sex"] = "female" if body["deceased"]["sex"] == "male" else "male"
+
+
+def _unknown_place(body: Body) -> None:
+    body["deceased"]["place_of_death"]["commune_code"] = "99999"
+
+
+def _declarant_is_deceased(body: Body) -> None:
+    body["declarant"]["personal_id"] = body["deceased"]["personal_id"]
+
+
+def _no_death_notice(body: Body) -> None:
+    body["attachments"] = [attachment("authorization")]
+
+
+def _relative_without_authorization(body: Body) -> None:
+    body["declarant"]["relationship"] = "relative"
+    body["attachments"] = [attachment("death_notice")]
+
+
+def _bank_without_account(body: Body) -> None:
+    body["payment"] = {"method": "bank", "bank_account": None}
+
+
+def _beneficiary_is_deceased(body: Body) -> None:
+    body["survivor_benefit"]["beneficiaries"][0]["personal_id"] = body["deceased"]["personal_id"]
+
+
+def _survivor_without_choice(body: Body) -> None:
+    body["survivor_benefit"] = None
+
+
+def _benefit_details_without_choice(body: Body) -> None:
+    body["procedures"] = ["death_registration", "residence_removal"]
+
+
+CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
+    (
+        "death registration missing",
+        _procedures("residence_removal", "funeral_allowance"),
+        ["body", "procedures"],
+        "procedure_missing",
+    ),
+    (
+        "procedure repeated",
+        _procedures("death_registration", "residence_removal", "residence_removal"),
+        ["body", "procedures"],
+        "procedure_repeated",
+    ),
+    (
+        "unknown procedure",
+        _procedures("death_registration", "residence_removal", "pension"),
+        ["body", "procedures", 2],
+        "literal_error",
+    ),
+    (
+        "survivor chosen without details",
+        _survivor_without_choice,
+        ["body", "survivor_benefit"],
+        "survivor_benefit_missing",
+    ),
+    (
+        "survivor details without the choice",
+        _benefit_details_without_choice,
+        ["body", "survivor_benefit"],
+        "survivor_benefit_unexpected",
+    ),
+    ("payment missing for a benefit", _drop("payment"), ["body", "payment"], "payment_missing"),
+    (
+        "payment without a benefit",
+        _benefit_details_without_choice,
+        ["body", "payment"],
+        "payment_unexpected",
+    ),
+    (
+        "bank payment without account",
+        _bank_without_account,
+        ["body", "payment", "bank_account"],
+        "bank_account_missing",
+    ),
+    (
+        "death in the future",
+        _died_in_future,
+        ["body", "deceased", "date_of_death"],
+        "date_in_future",
+    ),
+    (
+        "born after death",
+        _born_after_death,
+        ["body", "deceased", "date_of_birth"],
+        "born_after_death",
+    ),
+    (
+        "id disagrees with sex",
+        _wrong_sex,
+        ["body", "deceased", "personal_id"],
+        "personal_id_mismatch",
+    ),
+    (
+        "unknown place of death",
+        _unknown_place,
+        ["body", "deceased", "place_of_death", "commune_code"],
+        "commune_unknown",
+    ),
+    (
+        "declarant is the deceased",
+        _declarant_is_deceased,
+        ["body", "declarant", "personal_id"],
+        "declarant_is_deceased",
+    ),
+    (
+        "unknown relationship",
+        lambda b: b["declarant"].update(relationship="friend"),
+        ["body", "declarant", "relationship"],
+        "literal_error",
+    ),
+    ("no death notice", _no_death_notice, ["body", "attachments"], "death_notice_missing"),
+    (
+        "relative without authorisation",
+        _relative_without_authorization,
+        ["body", "attachments"],
+        "authorization_missing",
+    ),
+    (
+        "beneficiary is the deceased",
+        _beneficiary_is_deceased,
+        ["body", "survivor_benefit", "beneficiaries", 0, "personal_id"],
+        "beneficiary_is_deceased",
+    ),
+    (
+        "account number malformed",
+        lambda b: b["payment"]["bank_account"].update(account_number="12-34"),
+        ["body", "payment", "bank_account", "account_number"],
+        "string_pattern_mismatch",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "loc", "error_type"), [pytest.param(m, loc, t, id=name) for name, m, loc, t in CASES]
+)
+async def test_bad_death_declaration_is_refused_naming_the_field(
+    intake_stack: Stack,
+    factory: DeclarationFactory,
+    mutate: Callable[[Body], None],
+    loc: list[Any],
+    error_type: str,
+) -> None:
+    deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
+    body = factory.death(deceased)
+    mutate(body)
+    response = await intake_stack.api.post("/v1/declarations/death", json=body)
+    assert response.status_code == 422, response.text
+    problems = response.json()["detail"]
+    matching = [p for p in problems if p["loc"] == loc and p["type"] == error_type]
+    assert matching, problems
+    assert matching[0]["msg"].endswith(".")
