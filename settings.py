@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     # How long one agency call may take inside an activity before Temporal retries it elsewhere.
     agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
 
+    # Tests and demos only: a working day lasts this many seconds, so deadlines, reminders and the
+    # 7-day wait for a supplement pass quickly. Unset, the real calendar applies.
+    working_day_seconds: float | None = Field(default=None, gt=0)
+    # How often each agency adapter reads its agency's feed of decisions.
+    decision_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # How the sandbox agencies decide when no officer acts.
+    sandbox_decision_mode: Literal["immediate", "delayed", "manual"] = "immediate"
+    sandbox_decision_delay_seconds: float = Field(default=0.0, ge=0)
+
     # Portal intake limits.
     attachment_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_attachments: int = Field(default=10, ge=1)
@@ -80,6 +89,8 @@ class Settings(BaseSettings):
             problems.append(
                 "the Temporal connection must use TLS (mTLS certificates or an API key)"
             )
+        if self.working_day_seconds is not None:
+            problems.append("WORKING_DAY_SECONDS shortens legal deadlines and is for tests only")
         if problems:
             raise ValueError("unsafe production settings: " + "; ".join(problems))
         return self

@@ -12,26 +12,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.agency_cases import AgencyCaseActivities
 from activities.justice import JusticeActivities
 from activities.police import PoliceActivities
 from activities.postal import PostalActivities
 from activities.records import RecordActivities
 from activities.social_security import SocialSecurityActivities
+from adapters.agency_cases import AgencyCaseClient
 from adapters.agency_http import AgencyHttpClient
+from adapters.decision_relay import DecisionRelay
 from adapters.justice import JusticeClient
 from adapters.police import PoliceClient
 from adapters.postal import PostalClient
 from adapters.social_security import SocialSecurityClient
 from observability.logging import configure_logging, get_logger
+from schemas.common import Agency
 from schemas.workflow_inputs import TaskQueues
 from settings import Settings, get_settings
 from store.database import engine_for
@@ -82,55 +87,86 @@ def _agency_http(settings: Settings, agency: str, base_url: str) -> AgencyHttpCl
     )
 
 
-def build_worker(
-    role: str, client: Client, settings: Settings, executor: ThreadPoolExecutor
-) -> tuple[Worker, Callable[[], Any] | None]:
-    """The worker for one role, and what to close when it stops."""
-    queues = TaskQueues.with_prefix(settings.task_queue_prefix)
-    common: dict[str, Any] = {
-        "max_concurrent_activities": settings.max_concurrent_activities,
-    }
-    if role == "orchestrator":
-        records = RecordActivities(engine_for(settings.database_url))
-        worker = Worker(
-            client,
-            task_queue=queues.orchestrator,
-            workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
-            activities=[records.save_progress],
-            activity_executor=executor,
-            workflow_runner=workflow_runner(),
-            max_cached_workflows=settings.max_cached_workflows,
-            max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-            max_concurrent_local_activities=settings.max_concurrent_activities,
-            **common,
-        )
-        return worker, None
+@dataclass
+class RoleWorker:
+    """A role's Temporal worker, and what else the role runs beside it."""
+
+    worker: Worker
+    close: Callable[[], Awaitable[None]] | None = None
+    relay: DecisionRelay | None = None
+
+
+AGENCY_URLS: dict[str, Callable[[Settings], str]] = {
+    "justice": lambda s: s.justice_url,
+    "police": lambda s: s.police_url,
+    "social_security": lambda s: s.social_security_url,
+    "postal": lambda s: s.postal_url,
+}
+
+
+def _agency_activities(role: str, http: AgencyHttpClient) -> list[Callable[..., Any]]:
     if role == "justice":
-        http = _agency_http(settings, "justice", settings.justice_url)
         justice = JusticeActivities(JusticeClient(http))
-        activities: list[Callable[..., Any]] = [justice.register_birth, justice.register_death]
-        task_queue = queues.justice
-    elif role == "police":
-        http = _agency_http(settings, "police", settings.police_url)
+        return [justice.register_birth, justice.register_death]
+    if role == "police":
         police = PoliceActivities(PoliceClient(http))
-        activities = [police.register_residence, police.remove_residence]
-        task_queue = queues.police
-    elif role == "social_security":
-        http = _agency_http(settings, "social_security", settings.social_security_url)
+        return [police.register_residence, police.remove_residence, police.verify_identities]
+    if role == "social_security":
         vss = SocialSecurityActivities(SocialSecurityClient(http))
-        activities = [
+        return [
             vss.issue_health_insurance_card,
             vss.settle_funeral_allowance,
             vss.settle_survivor_benefit,
         ]
-        task_queue = queues.social_security
-    elif role == "postal":
-        http = _agency_http(settings, "postal", settings.postal_url)
-        activities = [PostalActivities(PostalClient(http)).send_results]
-        task_queue = queues.postal
-    else:
+    return [PostalActivities(PostalClient(http)).send_results]
+
+
+def build_worker(
+    role: str, client: Client, settings: Settings, executor: ThreadPoolExecutor
+) -> RoleWorker:
+    queues = TaskQueues.with_prefix(settings.task_queue_prefix)
+    if role == "orchestrator":
+        records = RecordActivities(engine_for(settings.database_url))
+        return RoleWorker(
+            Worker(
+                client,
+                task_queue=queues.orchestrator,
+                workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
+                activities=[
+                    records.save_progress,
+                    records.record_escalation,
+                    records.verify_attachments,
+                ],
+                activity_executor=executor,
+                workflow_runner=workflow_runner(),
+                max_cached_workflows=settings.max_cached_workflows,
+                max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+                max_concurrent_activities=settings.max_concurrent_activities,
+                max_concurrent_local_activities=settings.max_concurrent_activities,
+            )
+        )
+    if role not in AGENCY_URLS:
         raise ValueError(f"unknown worker role {role!r}; choose from {', '.join(ROLES)}")
-    return Worker(client, task_queue=task_queue, activities=activities, **common), http.aclose
+    http = AgencyHttpClient(
+        role,
+        AGENCY_URLS[role](settings),
+        timeout_seconds=settings.agency_http_timeout_seconds,
+        transport_attempts=settings.agency_transport_attempts,
+    )
+    activities = _agency_activities(role, http)
+    relay = None
+    if role != "postal":
+        agency = Agency(role)
+        follow_ups = AgencyCaseActivities(agency, AgencyCaseClient(http))
+        activities += [follow_ups.cancel_case, follow_ups.follow_up_case]
+        relay = DecisionRelay(agency, http, client, settings.decision_poll_interval_seconds)
+    worker = Worker(
+        client,
+        task_queue=getattr(queues, role),
+        activities=activities,
+        max_concurrent_activities=settings.max_concurrent_activities,
+    )
+    return RoleWorker(worker, http.aclose, relay)
 
 
 async def run_workers(roles: list[str], settings: Settings) -> None:
@@ -141,14 +177,18 @@ async def run_workers(roles: list[str], settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=settings.max_concurrent_activities) as executor:
         async with AsyncExitStack() as stack:
+            relays = []
             for role in roles:
-                worker, close = build_worker(role, client, settings, executor)
-                if close is not None:
-                    stack.push_async_callback(close)
-                await stack.enter_async_context(worker)
-                log.info("worker_started", role=role, task_queue=worker.task_queue)
+                built = build_worker(role, client, settings, executor)
+                if built.close is not None:
+                    stack.push_async_callback(built.close)
+                await stack.enter_async_context(built.worker)
+                if built.relay is not None:
+                    relays.append(asyncio.create_task(built.relay.run(stop)))
+                log.info("worker_started", role=role, task_queue=built.worker.task_queue)
             await stop.wait()
             log.info("workers_stopping")
+            await asyncio.gather(*relays)
 
 
 def main() -> None:

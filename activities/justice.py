@@ -7,7 +7,7 @@ from temporalio import activity
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.justice import JusticeClient
 from schemas.agency_requests import BirthRegistrationRequest, DeathRegistrationRequest
-from schemas.results import AgencyDecision
+from schemas.decisions import AgencyReceipt
 
 
 class JusticeActivities:
@@ -15,13 +15,13 @@ class JusticeActivities:
         self.client = client
 
     @activity.defn(name="justice.register_birth")
-    async def register_birth(self, request: BirthRegistrationRequest) -> AgencyDecision:
+    async def register_birth(self, request: BirthRegistrationRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.register_birth(request)
 
     @activity.defn(name="justice.register_death")
-    async def register_death(self, request: DeathRegistrationRequest) -> AgencyDecision:
+    async def register_death(self, request: DeathRegistrationRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.register_death(request)

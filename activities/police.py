@@ -7,7 +7,7 @@ from temporalio import activity
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.police import PoliceClient
 from schemas.agency_requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
-from schemas.results import AgencyDecision
+from schemas.decisions import AgencyReceipt, IdentityCheckRequest, IdentityProblem
 
 
 class PoliceActivities:
@@ -15,13 +15,24 @@ class PoliceActivities:
         self.client = client
 
     @activity.defn(name="police.register_residence")
-    async def register_residence(self, request: ResidenceRegistrationRequest) -> AgencyDecision:
+    async def register_residence(self, request: ResidenceRegistrationRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.register_residence(request)
 
+    @activity.defn(name="police.verify_identities")
+    async def verify_identities(self, request: IdentityCheckRequest) -> list[IdentityProblem]:
+        """The cross-check before any agency is engaged: each declared person against the
+        population registry."""
+        bind_activity_context(request.declaration_id)
+        problems: list[IdentityProblem] = []
+        with agency_outcomes_for_temporal():
+            for claim in request.claims:
+                problems += await self.client.verify_identity(claim)
+        return problems
+
     @activity.defn(name="police.remove_residence")
-    async def remove_residence(self, request: ResidenceRemovalRequest) -> AgencyDecision:
+    async def remove_residence(self, request: ResidenceRemovalRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.remove_residence(request)

@@ -1,4 +1,4 @@
-"""The orchestrator's record keeping: each workflow reports its progress to the store."""
+"""The orchestrator's record keeping: progress reports, escalations, and the attachment check."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from sqlalchemy.engine import Engine
 from temporalio import activity
 
 from activities.agency_errors import bind_activity_context
+from schemas.decisions import AttachmentCheck, Escalation
 from schemas.progress import ProgressReport
+from store.attachments import find_tampered
 from store.declarations import save_progress
+from store.escalations import record_escalation
 
 
 class RecordActivities:
@@ -18,3 +21,14 @@ class RecordActivities:
     def save_progress(self, report: ProgressReport) -> None:
         bind_activity_context(report.view.declaration_id)
         save_progress(self.engine, report)
+
+    @activity.defn(name="records.record_escalation")
+    def record_escalation(self, escalation: Escalation) -> None:
+        bind_activity_context(escalation.declaration_id)
+        record_escalation(self.engine, escalation)
+
+    @activity.defn(name="records.verify_attachments")
+    def verify_attachments(self, check: AttachmentCheck) -> list[str]:
+        """The hashes whose stored content no longer matches (or is gone)."""
+        bind_activity_context(check.declaration_id)
+        return find_tampered(self.engine, check.sha256)

@@ -11,7 +11,7 @@ from schemas.agency_requests import (
     HealthInsuranceCardRequest,
     SurvivorBenefitRequest,
 )
-from schemas.results import AgencyDecision
+from schemas.decisions import AgencyReceipt
 
 
 class SocialSecurityActivities:
@@ -21,19 +21,19 @@ class SocialSecurityActivities:
     @activity.defn(name="social_security.issue_health_insurance_card")
     async def issue_health_insurance_card(
         self, request: HealthInsuranceCardRequest
-    ) -> AgencyDecision:
+    ) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.issue_health_insurance_card(request)
 
     @activity.defn(name="social_security.settle_funeral_allowance")
-    async def settle_funeral_allowance(self, request: FuneralAllowanceRequest) -> AgencyDecision:
+    async def settle_funeral_allowance(self, request: FuneralAllowanceRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.settle_funeral_allowance(request)
 
     @activity.defn(name="social_security.settle_survivor_benefit")
-    async def settle_survivor_benefit(self, request: SurvivorBenefitRequest) -> AgencyDecision:
+    async def settle_survivor_benefit(self, request: SurvivorBenefitRequest) -> AgencyReceipt:
         bind_activity_context(request.declaration_id)
         with agency_outcomes_for_temporal():
             return await self.client.settle_survivor_benefit(request)

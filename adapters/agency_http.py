@@ -7,6 +7,7 @@ reject is final: `AgencyRejected` carries its typed reason.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -69,6 +70,12 @@ class Rejection(BaseModel):
     reason: str
 
 
+class SupplementWanted(BaseModel):
+    fields: list[str] = []
+    documents: list[str] = []
+    message: str
+
+
 class AgencyCase(BaseModel):
     """An agency's case, as every sandbox agency reports it."""
 
@@ -78,6 +85,8 @@ class AgencyCase(BaseModel):
     status: str
     rejection: Rejection | None = None
     record: dict[str, Any] | None = None
+    supplement: SupplementWanted | None = None
+    decided_at: datetime | None = None
 
 
 class AgencyHttpClient:
@@ -145,8 +154,15 @@ class AgencyHttpClient:
             )
         return case
 
-    async def get_json(self, path: str) -> httpx.Response:
-        return await self._send("GET", path)
+    async def get(self, path: str, **params: Any) -> httpx.Response:
+        return await self._send("GET", path, params=params)
+
+    async def post_case(self, path: str, body: dict[str, Any] | None = None) -> AgencyCase:
+        """A follow-up on an existing case (cancel, reminder): answers with the case."""
+        return self._parse_case(path, await self._send("POST", path, json=body or {}))
+
+    async def post(self, path: str) -> httpx.Response:
+        return await self._send("POST", path)
 
     def _parse_case(self, path: str, response: httpx.Response) -> AgencyCase:
         if response.status_code not in (200, 201):

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from adapters.agency_http import AgencyHttpClient
+from adapters.case_decisions import receipt_from_case
 from schemas.agency_requests import BirthRegistrationRequest, DeathRegistrationRequest
-from schemas.results import AgencyDecision, BirthRegistrationResult, DeathRegistrationResult
+from schemas.common import Agency
+from schemas.decisions import AgencyReceipt
 
 
 class JusticeClient:
     def __init__(self, http: AgencyHttpClient) -> None:
         self.http = http
 
-    async def register_birth(self, request: BirthRegistrationRequest) -> AgencyDecision:
+    async def register_birth(self, request: BirthRegistrationRequest) -> AgencyReceipt:
         case = await self.http.submit("/v1/birth-registrations", request)
-        return AgencyDecision(
-            case_number=case.case_number,
-            result=BirthRegistrationResult.model_validate(case.record),
-        )
+        return receipt_from_case(Agency.JUSTICE, case)
 
-    async def register_death(self, request: DeathRegistrationRequest) -> AgencyDecision:
+    async def register_death(self, request: DeathRegistrationRequest) -> AgencyReceipt:
         case = await self.http.submit("/v1/death-registrations", request)
-        return AgencyDecision(
-            case_number=case.case_number,
-            result=DeathRegistrationResult.model_validate(case.record),
-        )
+        return receipt_from_case(Agency.JUSTICE, case)

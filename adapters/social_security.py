@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from adapters.agency_http import AgencyHttpClient
+from adapters.case_decisions import receipt_from_case
 from schemas.agency_requests import (
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     SurvivorBenefitRequest,
 )
-from schemas.results import (
-    AgencyDecision,
-    FuneralAllowanceResult,
-    HealthInsuranceCardResult,
-    SurvivorBenefitResult,
-)
+from schemas.common import Agency
+from schemas.decisions import AgencyReceipt
 
 
 class SocialSecurityClient:
@@ -22,23 +19,14 @@ class SocialSecurityClient:
 
     async def issue_health_insurance_card(
         self, request: HealthInsuranceCardRequest
-    ) -> AgencyDecision:
+    ) -> AgencyReceipt:
         case = await self.http.submit("/v1/health-insurance-cards", request)
-        return AgencyDecision(
-            case_number=case.case_number,
-            result=HealthInsuranceCardResult.model_validate(case.record),
-        )
+        return receipt_from_case(Agency.SOCIAL_SECURITY, case)
 
-    async def settle_funeral_allowance(self, request: FuneralAllowanceRequest) -> AgencyDecision:
+    async def settle_funeral_allowance(self, request: FuneralAllowanceRequest) -> AgencyReceipt:
         case = await self.http.submit("/v1/funeral-allowances", request)
-        return AgencyDecision(
-            case_number=case.case_number,
-            result=FuneralAllowanceResult.model_validate(case.record),
-        )
+        return receipt_from_case(Agency.SOCIAL_SECURITY, case)
 
-    async def settle_survivor_benefit(self, request: SurvivorBenefitRequest) -> AgencyDecision:
+    async def settle_survivor_benefit(self, request: SurvivorBenefitRequest) -> AgencyReceipt:
         case = await self.http.submit("/v1/survivor-benefits", request)
-        return AgencyDecision(
-            case_number=case.case_number,
-            result=SurvivorBenefitResult.model_validate(case.record),
-        )
+        return receipt_from_case(Agency.SOCIAL_SECURITY, case)

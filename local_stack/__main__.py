@@ -40,6 +40,9 @@ def main() -> None:
         **os.environ,
         "TEMPORAL_ADDRESS": f"127.0.0.1:{TEMPORAL_PORT}",
         "SANDBOX_STATE_DIR": str(var / "sandbox"),
+        # The sandbox officers take a couple of seconds per case, as real ones take days.
+        "SANDBOX_DECISION_MODE": os.environ.get("SANDBOX_DECISION_MODE", "delayed"),
+        "SANDBOX_DECISION_DELAY_SECONDS": os.environ.get("SANDBOX_DECISION_DELAY_SECONDS", "2"),
         **{
             f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in AGENCY_PORTS.items()
         },

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from local_stack.declaration_factory import DeclarationFactory
+from local_stack.declaration_factory import Couple, DeclarationFactory, attachment
 from sandbox_agencies.dataset import PersonEntry
 
 CLOSED = {"completed", "partially_completed", "rejected", "withdrawn"}
@@ -25,13 +25,13 @@ def alive_in_registry(police_url: str, people: Iterable[PersonEntry]) -> Iterabl
                 yield person
 
 
-def wait_until_closed(
-    api: httpx.Client, declaration_id: str, timeout: float = 120
+def wait_until(
+    api: httpx.Client, declaration_id: str, statuses: set[str], timeout: float = 120
 ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         status: dict[str, Any] = api.get(f"/v1/declarations/{declaration_id}").json()
-        if status["status"] in CLOSED or time.monotonic() > deadline:
+        if status["status"] in statuses or time.monotonic() > deadline:
             return status
         time.sleep(0.5)
 
@@ -67,46 +67,78 @@ def _print_outcome(title: str, status: dict[str, Any]) -> None:
     )
 
 
+def _file(api: httpx.Client, title: str, path: str, body: dict[str, Any]) -> tuple[str, str]:
+    accepted = api.post(path, json=body)
+    accepted.raise_for_status()
+    receipt = accepted.json()
+    print(
+        f"Filed a {title.lower()}: {receipt['declaration_id']} (workflow {receipt['workflow_id']})",
+        flush=True,
+    )
+    return receipt["declaration_id"], receipt["workflow_id"]
+
+
+def _home_birth(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
+    """A birth at home, on the declarant's undertaking alone: the justice office will ask for a
+    witness statement before it registers the birth."""
+    body = factory.birth(couple, delivery="electronic")
+    body["child"]["place_of_birth"]["facility_name"] = None
+    body["birth_certificate_number"] = None
+    body["attachments"] = [attachment("declarant_undertaking")]
+    return body
+
+
+def _answer_supplement(api: httpx.Client, declaration_id: str) -> None:
+    status = wait_until(api, declaration_id, {"awaiting_supplement", *CLOSED})
+    if status["status"] != "awaiting_supplement":
+        return
+    asked = next(s["supplement_request"] for s in status["steps"] if s["supplement_request"])
+    print(f"\n{declaration_id} is awaiting a supplement from the family: {asked['message']}")
+    answer = api.post(
+        f"/v1/declarations/{declaration_id}/supplement",
+        json={"attachments": [attachment("witness_statement")]},
+    )
+    answer.raise_for_status()
+    print(f"The family answered with a witness statement ({answer.status_code}).", flush=True)
+
+
 def run_demo(api_url: str, dataset_dir: Path, agency_urls: dict[str, str]) -> list[tuple[str, str]]:
     factory = DeclarationFactory.from_directory(dataset_dir)
-    couple = next(
-        c
-        for c in factory.couples()
-        if list(alive_in_registry(agency_urls["police"], [c.mother, c.father]))
+    police = agency_urls["police"]
+    couples = (
+        c for c in factory.couples() if list(alive_in_registry(police, [c.mother, c.father]))
     )
     pensioner = next(
-        iter(
-            alive_in_registry(
-                agency_urls["police"],
-                (
-                    p
-                    for p in factory.insured_people(lambda i: i.status == "pensioner")
-                    if p.spouse_id in factory.people
-                ),
-            )
-        )
+        iter(alive_in_registry(police, factory.insured_people(lambda i: i.status == "pensioner")))
     )
-    filed: list[tuple[str, str]] = []
     with httpx.Client(base_url=api_url, timeout=30) as api:
-        for title, path, body in (
-            ("Birth declaration", "/v1/declarations/birth", factory.birth(couple)),
+        filed = [
+            (
+                "Birth declaration",
+                _file(
+                    api, "Birth declaration", "/v1/declarations/birth", factory.birth(next(couples))
+                ),
+            ),
             (
                 "Death declaration",
-                "/v1/declarations/death",
-                factory.death(pensioner, form="monthly"),
+                _file(
+                    api,
+                    "Death declaration",
+                    "/v1/declarations/death",
+                    factory.death(pensioner, form="monthly"),
+                ),
             ),
-        ):
-            accepted = api.post(path, json=body)
-            accepted.raise_for_status()
-            receipt = accepted.json()
-            print(
-                f"Filed a {title.lower()}: {receipt['declaration_id']} "
-                f"(workflow {receipt['workflow_id']})",
-                flush=True,
-            )
-            filed.append((receipt["declaration_id"], receipt["workflow_id"]))
-        for (declaration_id, _), title in zip(
-            filed, ("Birth declaration", "Death declaration"), strict=True
-        ):
-            _print_outcome(title, wait_until_closed(api, declaration_id))
-    return filed
+            (
+                "Home birth declaration",
+                _file(
+                    api,
+                    "Home birth declaration",
+                    "/v1/declarations/birth",
+                    _home_birth(factory, next(couples)),
+                ),
+            ),
+        ]
+        _answer_supplement(api, filed[2][1][0])
+        for title, (declaration_id, _) in filed:
+            _print_outcome(title, wait_until(api, declaration_id, CLOSED))
+    return [ids for _, ids in filed]

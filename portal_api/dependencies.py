@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from portal_api.citizen_actions import CitizenActions
 from portal_api.intake import Intake
 from settings import Settings
 
@@ -32,7 +33,12 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_citizen_actions(request: Request) -> CitizenActions:
+    return CitizenActions(request.app.state.intake)
+
+
 IntakeDep = Annotated[Intake, Depends(get_intake)]
+CitizenActionsDep = Annotated[CitizenActions, Depends(get_citizen_actions)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClientDep = Annotated[Client, Depends(get_client)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

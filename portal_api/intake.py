@@ -27,6 +27,7 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from legal_deadlines.legal_clock import LegalClock
 from legal_deadlines.working_calendar import VIET_NAM_TIME
 from observability.logging import get_logger
 from portal_api.errors import DeclarationBreaksRules
@@ -106,9 +107,14 @@ class Intake:
         return OrchestrationOptions(
             task_queues=TaskQueues.with_prefix(self.settings.task_queue_prefix),
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
+            working_day_seconds=self.settings.working_day_seconds,
         )
 
-    def _store_attachments(self, uploads: list[AttachmentUpload]) -> list[AttachmentRef]:
+    @property
+    def clock(self) -> LegalClock:
+        return LegalClock(self.settings.working_day_seconds)
+
+    def store_attachments(self, uploads: list[AttachmentUpload]) -> list[AttachmentRef]:
         refs = []
         for upload in uploads:
             content = base64.b64decode(upload.content_base64)
@@ -133,7 +139,7 @@ class Intake:
         )
         if violations:
             raise DeclarationBreaksRules(violations)
-        refs = await run_in_threadpool(self._store_attachments, submission.attachments)
+        refs = await run_in_threadpool(self.store_attachments, submission.attachments)
         declaration = BirthDeclaration(
             **submission.model_dump(exclude={"attachments"}), attachments=refs
         )
@@ -154,6 +160,7 @@ class Intake:
                 BIRTH_PROCEDURES,
                 declaration.delivery,
                 workflow_id_for(declaration_id),
+                self.clock,
             )
 
         commune = declaration.residence.commune_code
@@ -177,7 +184,7 @@ class Intake:
         violations = check_death_declaration(submission, submission.attachments, context)
         if violations:
             raise DeclarationBreaksRules(violations)
-        refs = await run_in_threadpool(self._store_attachments, submission.attachments)
+        refs = await run_in_threadpool(self.store_attachments, submission.attachments)
         declaration = DeathDeclaration(
             **submission.model_dump(exclude={"attachments"}), attachments=refs
         )
@@ -201,6 +208,7 @@ class Intake:
                 procedures,
                 declaration.delivery,
                 workflow_id_for(declaration_id),
+                self.clock,
                 late_registration=late,
             )
 

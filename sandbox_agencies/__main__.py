@@ -11,9 +11,10 @@ from fastapi import FastAPI
 
 from observability.logging import configure_logging
 from sandbox_agencies import justice, police, postal, social_security
+from sandbox_agencies.casebook import DecisionPolicy
 from settings import get_settings
 
-AGENCIES: dict[str, Callable[[Path, Path], FastAPI]] = {
+AGENCIES: dict[str, Callable[[Path, Path, DecisionPolicy], FastAPI]] = {
     "justice": justice.create_app,
     "police": police.create_app,
     "social_security": social_security.create_app,
@@ -29,7 +30,10 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     configure_logging(f"sandbox-{args.agency}", settings.log_level)
-    app = AGENCIES[args.agency](settings.sandbox_state_dir, settings.sandbox_data_dir)
+    policy = DecisionPolicy(
+        mode=settings.sandbox_decision_mode, delay_seconds=settings.sandbox_decision_delay_seconds
+    )
+    app = AGENCIES[args.agency](settings.sandbox_state_dir, settings.sandbox_data_dir, policy)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 

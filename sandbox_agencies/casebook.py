@@ -1,17 +1,21 @@
 """What every sandbox agency has in common: its own database, a book of cases keyed by the
-caller's idempotency key, numbered records, and the fault switches tests use to stage outages."""
+caller's idempotency key, officers who decide cases (or an automatic policy that decides for
+them), a feed of decisions for the agency's adapter, and the fault switches tests use to stage
+outages."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
@@ -20,9 +24,11 @@ from sqlalchemy import Column, Text, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import Table
 from sqlmodel import Field as SQLField
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from sandbox_agencies.dataset import Dataset, dataset_fingerprint, load_dataset
+
+OPEN_STATES = frozenset({"pending", "awaiting_supplement"})
 
 
 class Case(SQLModel, table=True):
@@ -33,13 +39,32 @@ class Case(SQLModel, table=True):
     declaration_id: str = SQLField(max_length=40, index=True)
     idempotency_key: str = SQLField(max_length=200, unique=True)
     request_fingerprint: str = SQLField(max_length=64)
+    request_json: str = SQLField(sa_column=Column(Text, nullable=False))
     subject_personal_id: str | None = SQLField(default=None, max_length=12, index=True)
-    status: str = SQLField(max_length=24)
+    status: str = SQLField(max_length=24, index=True)
+    supersedes: str | None = SQLField(default=None, max_length=40)
     rejection_code: str | None = SQLField(default=None, max_length=60)
     reason: str | None = SQLField(default=None, sa_column=Column(Text))
     record_json: str | None = SQLField(default=None, sa_column=Column(Text))
+    supplement_json: str | None = SQLField(default=None, sa_column=Column(Text))
+    reminders: int = 0
+    escalations: int = 0
     created_at: datetime
     decided_at: datetime | None = None
+
+
+class DecisionEvent(SQLModel, table=True):
+    """The agency's outbox of decisions, read and acknowledged by its adapter."""
+
+    __tablename__ = "decision_events"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    case_number: str = SQLField(max_length=40, index=True)
+    declaration_id: str = SQLField(max_length=40)
+    procedure: str = SQLField(max_length=40)
+    outcome: str = SQLField(max_length=24)
+    decided_at: datetime
+    acknowledged_at: datetime | None = SQLField(default=None, index=True)
 
 
 class Counter(SQLModel, table=True):
@@ -56,6 +81,12 @@ class DatasetMark(SQLModel, table=True):
     loaded_at: datetime
 
 
+class SupplementIn(BaseModel):
+    fields: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(default_factory=list)
+    message: str = Field(min_length=3, max_length=2000)
+
+
 class CaseView(BaseModel):
     case_number: str
     procedure: str
@@ -63,8 +94,19 @@ class CaseView(BaseModel):
     status: str
     rejection: dict[str, str] | None = None
     record: dict[str, Any] | None = None
+    supplement: SupplementIn | None = None
+    supersedes: str | None = None
+    reminders: int = 0
+    escalations: int = 0
     created_at: datetime
     decided_at: datetime | None = None
+
+
+class DecisionView(BaseModel):
+    decision_id: int
+    case: CaseView
+    outcome: str
+    decided_at: datetime
 
 
 @dataclass(frozen=True)
@@ -79,8 +121,17 @@ class Rejected:
     record: dict[str, Any] | None = None
 
 
-Decision = Approved | Rejected
-DecideFn = Callable[[Session, str], Decision]
+@dataclass(frozen=True)
+class SupplementNeeded:
+    fields: list[str]
+    documents: list[str]
+    message: str
+
+
+Decision = Approved | Rejected | SupplementNeeded
+# Applies the agency's rules to a case: (session, case number, may_request_supplement). When an
+# officer approves, the rules may still refuse but no longer ask the citizen for more.
+DecideFn = Callable[[Session, str, bool], Decision]
 
 
 def now_utc() -> datetime:
@@ -105,6 +156,12 @@ def case_view(case: Case) -> CaseView:
         status=case.status,
         rejection=rejection,
         record=json.loads(case.record_json) if case.record_json else None,
+        supplement=SupplementIn.model_validate_json(case.supplement_json)
+        if case.supplement_json
+        else None,
+        supersedes=case.supersedes,
+        reminders=case.reminders,
+        escalations=case.escalations,
         created_at=case.created_at,
         decided_at=case.decided_at,
     )
@@ -112,6 +169,13 @@ def case_view(case: Case) -> CaseView:
 
 def fingerprint(body: BaseModel) -> str:
     return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+class DecisionPolicy(BaseModel):
+    """How cases are decided when no officer acts: at once, after a delay, or only by officers."""
+
+    mode: Literal["immediate", "delayed", "manual"] = "immediate"
+    delay_seconds: float = Field(default=0, ge=0)
 
 
 class FaultPlan(BaseModel):
@@ -131,6 +195,17 @@ class FaultState:
     delay_seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class ProcedureDesk:
+    """One procedure an agency handles: its case series, request model and rules."""
+
+    procedure: str
+    series: str
+    body_model: type[BaseModel]
+    rules: Callable[[BaseModel], DecideFn]
+    subject: Callable[[BaseModel], str | None]
+
+
 @dataclass
 class AgencyBook:
     """One agency's database and the operations every endpoint needs."""
@@ -138,26 +213,58 @@ class AgencyBook:
     name: str
     engine: Engine
     dataset: Dataset
+    policy: DecisionPolicy = field(default_factory=DecisionPolicy)
     faults: FaultState = field(default_factory=FaultState)
+    desks: dict[str, ProcedureDesk] = field(default_factory=dict)
     # Writes are applied one at a time, as a single agency system with one writer would.
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
+    def add_desk(self, desk: ProcedureDesk) -> None:
+        self.desks[desk.procedure] = desk
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def _apply(self, session: Session, case: Case, decision: Decision, *, inline: bool) -> None:
+        case.decided_at = now_utc()
+        if isinstance(decision, Approved):
+            case.status, case.record_json = "approved", json.dumps(decision.record, default=str)
+        elif isinstance(decision, Rejected):
+            case.status, case.rejection_code, case.reason = (
+                "rejected",
+                decision.code,
+                decision.reason,
+            )
+            case.record_json = json.dumps(decision.record, default=str) if decision.record else None
+        else:
+            case.status = "awaiting_supplement"
+            case.supplement_json = SupplementIn(
+                fields=decision.fields, documents=decision.documents, message=decision.message
+            ).model_dump_json()
+        session.add(case)
+        session.add(
+            DecisionEvent(
+                case_number=case.case_number,
+                declaration_id=case.declaration_id,
+                procedure=case.procedure,
+                outcome=case.status,
+                decided_at=case.decided_at,
+                # A decision returned in the submission's own answer needs no relaying.
+                acknowledged_at=case.decided_at if inline else None,
+            )
+        )
+
+    def _rules_for(self, case: Case) -> DecideFn:
+        desk = self.desks[case.procedure]
+        return desk.rules(desk.body_model.model_validate_json(case.request_json))
+
     async def submit(
-        self,
-        *,
-        procedure: str,
-        series: str,
-        body: BaseModel,
-        declaration_id: str,
-        idempotency_key: str,
-        subject_personal_id: str | None,
-        decide: DecideFn,
-        response: Response,
+        self, procedure: str, body: BaseModel, idempotency_key: str, response: Response
     ) -> CaseView:
         """Open a case for the request, or return the case already opened under its key."""
+        desk = self.desks[procedure]
         request_fingerprint = fingerprint(body)
         async with self.write_lock:
             with self.session() as session:
@@ -172,28 +279,163 @@ class AgencyBook:
                         )
                     response.status_code = 200
                     return case_view(existing)
-                case_number = f"{series}-{next_number(session, 'case:' + series):08d}"
-                decision = decide(session, case_number)
+                supersedes = getattr(body, "supersedes_case_number", None)
                 case = Case(
-                    case_number=case_number,
+                    case_number=f"{desk.series}-{next_number(session, 'case:' + desk.series):08d}",
                     procedure=procedure,
-                    declaration_id=declaration_id,
+                    declaration_id=getattr(body, "declaration_id", ""),
                     idempotency_key=idempotency_key,
                     request_fingerprint=request_fingerprint,
-                    subject_personal_id=subject_personal_id,
-                    status="approved" if isinstance(decision, Approved) else "rejected",
-                    rejection_code=decision.code if isinstance(decision, Rejected) else None,
-                    reason=decision.reason if isinstance(decision, Rejected) else None,
-                    record_json=json.dumps(decision.record, default=str)
-                    if decision.record is not None
-                    else None,
+                    request_json=body.model_dump_json(),
+                    subject_personal_id=desk.subject(body),
+                    status="pending",
+                    supersedes=supersedes,
                     created_at=now_utc(),
-                    decided_at=now_utc(),
                 )
+                if supersedes is not None:
+                    earlier = session.get(Case, supersedes)
+                    if earlier is not None and earlier.status in OPEN_STATES:
+                        earlier.status = "superseded"
+                        session.add(earlier)
+                if self.policy.mode == "immediate":
+                    decision = desk.rules(body)(session, case.case_number, True)
+                    self._apply(session, case, decision, inline=True)
                 session.add(case)
                 session.commit()
                 response.status_code = 201
                 return case_view(case)
+
+    async def decide_due_cases(self) -> int:
+        """The automatic policy: decide the pending cases that have waited long enough."""
+        if self.policy.mode != "delayed":
+            return 0
+        due_before = now_utc() - timedelta(seconds=self.policy.delay_seconds)
+        async with self.write_lock:
+            with self.session() as session:
+                due = session.exec(
+                    select(Case)
+                    .where(Case.status == "pending", Case.created_at <= due_before)
+                    .order_by(col(Case.created_at))
+                    .limit(200)
+                ).all()
+                for case in due:
+                    self._apply(
+                        session,
+                        case,
+                        self._rules_for(case)(session, case.case_number, True),
+                        inline=False,
+                    )
+                session.commit()
+                return len(due)
+
+    async def officer_decides(self, case_number: str, decision: OfficerDecisionIn) -> CaseView:
+        async with self.write_lock:
+            with self.session() as session:
+                case = session.get(Case, case_number)
+                if case is None:
+                    raise HTTPException(status_code=404, detail="No such case.")
+                if case.status != "pending":
+                    raise HTTPException(
+                        status_code=409, detail=f"The case is {case.status}, not pending."
+                    )
+                outcome: Decision
+                if decision.outcome == "approve":
+                    outcome = self._rules_for(case)(session, case_number, False)
+                    if not isinstance(outcome, Approved):
+                        session.rollback()
+                        reason = (
+                            outcome.reason if isinstance(outcome, Rejected) else outcome.message
+                        )
+                        raise HTTPException(status_code=409, detail=f"Cannot approve: {reason}")
+                elif decision.outcome == "reject":
+                    outcome = Rejected(
+                        "officer_rejected", decision.reason or "Rejected by the officer."
+                    )
+                else:
+                    assert decision.supplement is not None
+                    outcome = SupplementNeeded(
+                        decision.supplement.fields,
+                        decision.supplement.documents,
+                        decision.supplement.message,
+                    )
+                self._apply(session, case, outcome, inline=False)
+                session.commit()
+                return case_view(case)
+
+    # --- following up ------------------------------------------------------------------------
+
+    async def cancel(self, case_number: str) -> CaseView:
+        async with self.write_lock:
+            with self.session() as session:
+                case = session.get(Case, case_number)
+                if case is None:
+                    raise HTTPException(status_code=404, detail="No such case.")
+                if case.status in OPEN_STATES:
+                    case.status, case.decided_at = "cancelled", now_utc()
+                    session.add(case)
+                    session.commit()
+                return case_view(case)
+
+    async def follow_up(self, case_number: str, kind: str) -> CaseView:
+        async with self.write_lock:
+            with self.session() as session:
+                case = session.get(Case, case_number)
+                if case is None:
+                    raise HTTPException(status_code=404, detail="No such case.")
+                if kind == "reminder":
+                    case.reminders += 1
+                else:
+                    case.escalations += 1
+                session.add(case)
+                session.commit()
+                return case_view(case)
+
+    def unacknowledged_decisions(self, limit: int) -> list[DecisionView]:
+        with self.session() as session:
+            events = session.exec(
+                select(DecisionEvent)
+                .where(col(DecisionEvent.acknowledged_at).is_(None))
+                .order_by(col(DecisionEvent.id))
+                .limit(limit)
+            ).all()
+            views = []
+            for event_row in events:
+                case = session.get(Case, event_row.case_number)
+                assert case is not None
+                assert event_row.id is not None
+                snapshot = case_view(case)
+                # The feed reports the decision as it was made, even if the case moved on.
+                snapshot.status = event_row.outcome
+                views.append(
+                    DecisionView(
+                        decision_id=event_row.id,
+                        case=snapshot,
+                        outcome=event_row.outcome,
+                        decided_at=event_row.decided_at,
+                    )
+                )
+            return views
+
+    async def acknowledge(self, decision_id: int) -> None:
+        async with self.write_lock:
+            with self.session() as session:
+                event_row = session.get(DecisionEvent, decision_id)
+                if event_row is None:
+                    raise HTTPException(status_code=404, detail="No such decision.")
+                if event_row.acknowledged_at is None:
+                    event_row.acknowledged_at = now_utc()
+                    session.add(event_row)
+                    session.commit()
+
+
+class OfficerDecisionIn(BaseModel):
+    outcome: Literal["approve", "reject", "request_supplement"]
+    reason: str | None = Field(default=None, max_length=2000)
+    supplement: SupplementIn | None = None
+
+
+class FollowUpIn(BaseModel):
+    kind: Literal["reminder", "escalation"]
 
 
 def _tune_sqlite(dbapi_connection: Any, _: Any) -> None:
@@ -210,6 +452,7 @@ def open_agency_database(
     data_dir: Path,
     tables: Sequence[type[SQLModel]],
     load: Callable[[Session, Dataset], None],
+    policy: DecisionPolicy | None = None,
 ) -> AgencyBook:
     """Open (or create) the agency's own database and load the dataset into it once."""
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -219,7 +462,7 @@ def open_agency_database(
     event.listen(engine, "connect", _tune_sqlite)
     all_tables: list[Table] = [
         m.__table__  # type: ignore[attr-defined]
-        for m in (Case, Counter, DatasetMark, *tables)
+        for m in (Case, DecisionEvent, Counter, DatasetMark, *tables)
     ]
     SQLModel.metadata.create_all(engine, tables=all_tables)
     dataset = load_dataset(data_dir)
@@ -228,12 +471,33 @@ def open_agency_database(
             load(session, dataset)
             session.add(DatasetMark(fingerprint=dataset.fingerprint, loaded_at=now_utc()))
             session.commit()
-    return AgencyBook(name=name, engine=engine, dataset=dataset)
+    return AgencyBook(name=name, engine=engine, dataset=dataset, policy=policy or DecisionPolicy())
 
 
-def install_common_routes(app: FastAPI, book: AgencyBook) -> None:
-    """Health, case lookup, and the fault switches."""
+def agency_app(title: str, book: AgencyBook) -> FastAPI:
+    """The agency's HTTP service with what every agency offers: case lookup, the officer desk,
+    the decision feed, follow-ups, health, and the sandbox switches."""
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async def decide_continuously() -> None:
+            while True:
+                await book.decide_due_cases()
+                await asyncio.sleep(0.1)
+
+        task = asyncio.create_task(decide_continuously())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    _install_case_routes(app, book)
+    _install_sandbox_routes(app, book)
+    return app
+
+
+def _install_case_routes(app: FastAPI, book: AgencyBook) -> None:
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "agency": book.name}
@@ -248,15 +512,52 @@ def install_common_routes(app: FastAPI, book: AgencyBook) -> None:
 
     @app.get("/v1/cases", response_model=list[CaseView])
     async def list_cases(
-        declaration_id: str | None = None, idempotency_key: str | None = None
+        declaration_id: str | None = None, status: str | None = None
     ) -> list[CaseView]:
         with book.session() as session:
-            statement = select(Case)
+            statement = select(Case).order_by(col(Case.created_at))
             if declaration_id is not None:
                 statement = statement.where(Case.declaration_id == declaration_id)
-            if idempotency_key is not None:
-                statement = statement.where(Case.idempotency_key == idempotency_key)
+            if status is not None:
+                statement = statement.where(Case.status == status)
             return [case_view(c) for c in session.exec(statement.limit(1000))]
+
+    @app.post("/v1/cases/{case_number}/cancel", response_model=CaseView)
+    async def cancel_case(case_number: str) -> CaseView:
+        return await book.cancel(case_number)
+
+    @app.post("/v1/cases/{case_number}/follow-ups", response_model=CaseView)
+    async def follow_up(case_number: str, body: FollowUpIn) -> CaseView:
+        return await book.follow_up(case_number, body.kind)
+
+    @app.get("/v1/officer/cases", response_model=list[CaseView])
+    async def officer_queue(status: str = "pending") -> list[CaseView]:
+        return await list_cases(status=status)
+
+    @app.post("/v1/officer/cases/{case_number}/decision", response_model=CaseView)
+    async def officer_decision(case_number: str, body: OfficerDecisionIn) -> CaseView:
+        if body.outcome == "request_supplement" and body.supplement is None:
+            raise HTTPException(status_code=422, detail="Say what the citizen must supplement.")
+        return await book.officer_decides(case_number, body)
+
+    @app.get("/v1/decisions", response_model=list[DecisionView])
+    async def decision_feed(limit: int = 100) -> list[DecisionView]:
+        return book.unacknowledged_decisions(min(max(limit, 1), 500))
+
+    @app.post("/v1/decisions/{decision_id}/ack", status_code=204)
+    async def acknowledge(decision_id: int) -> None:
+        await book.acknowledge(decision_id)
+
+
+def _install_sandbox_routes(app: FastAPI, book: AgencyBook) -> None:
+    @app.put("/sandbox/policy", response_model=DecisionPolicy)
+    async def set_policy(policy: DecisionPolicy) -> DecisionPolicy:
+        book.policy = policy
+        return policy
+
+    @app.get("/sandbox/policy", response_model=DecisionPolicy)
+    async def get_policy() -> DecisionPolicy:
+        return book.policy
 
     @app.put("/sandbox/faults", response_model=FaultPlan)
     async def stage_faults(plan: FaultPlan) -> FaultPlan:

@@ -23,9 +23,12 @@ from sandbox_agencies.casebook import (
     CaseView,
     DecideFn,
     Decision,
+    DecisionPolicy,
     IdempotencyKey,
+    ProcedureDesk,
     Rejected,
-    install_common_routes,
+    SupplementNeeded,
+    agency_app,
     next_number,
     now_utc,
     open_agency_database,
@@ -79,6 +82,7 @@ class AttachmentIn(BaseModel):
 
 class BirthRegistrationIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     child_full_name: str
     child_sex: Literal["male", "female"]
     child_date_of_birth: date
@@ -101,6 +105,7 @@ class PlaceIn(BaseModel):
 
 class DeathRegistrationIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     deceased_personal_id: str
     deceased_full_name: str
     deceased_sex: Literal["male", "female"]
@@ -145,8 +150,11 @@ def _birth_province_code(book: AgencyBook, commune_code: str) -> str | None:
     return f"0{province}" if f"0{province}" in codes else None
 
 
+BIRTH_PROOFS = frozenset({"birth_certificate", "witness_statement"})
+
+
 def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         province_code = _birth_province_code(book, body.birth_commune_code)
         if province_code is None:
             return Rejected(
@@ -165,6 +173,14 @@ def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
                     f"The {role} is recorded as deceased (death record "
                     f"{death.death_record_number}) and cannot appear on a new birth declaration.",
                 )
+        kinds = {a.kind for a in body.attachments}
+        if may_request_supplement and body.birth_facility_name is None and not kinds & BIRTH_PROOFS:
+            return SupplementNeeded(
+                fields=[],
+                documents=["witness_statement"],
+                message="The birth took place outside a health facility and rests on the "
+                "declarant's undertaking alone: attach a witness statement.",
+            )
         mother_key = body.mother.personal_id or body.mother.passport_number or ""
         duplicate = session.exec(
             select(BirthRecord).where(
@@ -208,7 +224,7 @@ def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
 
 
 def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         commune = body.place_of_death.commune_code
         if commune not in book.dataset.commune_province:
             return Rejected(
@@ -260,41 +276,40 @@ def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
+def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
     book = open_agency_database(
-        "justice", state_dir, data_dir, (KnownPersonalId, BirthRecord, DeathRecord), _load
+        "justice", state_dir, data_dir, (KnownPersonalId, BirthRecord, DeathRecord), _load, policy
     )
-    app = FastAPI(title="Sandbox justice office (civil status)")
-    install_common_routes(app, book)
+    book.add_desk(
+        ProcedureDesk(
+            "birth_registration",
+            "JB",
+            BirthRegistrationIn,
+            lambda body: decide_birth(book, body),  # type: ignore[arg-type]
+            lambda body: body.mother.personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    book.add_desk(
+        ProcedureDesk(
+            "death_registration",
+            "JD",
+            DeathRegistrationIn,
+            lambda body: decide_death(book, body),  # type: ignore[arg-type]
+            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    app = agency_app("Sandbox justice office (civil status)", book)
 
     @app.post("/v1/birth-registrations", response_model=CaseView, status_code=201)
     async def register_birth(
         body: BirthRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="birth_registration",
-            series="JB",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.mother.personal_id,
-            decide=decide_birth(book, body),
-            response=response,
-        )
+        return await book.submit("birth_registration", body, idempotency_key, response)
 
     @app.post("/v1/death-registrations", response_model=CaseView, status_code=201)
     async def register_death(
         body: DeathRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="death_registration",
-            series="JD",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.deceased_personal_id,
-            decide=decide_death(book, body),
-            response=response,
-        )
+        return await book.submit("death_registration", body, idempotency_key, response)
 
     return app

@@ -22,9 +22,11 @@ from sandbox_agencies.casebook import (
     CaseView,
     DecideFn,
     Decision,
+    DecisionPolicy,
     IdempotencyKey,
+    ProcedureDesk,
     Rejected,
-    install_common_routes,
+    agency_app,
     next_number,
     now_utc,
     open_agency_database,
@@ -65,6 +67,7 @@ class PlaceIn(BaseModel):
 
 class ResidenceRegistrationIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     personal_id: str
     full_name: str
     sex: Literal["male", "female"]
@@ -77,6 +80,7 @@ class ResidenceRegistrationIn(BaseModel):
 
 class ResidenceRemovalIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     personal_id: str
     date_of_death: date
     death_record_number: str
@@ -129,7 +133,7 @@ def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejec
 
 
 def decide_registration(book: AgencyBook, body: ResidenceRegistrationIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         commune = body.residence.commune_code
         if commune not in book.dataset.commune_province:
             return Rejected("commune_unknown", f"Commune {commune} does not exist.")
@@ -178,7 +182,7 @@ def decide_registration(book: AgencyBook, body: ResidenceRegistrationIn) -> Deci
 
 
 def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         person = session.get(RegistryPerson, body.personal_id)
         if person is None:
             return Rejected(
@@ -218,42 +222,41 @@ def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
+def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
     book = open_agency_database(
-        "police", state_dir, data_dir, (RegistryPerson, ResidenceEvent), _load
+        "police", state_dir, data_dir, (RegistryPerson, ResidenceEvent), _load, policy
     )
-    app = FastAPI(title="Sandbox police (residence and population registry)")
-    install_common_routes(app, book)
+    book.add_desk(
+        ProcedureDesk(
+            "residence_registration",
+            "PR",
+            ResidenceRegistrationIn,
+            lambda body: decide_registration(book, body),  # type: ignore[arg-type]
+            lambda body: body.personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    book.add_desk(
+        ProcedureDesk(
+            "residence_removal",
+            "PX",
+            ResidenceRemovalIn,
+            lambda body: decide_removal(body),  # type: ignore[arg-type]
+            lambda body: body.personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    app = agency_app("Sandbox police (residence and population registry)", book)
 
     @app.post("/v1/residence-registrations", response_model=CaseView, status_code=201)
     async def register_residence(
         body: ResidenceRegistrationIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="residence_registration",
-            series="PR",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.personal_id,
-            decide=decide_registration(book, body),
-            response=response,
-        )
+        return await book.submit("residence_registration", body, idempotency_key, response)
 
     @app.post("/v1/residence-removals", response_model=CaseView, status_code=201)
     async def remove_residence(
         body: ResidenceRemovalIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="residence_removal",
-            series="PX",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.personal_id,
-            decide=decide_removal(body),
-            response=response,
-        )
+        return await book.submit("residence_removal", body, idempotency_key, response)
 
     @app.get("/v1/registry/people/{personal_id}", response_model=RegistryEntry)
     async def look_up_person(personal_id: str) -> RegistryEntry:

@@ -13,8 +13,10 @@ from sandbox_agencies.casebook import (
     CaseView,
     DecideFn,
     Decision,
+    DecisionPolicy,
     IdempotencyKey,
-    install_common_routes,
+    ProcedureDesk,
+    agency_app,
     next_number,
     now_utc,
     open_agency_database,
@@ -53,7 +55,7 @@ def _load(session: Session, dataset: Dataset) -> None:
 
 
 def decide_shipment(body: ShipmentIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         number = tracking_number(next_number(session, "tracking"))
         return Approved(
             {
@@ -66,24 +68,24 @@ def decide_shipment(body: ShipmentIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
-    book = open_agency_database("postal", state_dir, data_dir, (), _load)
-    app = FastAPI(title="Sandbox postal service")
-    install_common_routes(app, book)
+def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
+    # The post office accepts every shipment at the counter, whatever the agencies' policy.
+    book = open_agency_database("postal", state_dir, data_dir, (), _load, DecisionPolicy())
+    book.add_desk(
+        ProcedureDesk(
+            "shipment",
+            "PS",
+            ShipmentIn,
+            lambda body: decide_shipment(body),  # type: ignore[arg-type]
+            lambda body: None,
+        )
+    )
+    app = agency_app("Sandbox postal service", book)
 
     @app.post("/v1/shipments", response_model=CaseView, status_code=201)
     async def accept_shipment(
         body: ShipmentIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="shipment",
-            series="PS",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=None,
-            decide=decide_shipment(body),
-            response=response,
-        )
+        return await book.submit("shipment", body, idempotency_key, response)
 
     return app

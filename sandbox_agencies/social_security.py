@@ -21,9 +21,11 @@ from sandbox_agencies.casebook import (
     CaseView,
     DecideFn,
     Decision,
+    DecisionPolicy,
     IdempotencyKey,
+    ProcedureDesk,
     Rejected,
-    install_common_routes,
+    agency_app,
     now_utc,
     open_agency_database,
 )
@@ -72,6 +74,7 @@ class BenefitSettlement(SQLModel, table=True):
 
 class HealthInsuranceCardIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     personal_id: str
     full_name: str
     sex: Literal["male", "female"]
@@ -93,6 +96,7 @@ class PaymentIn(BaseModel):
 
 class FuneralAllowanceIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     deceased_personal_id: str
     date_of_death: date
     death_record_number: str
@@ -110,6 +114,7 @@ class BeneficiaryIn(BaseModel):
 
 class SurvivorBenefitIn(BaseModel):
     declaration_id: str
+    supersedes_case_number: str | None = None
     deceased_personal_id: str
     date_of_death: date
     death_record_number: str
@@ -148,7 +153,7 @@ def _new_social_insurance_number(session: Session, province_code: str) -> str:
 
 
 def decide_card(book: AgencyBook, body: HealthInsuranceCardIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         province = book.dataset.commune_province.get(body.residence_commune_code)
         if province is None:
             return Rejected(
@@ -252,7 +257,7 @@ def _check_payment(payment: PaymentIn) -> Rejected | None:
 
 
 def decide_funeral(body: FuneralAllowanceIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         problem = _check_payment(body.payment) or _already_settled(
             session, "funeral_allowance", body.deceased_personal_id
         )
@@ -273,7 +278,7 @@ def decide_funeral(body: FuneralAllowanceIn) -> DecideFn:
 
 
 def decide_survivor(body: SurvivorBenefitIn) -> DecideFn:
-    def decide(session: Session, case_number: str) -> Decision:
+    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
         problem = _check_payment(body.payment) or _already_settled(
             session, "survivor_benefit", body.deceased_personal_id
         )
@@ -313,60 +318,60 @@ def decide_survivor(body: SurvivorBenefitIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path) -> FastAPI:
+def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
     book = open_agency_database(
         "social_security",
         state_dir,
         data_dir,
         (InsuredRecord, HealthInsuranceCard, BenefitSettlement),
         _load,
+        policy,
     )
-    app = FastAPI(title="Sandbox social security (VSS)")
-    install_common_routes(app, book)
+    book.add_desk(
+        ProcedureDesk(
+            "health_insurance_card",
+            "SC",
+            HealthInsuranceCardIn,
+            lambda body: decide_card(book, body),  # type: ignore[arg-type]
+            lambda body: body.personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    book.add_desk(
+        ProcedureDesk(
+            "funeral_allowance",
+            "SF",
+            FuneralAllowanceIn,
+            lambda body: decide_funeral(body),  # type: ignore[arg-type]
+            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    book.add_desk(
+        ProcedureDesk(
+            "survivor_benefit",
+            "SS",
+            SurvivorBenefitIn,
+            lambda body: decide_survivor(body),  # type: ignore[arg-type]
+            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+        )
+    )
+    app = agency_app("Sandbox social security (VSS)", book)
 
     @app.post("/v1/health-insurance-cards", response_model=CaseView, status_code=201)
     async def issue_card(
         body: HealthInsuranceCardIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="health_insurance_card",
-            series="SC",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.personal_id,
-            decide=decide_card(book, body),
-            response=response,
-        )
+        return await book.submit("health_insurance_card", body, idempotency_key, response)
 
     @app.post("/v1/funeral-allowances", response_model=CaseView, status_code=201)
     async def claim_funeral_allowance(
         body: FuneralAllowanceIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="funeral_allowance",
-            series="SF",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.deceased_personal_id,
-            decide=decide_funeral(body),
-            response=response,
-        )
+        return await book.submit("funeral_allowance", body, idempotency_key, response)
 
     @app.post("/v1/survivor-benefits", response_model=CaseView, status_code=201)
     async def claim_survivor_benefit(
         body: SurvivorBenefitIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
-        return await book.submit(
-            procedure="survivor_benefit",
-            series="SS",
-            body=body,
-            declaration_id=body.declaration_id,
-            idempotency_key=idempotency_key,
-            subject_personal_id=body.deceased_personal_id,
-            decide=decide_survivor(body),
-            response=response,
-        )
+        return await book.submit("survivor_benefit", body, idempotency_key, response)
 
     return app

@@ -15,6 +15,8 @@ class AgencyRequest(BaseModel):
     declaration_id: str
     # Sent to the agency with the request; the agency returns its first record for a repeat.
     idempotency_key: str
+    # The earlier case this one replaces, when a step is submitted again after a supplement.
+    supersedes_case_number: str | None = None
 
 
 class PersonRef(BaseModel):

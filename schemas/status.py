@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from schemas.common import Agency, Procedure, ProcedureGroup
 from schemas.results import StepResult
+from schemas.supplements import SupplementRequest
 
 
 class DeclarationState(StrEnum):
@@ -56,6 +57,10 @@ class StepView(BaseModel):
     reason: str | None = None
     result: StepResult | None = None
     case_number: str | None = None
+    supplement_request: SupplementRequest | None = None
+    submitted_at: datetime | None = None
+    overdue: bool = False
+    round: int = 0
 
 
 class DeliveryView(BaseModel):
@@ -75,6 +80,8 @@ class DeclarationStatusView(BaseModel):
     delivery: DeliveryView
     workflow_id: str | None = None
     late_registration: bool = False
+    overdue: bool = False
+    supplement_request: SupplementRequest | None = None
     summary: str | None = None
     updated_at: datetime | None = Field(default=None)
 

@@ -32,6 +32,8 @@ class TaskQueues(BaseModel):
 class OrchestrationOptions(BaseModel):
     task_queues: TaskQueues
     agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Set only in tests and demos: one working day lasts this many seconds, weekends ignored.
+    working_day_seconds: float | None = Field(default=None, gt=0)
 
 
 class BirthWorkflowInput(BaseModel):

@@ -38,3 +38,14 @@ def load_attachment(engine: Engine, sha256: str) -> bytes | None:
     with session_scope(engine) as session:
         blob = session.get(AttachmentBlob, sha256)
         return None if blob is None else blob.content
+
+
+def find_tampered(engine: Engine, hashes: list[str]) -> list[str]:
+    """The hashes whose stored content is missing or no longer hashes to the same value."""
+    tampered = []
+    with session_scope(engine) as session:
+        for digest in hashes:
+            blob = session.get(AttachmentBlob, digest)
+            if blob is None or hashlib.sha256(blob.content).hexdigest() != digest:
+                tampered.append(digest)
+    return tampered

@@ -65,3 +65,17 @@ class AttachmentBlob(SQLModel, table=True):
     size_bytes: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     stored_at: datetime
+
+
+class EscalationRecord(SQLModel, table=True):
+    """A missed legal deadline, escalated for a supervisor to act on."""
+
+    __tablename__ = "escalations"
+
+    declaration_id: str = Field(primary_key=True, max_length=40)
+    scope: str = Field(primary_key=True, max_length=40)
+    agency: str | None = Field(default=None, max_length=20)
+    case_number: str | None = Field(default=None, max_length=60)
+    deadline: datetime
+    escalated_at: datetime
+    reason: str = Field(sa_column=Column(Text, nullable=False))

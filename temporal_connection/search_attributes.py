@@ -10,14 +10,16 @@ PROVINCE_CODE = SearchAttributeKey.for_keyword("ProvinceCode")
 COMMUNE_CODE = SearchAttributeKey.for_keyword("CommuneCode")
 CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
 STATUS = SearchAttributeKey.for_keyword("DeclarationStatus")
+OVERDUE = SearchAttributeKey.for_bool("DeclarationOverdue")
 
-ALL_KEYS: tuple[SearchAttributeKey[str], ...] = (
+ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[bool], ...] = (
     DECLARATION_ID,
     PROCEDURE,
     PROVINCE_CODE,
     COMMUNE_CODE,
     CURRENT_STEP,
     STATUS,
+    OVERDUE,
 )
 
 

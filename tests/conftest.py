@@ -101,6 +101,7 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
         "agency_http_timeout_seconds": 2.0,
         "agency_call_timeout_seconds": 6.0,
         "attachment_max_bytes": 256 * 1024,
+        "decision_poll_interval_seconds": 0.1,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -179,11 +180,20 @@ async def start_workers(
     executor = stack.enter_context(
         ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
     )
+    stop = asyncio.Event()
     for role in roles:
-        worker, close = build_worker(role, client, settings, executor)
-        if close is not None:
-            stack.push_async_callback(close)
-        await stack.enter_async_context(worker)
+        built = build_worker(role, client, settings, executor)
+        if built.close is not None:
+            stack.push_async_callback(built.close)
+        await stack.enter_async_context(built.worker)
+        if built.relay is not None:
+            relay_task = asyncio.create_task(built.relay.run(stop))
+
+            async def stop_relay(task: asyncio.Task[None] = relay_task) -> None:
+                stop.set()
+                await task
+
+            stack.push_async_callback(stop_relay)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -77,3 +79,34 @@ async def eventually_listed(client: Client, query: str, timeout: float = 10.0) -
         if found or time.monotonic() > deadline:
             return found
         await asyncio.sleep(0.2)
+
+
+@asynccontextmanager
+async def agency_policy(
+    stack: Any, agency: str, mode: str, delay: float = 0
+) -> AsyncIterator[None]:
+    """Let the agency's officers decide (manual) or delay its automatic decisions, for one test."""
+    client = stack.agencies[agency]
+    response = await client.put("/sandbox/policy", json={"mode": mode, "delay_seconds": delay})
+    assert response.status_code == 200
+    try:
+        yield
+    finally:
+        await client.put("/sandbox/policy", json={"mode": "immediate", "delay_seconds": 0})
+
+
+async def officer_decides(
+    stack: Any,
+    agency: str,
+    case_number: str,
+    outcome: str,
+    reason: str | None = None,
+    supplement: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    response = await stack.agencies[agency].post(
+        f"/v1/officer/cases/{case_number}/decision",
+        json={"outcome": outcome, "reason": reason, "supplement": supplement},
+    )
+    assert response.status_code == 200, response.text
+    decided: dict[str, Any] = response.json()
+    return decided

@@ -33,30 +33,32 @@ async def test_justice_rejection_rejects_the_declaration_and_starts_nothing_else
     assert view["delivery"]["status"] == "posted"
 
 
-async def test_police_rejection_leaves_the_declaration_partially_completed(
+async def test_parent_unknown_to_the_registry_is_caught_before_any_agency(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
-    couple = next(factory.couples())
-    body = factory.birth(couple, delivery="electronic")
+    body = factory.birth(next(factory.couples()), delivery="electronic")
     # A father whose (well-formed) ID the population registry does not know.
     father_id = body["father"]["personal_id"]
-    body["father"]["personal_id"] = father_id[:6] + f"{(int(father_id[6:]) + 1) % 10**6:06d}"
+    serial = int(father_id[6:])
     while body["father"]["personal_id"] in factory.people:
-        pid = body["father"]["personal_id"]
-        body["father"]["personal_id"] = pid[:6] + f"{(int(pid[6:]) + 1) % 10**6:06d}"
+        serial = (serial + 1) % 10**6
+        body["father"]["personal_id"] = f"{father_id[:6]}{serial:06d}"
 
     accepted = await submit(stack.api, "birth", body)
+    view = await wait_for_status(
+        stack.api, accepted["declaration_id"], frozenset({"awaiting_supplement"})
+    )
+    assert view["supplement_request"]["fields"] == ["father.personal_id"]
+    assert "not in the national population registry" in view["supplement_request"]["message"]
+    for agency in ("justice", "police", "social_security"):
+        assert await agency_cases(stack.agencies[agency], accepted["declaration_id"]) == []
+    withdrawn = await stack.api.post(f"/v1/declarations/{accepted['declaration_id']}/withdraw")
+    assert withdrawn.status_code == 202
     view = await wait_for_status(stack.api, accepted["declaration_id"])
-    assert view["status"] == "partially_completed", view
-    assert step(view, "birth_registration")["status"] == "approved"
-    residence = step(view, "residence_registration")
-    assert residence["status"] == "rejected"
-    assert "father" in residence["reason"] and "registry" in residence["reason"]
-    assert residence["case_number"] is not None
-    assert step(view, "health_insurance_card")["status"] == "approved"
+    assert view["status"] == "withdrawn"
     assert view["delivery"] == {
         "method": "electronic",
-        "status": "sent",
+        "status": "pending",
         "tracking_number": None,
         "pickup_agency": None,
     }

@@ -1,11 +1,11 @@
-"""Running one agency step from a workflow: submit on the agency's task queue, retry outages,
-and record the decision (or the rejection and its reason) on the declaration."""
+"""What an agency step is, and how its activity's outcome reads as an agency decision."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -19,14 +19,10 @@ with workflow.unsafe.imports_passed_through():
         NON_RETRYABLE_AGENCY_ERRORS,
         RejectionDetails,
     )
+    from adapters.case_decisions import step_result
     from schemas.agency_requests import AgencyRequest
-    from schemas.common import Procedure
-    from schemas.results import AgencyDecision, StepResult
-    from schemas.status import StepState
-
-from workflows.declaration_progress import DeclarationProgress
-
-RequestT = TypeVar("RequestT", bound=AgencyRequest)
+    from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
+    from schemas.decisions import AgencyReceipt, OfficerDecision
 
 # An agency that is down is retried until it is back; the operator sees the attempts in the UI.
 AGENCY_RETRY_POLICY = RetryPolicy(
@@ -36,75 +32,45 @@ AGENCY_RETRY_POLICY = RetryPolicy(
     non_retryable_error_types=NON_RETRYABLE_AGENCY_ERRORS,
 )
 
+# Builds the step's request from the current declaration, the round (1, then 2 after a
+# supplement, ...) and the case the new submission replaces.
+RequestBuilder = Callable[[Any, int, str | None], AgencyRequest]
 
-def _rejection(error: ActivityError) -> tuple[str, RejectionDetails | None]:
+
+@dataclass(frozen=True)
+class StepSpec:
+    procedure: Procedure
+    activity: Callable[[Any, Any], Awaitable[AgencyReceipt]]
+    build: RequestBuilder
+
+    @property
+    def agency(self) -> Agency:
+        return PROCEDURE_AGENCY[self.procedure]
+
+
+def decision_from_refusal(error: ActivityError, spec: StepSpec, decided_at: Any) -> OfficerDecision:
+    """A submission the agency rejected outright, or could not accept at all, read as a
+    rejection of the step."""
     cause = error.cause
-    if not isinstance(cause, ApplicationError):
-        return "The agency could not process the step.", None
     details: RejectionDetails | None = None
-    if cause.type == AGENCY_REJECTED and cause.details:
+    if isinstance(cause, ApplicationError) and cause.type == AGENCY_REJECTED and cause.details:
         try:
             details = RejectionDetails.model_validate(cause.details[0])
         except ValidationError:
             details = None
-    if cause.type != AGENCY_REJECTED:
-        return f"The agency could not accept the request ({cause.message}).", None
-    return (details.reason if details else cause.message), details
-
-
-def _result_from_rejection(
-    details: RejectionDetails | None, procedure: Procedure
-) -> StepResult | None:
-    """A rejection may still carry the agency's reasoning (a benefit found not covered)."""
-    if details is None or details.record is None:
-        return None
-    try:
-        decision = AgencyDecision.model_validate(
-            {
-                "case_number": details.case_number or "",
-                "result": {"kind": procedure.value, **details.record},
-            }
-        )
-    except ValidationError:
-        return None
-    return decision.result
-
-
-async def run_agency_step(
-    progress: DeclarationProgress,
-    procedure: Procedure,
-    activity: Callable[[Any, RequestT], Awaitable[AgencyDecision]],
-    request: RequestT,
-    *,
-    task_queue: str,
-    call_timeout: timedelta,
-) -> StepResult | None:
-    """Run the step; return the agency's record, or None when the agency rejected it."""
-    progress.update_step(procedure, StepState.SUBMITTED)
-    await progress.publish()
-    try:
-        decision: AgencyDecision = await workflow.execute_activity_method(
-            activity,
-            request,
-            task_queue=task_queue,
-            start_to_close_timeout=call_timeout,
-            retry_policy=AGENCY_RETRY_POLICY,
-            summary=f"{progress.view.step(procedure).agency.value}: {procedure.value} "
-            f"for {request.declaration_id}",
-        )
-    except ActivityError as error:
-        reason, details = _rejection(error)
-        progress.update_step(
-            procedure,
-            StepState.REJECTED,
-            reason=reason,
-            result=_result_from_rejection(details, procedure),
-            case_number=details.case_number if details else None,
-        )
-        await progress.publish()
-        return None
-    progress.update_step(
-        procedure, StepState.APPROVED, result=decision.result, case_number=decision.case_number
+    if details is not None:
+        reason = details.reason
+    elif isinstance(cause, ApplicationError):
+        reason = f"The agency could not accept the request ({cause.message})."
+    else:
+        reason = "The agency could not process the step."
+    case_number = details.case_number if details and details.case_number else ""
+    return OfficerDecision(
+        decision_id=f"{spec.agency.value}:{case_number}:refused",
+        agency=spec.agency,
+        case_number=case_number,
+        outcome="rejected",
+        reason=reason,
+        result=step_result(spec.procedure.value, details.record if details else None),
+        decided_at=decided_at,
     )
-    await progress.publish()
-    return decision.result

@@ -4,7 +4,6 @@ residence at the police and the child's health-insurance card at social security
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from temporalio import workflow
 
@@ -12,15 +11,16 @@ with workflow.unsafe.imports_passed_through():
     from activities.justice import JusticeActivities
     from activities.police import PoliceActivities
     from activities.social_security import SocialSecurityActivities
+    from schemas.birth import BirthDeclaration
     from schemas.common import Procedure, ProcedureGroup
+    from schemas.decisions import IdentityClaim
     from schemas.results import BirthRegistrationResult
-    from schemas.status import DeclarationState, DeclarationStatusView
+    from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import BirthWorkflowInput
 
 from workflows import birth_requests
-from workflows.agency_steps import run_agency_step
-from workflows.declaration_progress import DeclarationProgress, initial_view
-from workflows.delivery import deliver_results
+from workflows.agency_steps import StepSpec
+from workflows.declaration_workflow import DeclarationWorkflow
 
 BIRTH_PROCEDURES = (
     Procedure.BIRTH_REGISTRATION,
@@ -30,66 +30,84 @@ BIRTH_PROCEDURES = (
 
 
 @workflow.defn(name="BirthDeclarationWorkflow")
-class BirthDeclarationWorkflow:
+class BirthDeclarationWorkflow(DeclarationWorkflow):
+    group = ProcedureGroup.BIRTH
+
     @workflow.init
     def __init__(self, input: BirthWorkflowInput) -> None:
-        self._progress = DeclarationProgress(
-            initial_view(
-                input.declaration_id,
-                ProcedureGroup.BIRTH,
-                input.received_at,
-                BIRTH_PROCEDURES,
-                input.declaration.delivery,
-                workflow.info().workflow_id,
-            )
+        self._setup(
+            input.declaration_id,
+            input.received_at,
+            input.declaration,
+            input.options,
+            BIRTH_PROCEDURES,
         )
-
-    @workflow.query(name="status")
-    def status(self) -> DeclarationStatusView:
-        return self._progress.view
 
     @workflow.run
     async def run(self, input: BirthWorkflowInput) -> DeclarationStatusView:
-        progress, declaration = self._progress, input.declaration
-        queues = input.options.task_queues
-        call_timeout = timedelta(seconds=input.options.agency_call_timeout_seconds)
-        workflow.logger.info("declaration_started")
-        progress.set_status(DeclarationState.IN_PROGRESS, "The agencies are processing it.")
+        return await self._run()
 
-        birth = await run_agency_step(
-            progress,
-            Procedure.BIRTH_REGISTRATION,
-            JusticeActivities.register_birth,
-            birth_requests.birth_registration(input.declaration_id, declaration),
-            task_queue=queues.justice,
-            call_timeout=call_timeout,
+    @property
+    def _birth(self) -> BirthDeclaration:
+        assert isinstance(self._declaration, BirthDeclaration)
+        return self._declaration
+
+    def _identity_claims(self) -> list[IdentityClaim]:
+        d = self._birth
+        claims = [
+            IdentityClaim(
+                field=role,
+                personal_id=parent.personal_id,
+                full_name=parent.full_name,
+                date_of_birth=parent.date_of_birth,
+            )
+            for role, parent in (("mother", d.mother), ("father", d.father))
+            if parent is not None and parent.personal_id is not None
+        ]
+        if d.declarant.relationship not in ("mother", "father"):
+            claims.append(
+                IdentityClaim(
+                    field="declarant",
+                    personal_id=d.declarant.personal_id,
+                    full_name=d.declarant.full_name,
+                )
+            )
+        return claims
+
+    async def _run_procedures(self) -> None:
+        declaration_id = self._declaration_id
+        birth = await self._run_step(
+            StepSpec(
+                Procedure.BIRTH_REGISTRATION,
+                JusticeActivities.register_birth,
+                lambda d, round_number, supersedes: birth_requests.birth_registration(
+                    declaration_id, d, round_number, supersedes
+                ),
+            )
         )
-        if isinstance(birth, BirthRegistrationResult):
-            await asyncio.gather(
-                run_agency_step(
-                    progress,
+        if not isinstance(birth, BirthRegistrationResult):
+            if self._withdrawal is None:
+                self._progress.cancel_unsettled_steps(
+                    "Not started: it needs the birth record, which was not registered."
+                )
+            return
+        await asyncio.gather(
+            self._run_step(
+                StepSpec(
                     Procedure.RESIDENCE_REGISTRATION,
                     PoliceActivities.register_residence,
-                    birth_requests.residence_registration(input.declaration_id, declaration, birth),
-                    task_queue=queues.police,
-                    call_timeout=call_timeout,
-                ),
-                run_agency_step(
-                    progress,
+                    lambda d, round_number, supersedes: birth_requests.residence_registration(
+                        declaration_id, d, birth, round_number, supersedes
+                    ),
+                )
+            ),
+            self._run_step(
+                StepSpec(
                     Procedure.HEALTH_INSURANCE_CARD,
                     SocialSecurityActivities.issue_health_insurance_card,
-                    birth_requests.health_insurance_card(input.declaration_id, declaration, birth),
-                    task_queue=queues.social_security,
-                    call_timeout=call_timeout,
-                ),
-            )
-        else:
-            progress.cancel_unsettled_steps(
-                "Not started: it needs the birth record, which was not registered."
-            )
-
-        await deliver_results(progress, declaration.delivery, queues.postal, call_timeout)
-        progress.settle()
-        await progress.publish()
-        workflow.logger.info("declaration_closed", extra={"status": progress.view.status.value})
-        return progress.view
+                    lambda d, round_number, supersedes: birth_requests.health_insurance_card(
+                        declaration_id, d, birth, round_number, supersedes
+                    ),
+                )
+            ),
+        )

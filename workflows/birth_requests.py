@@ -23,10 +23,16 @@ def _person(parent: Parent) -> PersonRef:
     )
 
 
-def birth_registration(declaration_id: str, d: BirthDeclaration) -> BirthRegistrationRequest:
+def birth_registration(
+    declaration_id: str,
+    d: BirthDeclaration,
+    round_number: int = 1,
+    supersedes: str | None = None,
+) -> BirthRegistrationRequest:
     return BirthRegistrationRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.BIRTH_REGISTRATION),
+        idempotency_key=idempotency_key(declaration_id, Procedure.BIRTH_REGISTRATION, round_number),
+        supersedes_case_number=supersedes,
         child_full_name=d.child.full_name,
         child_sex=d.child.sex,
         child_date_of_birth=d.child.date_of_birth,
@@ -44,11 +50,18 @@ def birth_registration(declaration_id: str, d: BirthDeclaration) -> BirthRegistr
 
 
 def residence_registration(
-    declaration_id: str, d: BirthDeclaration, birth: BirthRegistrationResult
+    declaration_id: str,
+    d: BirthDeclaration,
+    birth: BirthRegistrationResult,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> ResidenceRegistrationRequest:
     return ResidenceRegistrationRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.RESIDENCE_REGISTRATION),
+        idempotency_key=idempotency_key(
+            declaration_id, Procedure.RESIDENCE_REGISTRATION, round_number
+        ),
+        supersedes_case_number=supersedes,
         personal_id=birth.child_personal_id,
         full_name=d.child.full_name,
         sex=d.child.sex,
@@ -61,11 +74,18 @@ def residence_registration(
 
 
 def health_insurance_card(
-    declaration_id: str, d: BirthDeclaration, birth: BirthRegistrationResult
+    declaration_id: str,
+    d: BirthDeclaration,
+    birth: BirthRegistrationResult,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> HealthInsuranceCardRequest:
     return HealthInsuranceCardRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.HEALTH_INSURANCE_CARD),
+        idempotency_key=idempotency_key(
+            declaration_id, Procedure.HEALTH_INSURANCE_CARD, round_number
+        ),
+        supersedes_case_number=supersedes,
         personal_id=birth.child_personal_id,
         full_name=d.child.full_name,
         sex=d.child.sex,

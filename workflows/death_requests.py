@@ -15,11 +15,16 @@ from workflows.idempotency import idempotency_key
 
 
 def death_registration(
-    declaration_id: str, d: DeathDeclaration, late_registration: bool
+    declaration_id: str,
+    d: DeathDeclaration,
+    late_registration: bool,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> DeathRegistrationRequest:
     return DeathRegistrationRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.DEATH_REGISTRATION),
+        idempotency_key=idempotency_key(declaration_id, Procedure.DEATH_REGISTRATION, round_number),
+        supersedes_case_number=supersedes,
         deceased_personal_id=d.deceased.personal_id,
         deceased_full_name=d.deceased.full_name,
         deceased_sex=d.deceased.sex,
@@ -36,11 +41,16 @@ def death_registration(
 
 
 def residence_removal(
-    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+    declaration_id: str,
+    d: DeathDeclaration,
+    death: DeathRegistrationResult,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> ResidenceRemovalRequest:
     return ResidenceRemovalRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.RESIDENCE_REMOVAL),
+        idempotency_key=idempotency_key(declaration_id, Procedure.RESIDENCE_REMOVAL, round_number),
+        supersedes_case_number=supersedes,
         personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,
@@ -48,12 +58,17 @@ def residence_removal(
 
 
 def funeral_allowance(
-    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+    declaration_id: str,
+    d: DeathDeclaration,
+    death: DeathRegistrationResult,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> FuneralAllowanceRequest:
     assert d.payment is not None, "checked at intake: a benefit needs payment details"
     return FuneralAllowanceRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.FUNERAL_ALLOWANCE),
+        idempotency_key=idempotency_key(declaration_id, Procedure.FUNERAL_ALLOWANCE, round_number),
+        supersedes_case_number=supersedes,
         deceased_personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,
@@ -63,13 +78,18 @@ def funeral_allowance(
 
 
 def survivor_benefit(
-    declaration_id: str, d: DeathDeclaration, death: DeathRegistrationResult
+    declaration_id: str,
+    d: DeathDeclaration,
+    death: DeathRegistrationResult,
+    round_number: int = 1,
+    supersedes: str | None = None,
 ) -> SurvivorBenefitRequest:
     assert d.payment is not None, "checked at intake"
     assert d.survivor_benefit is not None, "checked at intake"
     return SurvivorBenefitRequest(
         declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.SURVIVOR_BENEFIT),
+        idempotency_key=idempotency_key(declaration_id, Procedure.SURVIVOR_BENEFIT, round_number),
+        supersedes_case_number=supersedes,
         deceased_personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,

@@ -11,12 +11,13 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
+    from legal_deadlines.legal_clock import LegalClock
     from legal_deadlines.procedure_limits import GROUP_WORKING_DAYS, STEP_WORKING_DAYS
-    from legal_deadlines.working_calendar import deadline_after
     from schemas.common import PROCEDURE_AGENCY, Delivery, Procedure, ProcedureGroup
     from schemas.progress import ProgressReport, StepEvent
     from schemas.results import StepResult
     from schemas.status import (
+        TERMINAL_STATES,
         DeclarationState,
         DeclarationStatusView,
         DeliveryState,
@@ -24,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         StepState,
         StepView,
     )
+    from schemas.supplements import SupplementRequest
     from temporal_connection import search_attributes
 
 SETTLED_STEP_STATES = frozenset({StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED})
@@ -36,6 +38,7 @@ def initial_view(
     procedures: Sequence[Procedure],
     delivery: Delivery,
     workflow_id: str,
+    clock: LegalClock,
     late_registration: bool = False,
 ) -> DeclarationStatusView:
     """The status of a declaration just received. The portal writes it at intake, and the
@@ -45,12 +48,12 @@ def initial_view(
         procedure=group,
         status=DeclarationState.RECEIVED,
         received_at=received_at,
-        deadline=deadline_after(received_at, GROUP_WORKING_DAYS[group]),
+        deadline=clock.deadline(received_at, GROUP_WORKING_DAYS[group]),
         steps=[
             StepView(
                 agency=PROCEDURE_AGENCY[p],
                 procedure=p,
-                deadline=deadline_after(received_at, STEP_WORKING_DAYS[p]),
+                deadline=clock.deadline(received_at, STEP_WORKING_DAYS[p]),
             )
             for p in procedures
         ],
@@ -72,17 +75,51 @@ class DeclarationProgress:
 
     # --- changes -------------------------------------------------------------------------
 
-    def _record(self, **fields: str | None) -> None:
+    def record_event(
+        self,
+        status: str,
+        *,
+        step: StepView | None = None,
+        reason: str | None = None,
+    ) -> None:
         self._sequence += 1
         self._events.append(
-            StepEvent(sequence=self._sequence, occurred_at=workflow.now(), **fields)
+            StepEvent(
+                sequence=self._sequence,
+                occurred_at=workflow.now(),
+                status=status,
+                agency=step.agency.value if step else None,
+                procedure=step.procedure.value if step else None,
+                reason=reason,
+                case_number=step.case_number if step else None,
+            )
         )
+
+    @property
+    def closed(self) -> bool:
+        return self.view.status in TERMINAL_STATES
+
+    def _refresh_status(self) -> None:
+        """While open, the declaration awaits a supplement exactly when something asks for one."""
+        if self.closed or self.view.status == DeclarationState.RECEIVED:
+            return
+        awaiting = self.view.supplement_request is not None or any(
+            s.status == StepState.AWAITING_SUPPLEMENT for s in self.view.steps
+        )
+        status = DeclarationState.AWAITING_SUPPLEMENT if awaiting else DeclarationState.IN_PROGRESS
+        if status != self.view.status:
+            self.set_status(
+                status,
+                "Waiting for the citizen to supplement the declaration."
+                if awaiting
+                else "The agencies are processing it.",
+            )
 
     def set_status(self, status: DeclarationState, summary: str | None = None) -> None:
         self.view.status = status
         if summary is not None:
             self.view.summary = summary
-        self._record(status=status.value, reason=summary)
+        self.record_event(status.value, reason=summary)
 
     def update_step(
         self,
@@ -91,22 +128,50 @@ class DeclarationProgress:
         *,
         reason: str | None = None,
         result: StepResult | None = None,
-        case_number: str | None = None,
+        supplement_request: SupplementRequest | None = None,
     ) -> None:
         step = self.view.step(procedure)
         step.status = status
         step.reason = reason
+        step.supplement_request = supplement_request
         if result is not None:
             step.result = result
-        if case_number is not None:
-            step.case_number = case_number
-        self._record(
-            status=status.value,
-            agency=step.agency.value,
-            procedure=procedure.value,
-            reason=reason,
-            case_number=step.case_number,
+        self.record_event(status.value, step=step, reason=reason)
+        self._refresh_status()
+
+    def start_submission(self, procedure: Procedure, round_number: int) -> None:
+        """The step goes (again) to its agency; the case it will open is not known yet."""
+        step = self.view.step(procedure)
+        step.round, step.case_number, step.submitted_at = round_number, None, None
+        self.update_step(procedure, StepState.SUBMITTED)
+
+    def mark_received_by_agency(
+        self, procedure: Procedure, case_number: str, submitted_at: datetime, deadline: datetime
+    ) -> None:
+        step = self.view.step(procedure)
+        step.case_number = case_number
+        step.submitted_at = submitted_at
+        step.deadline = deadline
+        self.record_event("received_by_agency", step=step)
+
+    def set_declaration_supplement(self, request: SupplementRequest | None) -> None:
+        self.view.supplement_request = request
+        self.record_event(
+            "supplement_requested" if request else "supplement_closed",
+            reason=request.message if request else None,
         )
+        self._refresh_status()
+
+    def set_deadline(self, deadline: datetime) -> None:
+        self.view.deadline = deadline
+        self.record_event("deadline_restarted", reason=deadline.isoformat())
+
+    def mark_overdue(self, procedure: Procedure | None) -> None:
+        self.view.overdue = True
+        step = self.view.step(procedure) if procedure else None
+        if step is not None:
+            step.overdue = True
+        self.record_event("overdue", step=step)
 
     def cancel_unsettled_steps(self, reason: str) -> None:
         for step in self.view.steps:
@@ -116,7 +181,7 @@ class DeclarationProgress:
     def set_delivery(self, status: DeliveryState, tracking_number: str | None = None) -> None:
         self.view.delivery.status = status
         self.view.delivery.tracking_number = tracking_number
-        self._record(status=f"delivery_{status.value}")
+        self.record_event(f"delivery_{status.value}")
 
     def settle(self) -> None:
         """Close the declaration with the outcome its steps add up to."""
@@ -138,32 +203,33 @@ class DeclarationProgress:
 
     @property
     def current_step(self) -> str:
-        if self.view.status in (
-            DeclarationState.COMPLETED,
-            DeclarationState.PARTIALLY_COMPLETED,
-            DeclarationState.REJECTED,
-            DeclarationState.WITHDRAWN,
-        ):
+        if self.closed:
             return "closed"
+        if self.view.supplement_request is not None:
+            return "awaiting_supplement"
         open_steps = [
             s.procedure.value for s in self.view.steps if s.status not in SETTLED_STEP_STATES
         ]
         return ",".join(open_steps) if open_steps else "delivery"
 
     def _details(self) -> str:
+        view = self.view
         lines = [
-            f"**{self.view.procedure.value.title()} declaration {self.view.declaration_id}**: "
-            f"{self.view.status.value}",
+            f"**{view.procedure.value.title()} declaration {view.declaration_id}**: "
+            f"{view.status.value}{' (OVERDUE)' if view.overdue else ''}",
             "",
-            "| agency | procedure | status | case |",
-            "|---|---|---|---|",
+            "| agency | procedure | status | case | deadline |",
+            "|---|---|---|---|---|",
         ]
-        for step in self.view.steps:
+        for step in view.steps:
+            deadline = step.deadline.isoformat(timespec="minutes") if step.deadline else ""
             lines.append(
-                f"| {step.agency.value} | {step.procedure.value} | {step.status.value} | "
-                f"{step.case_number or ''} |"
+                f"| {step.agency.value} | {step.procedure.value} | {step.status.value}"
+                f"{' overdue' if step.overdue else ''} | {step.case_number or ''} | {deadline} |"
             )
-        lines.append(f"\nDelivery: {self.view.delivery.method}, {self.view.delivery.status.value}")
+        if view.supplement_request is not None:
+            lines.append(f"\nAwaiting a supplement: {view.supplement_request.message}")
+        lines.append(f"\nDelivery: {view.delivery.method}, {view.delivery.status.value}")
         return "\n".join(lines)
 
     async def publish(self) -> None:
@@ -176,6 +242,7 @@ class DeclarationProgress:
                 [
                     search_attributes.STATUS.value_set(self.view.status.value),
                     search_attributes.CURRENT_STEP.value_set(self.current_step),
+                    search_attributes.OVERDUE.value_set(self.view.overdue),
                 ]
             )
             workflow.set_current_details(self._details())

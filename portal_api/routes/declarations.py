@@ -7,7 +7,14 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.dependencies import EngineDep, IdempotencyKeyHeader, IntakeDep
+from portal_api.citizen_actions import (
+    ActionAccepted,
+    ActionNotPossible,
+    DeclarationNotFound,
+    SupplementSubmission,
+    WithdrawalSubmission,
+)
+from portal_api.dependencies import CitizenActionsDep, EngineDep, IdempotencyKeyHeader, IntakeDep
 from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
@@ -93,3 +100,45 @@ async def get_declaration_status(declaration_id: str, engine: EngineDep) -> Decl
     if record is None:
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     return read_status(record)
+
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No declaration with this ID."}}
+_NOT_POSSIBLE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Nothing is awaited, or the declaration is closed."}
+}
+
+
+@router.post(
+    "/{declaration_id}/supplement",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ActionAccepted,
+    responses={**_NOT_FOUND, **_NOT_POSSIBLE, **_UNPROCESSABLE},
+)
+async def supplement_declaration(
+    declaration_id: str, submission: SupplementSubmission, actions: CitizenActionsDep
+) -> ActionAccepted:
+    """Supply what an agency (or the registry cross-check) asked for."""
+    try:
+        return await actions.supplement(declaration_id, submission)
+    except DeclarationNotFound:
+        raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
+    except ActionNotPossible as refusal:
+        raise HTTPException(status_code=409, detail=str(refusal)) from None
+
+
+@router.post(
+    "/{declaration_id}/withdraw",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ActionAccepted,
+    responses={**_NOT_FOUND, **_NOT_POSSIBLE},
+)
+async def withdraw_declaration(
+    declaration_id: str, actions: CitizenActionsDep, submission: WithdrawalSubmission | None = None
+) -> ActionAccepted:
+    """Withdraw before completion: open steps are cancelled, completed records stay."""
+    try:
+        return await actions.withdraw(declaration_id, submission or WithdrawalSubmission())
+    except DeclarationNotFound:
+        raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
+    except ActionNotPossible as refusal:
+        raise HTTPException(status_code=409, detail=str(refusal)) from None

@@ -1,0 +1,63 @@
+"""Reading an agency's case as a decision on a declaration's step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import TypeAdapter, ValidationError
+
+from adapters.agency_http import AgencyCase
+from schemas.common import Agency
+from schemas.decisions import AgencyReceipt, DecisionOutcome, OfficerDecision
+from schemas.results import StepResult
+from schemas.supplements import SupplementNeed
+
+_RESULT: TypeAdapter[StepResult] = TypeAdapter(StepResult)
+_OUTCOMES: dict[str, DecisionOutcome] = {
+    "approved": "approved",
+    "rejected": "rejected",
+    "awaiting_supplement": "supplement_requested",
+    "cancelled": "cancelled",
+}
+
+
+def step_result(procedure: str, record: dict[str, object] | None) -> StepResult | None:
+    """The agency's record as the product's typed result, when it is one."""
+    if record is None:
+        return None
+    try:
+        return _RESULT.validate_python({**record, "kind": procedure})
+    except ValidationError:
+        return None
+
+
+def decision_from_case(
+    agency: Agency, case: AgencyCase, decision_id: str
+) -> OfficerDecision | None:
+    """The decision a case carries, or None while it is still pending."""
+    outcome = _OUTCOMES.get(case.status)
+    if outcome is None:
+        return None
+    return OfficerDecision(
+        decision_id=decision_id,
+        agency=agency,
+        case_number=case.case_number,
+        outcome=outcome,
+        reason=case.rejection.reason if case.rejection else None,
+        result=step_result(case.procedure, case.record),
+        supplement=SupplementNeed(
+            fields=case.supplement.fields,
+            documents=case.supplement.documents,
+            message=case.supplement.message,
+        )
+        if case.supplement and outcome == "supplement_requested"
+        else None,
+        decided_at=case.decided_at or datetime.now(UTC),
+    )
+
+
+def receipt_from_case(agency: Agency, case: AgencyCase) -> AgencyReceipt:
+    return AgencyReceipt(
+        case_number=case.case_number,
+        decision=decision_from_case(agency, case, f"{agency.value}:{case.case_number}:inline"),
+    )

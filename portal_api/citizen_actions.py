@@ -1,0 +1,171 @@
+"""What a citizen can do with a declaration already filed: supplement it when asked, or withdraw it.
+
+A supplement is merged into the declaration and checked exactly like a new declaration before
+the workflow sees it; only the steps waiting for it run again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from temporalio.client import WorkflowUpdateFailedError
+
+from observability.logging import get_logger
+from portal_api.errors import DeclarationBreaksRules
+from portal_api.intake import Intake
+from schemas.birth import BirthDeclaration, BirthDeclarationFields
+from schemas.common import AttachmentUpload, StrictModel
+from schemas.death import DeathDeclaration, DeathDeclarationFields
+from schemas.decisions import SupplementAnswer, WithdrawalRequest
+from schemas.rules import RuleViolation, check_birth_declaration, check_death_declaration
+from schemas.status import TERMINAL_STATES, DeclarationState
+from store.declarations import get_declaration, read_status
+from store.models import DeclarationRecord
+
+log = get_logger(__name__)
+
+
+class SupplementSubmission(StrictModel):
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Corrected parts of the declaration, under the names used at submission.",
+    )
+    attachments: list[AttachmentUpload] = Field(default_factory=list)
+
+
+class WithdrawalSubmission(StrictModel):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ActionAccepted(BaseModel):
+    declaration_id: str
+    status: str
+    status_url: str
+
+
+class DeclarationNotFound(Exception):
+    pass
+
+
+class ActionNotPossible(Exception):
+    """Nothing is awaited from the citizen, or the declaration is closed."""
+
+
+def deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _as_supplement_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A declaration field's location, as found in the supplement's `changes`."""
+    if len(loc) > 1 and loc[0] == "body" and loc[1] != "attachments":
+        return ("body", "changes", *loc[1:])
+    return loc
+
+
+@dataclass
+class CitizenActions:
+    intake: Intake
+
+    def _record(self, declaration_id: str) -> DeclarationRecord:
+        record = get_declaration(self.intake.engine, declaration_id)
+        if record is None:
+            raise DeclarationNotFound(declaration_id)
+        return record
+
+    async def supplement(
+        self, declaration_id: str, submission: SupplementSubmission
+    ) -> ActionAccepted:
+        record = await run_in_threadpool(self._record, declaration_id)
+        if read_status(record).status != DeclarationState.AWAITING_SUPPLEMENT:
+            raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
+        if not submission.changes and not submission.attachments:
+            raise DeclarationBreaksRules(
+                [
+                    RuleViolation(
+                        ("body",), "Give the corrected fields or the documents asked for.", "empty"
+                    )
+                ]
+            )
+        handle = self.intake.client.get_workflow_handle(record.workflow_id)
+        birth = record.procedure == "birth"
+        current: BirthDeclaration | DeathDeclaration = await handle.query(
+            "declaration", result_type=BirthDeclaration if birth else DeathDeclaration
+        )
+        fields_model = BirthDeclarationFields if birth else DeathDeclarationFields
+        merged = deep_merge(
+            current.model_dump(mode="json", exclude={"attachments"}), submission.changes
+        )
+        try:
+            fields = fields_model.model_validate(merged)
+        except ValidationError as error:
+            raise DeclarationBreaksRules(
+                [
+                    RuleViolation(
+                        _as_supplement_loc(("body", *e["loc"])),
+                        str(e["msg"]).removeprefix("Value error, "),
+                        e["type"],
+                    )
+                    for e in error.errors()
+                ]
+            ) from None
+        # The new uploads come first, so their positions match the supplement's attachments.
+        attachments = [*submission.attachments, *current.attachments]
+        context = self.intake.rule_context(datetime.now(UTC))
+        if isinstance(fields, BirthDeclarationFields):
+            violations = check_birth_declaration(fields, attachments, context)
+        else:
+            violations = check_death_declaration(fields, attachments, context)
+        if violations:
+            raise DeclarationBreaksRules(
+                [RuleViolation(_as_supplement_loc(v.loc), v.msg, v.type) for v in violations]
+            )
+        refs = await run_in_threadpool(self.intake.store_attachments, submission.attachments)
+        model = BirthDeclaration if birth else DeathDeclaration
+        declaration = model(**fields.model_dump(), attachments=[*current.attachments, *refs])
+        changed = sorted(submission.changes) + (["attachments"] if refs else [])
+        try:
+            await handle.execute_update(
+                "answer_supplement",
+                SupplementAnswer(
+                    declaration=declaration, changed=changed, answered_at=datetime.now(UTC)
+                ),
+            )
+        except WorkflowUpdateFailedError as refused:
+            raise ActionNotPossible(str(refused.cause)) from None
+        log.info("supplement_accepted", declaration_id=declaration_id, changed=changed)
+        return ActionAccepted(
+            declaration_id=declaration_id,
+            status="in_progress",
+            status_url=f"/v1/declarations/{declaration_id}",
+        )
+
+    async def withdraw(
+        self, declaration_id: str, submission: WithdrawalSubmission
+    ) -> ActionAccepted:
+        record = await run_in_threadpool(self._record, declaration_id)
+        if read_status(record).status in TERMINAL_STATES:
+            raise ActionNotPossible("The declaration is already closed.")
+        handle = self.intake.client.get_workflow_handle(record.workflow_id)
+        try:
+            await handle.execute_update(
+                "withdraw",
+                WithdrawalRequest(reason=submission.reason, requested_at=datetime.now(UTC)),
+            )
+        except WorkflowUpdateFailedError as refused:
+            raise ActionNotPossible(str(refused.cause)) from None
+        log.info("withdrawal_accepted", declaration_id=declaration_id)
+        return ActionAccepted(
+            declaration_id=declaration_id,
+            status="withdrawing",
+            status_url=f"/v1/declarations/{declaration_id}",
+        )

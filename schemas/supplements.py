@@ -1,0 +1,24 @@
+"""What the citizen is asked to supplement, and by whom."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+# The requester when the orchestrator's own cross-check, not an agency, finds a mismatch.
+POPULATION_REGISTRY = "population_registry"
+
+
+class SupplementNeed(BaseModel):
+    """What an officer (or the registry cross-check) wants from the citizen."""
+
+    fields: list[str] = Field(default_factory=list)
+    documents: list[str] = Field(default_factory=list)
+    message: str
+
+
+class SupplementRequest(SupplementNeed):
+    requested_by: str
+    requested_at: datetime
+    respond_by: datetime
