@@ -14,6 +14,15 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from security.decision_signatures import public_key_b64
+from security.dev_credentials import (
+    AGENCIES,
+    dev_encryption_key,
+    dev_secret,
+    dev_signing_seed,
+    is_dev_value,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_DATASET_DIR = PROJECT_ROOT / "sandbox_data" / "default"
 
@@ -69,13 +78,52 @@ class Settings(BaseSettings):
     sandbox_decision_mode: Literal["immediate", "delayed", "manual"] = "immediate"
     sandbox_decision_delay_seconds: float = Field(default=0.0, ge=0)
 
+    # Secrets. The defaults are development credentials (see security.dev_credentials), which
+    # production refuses.
+    auth_token_secret: SecretStr = SecretStr(dev_secret("portal token signing"))
+    payload_encryption_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {"dev-1": SecretStr(dev_encryption_key())}
+    )
+    payload_encryption_active_key: str = "dev-1"
+    # Each agency adapter needs only its own agency's entry.
+    agency_service_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {a: SecretStr(dev_secret(f"{a} service key")) for a in AGENCIES}
+    )
+    agency_officer_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {a: SecretStr(dev_secret(f"{a} officer key")) for a in AGENCIES}
+    )
+    # Each agency's decision-signing key (held by the agency system, here the sandbox) ...
+    agency_signing_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {a: SecretStr(dev_signing_seed(a)) for a in AGENCIES}
+    )
+    # ... and the public keys the orchestrator trusts for each agency (several during rotation).
+    agency_verify_keys: dict[str, list[str]] = Field(
+        default_factory=lambda: {a: [public_key_b64(dev_signing_seed(a))] for a in AGENCIES}
+    )
+    codec_allowed_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"]
+    )
+
     # Portal intake limits.
     attachment_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     max_attachments: int = Field(default=10, ge=1)
+    max_request_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+
+    def service_key(self, agency: str) -> str | None:
+        key = self.agency_service_keys.get(agency)
+        return key.get_secret_value() if key is not None else None
 
     @property
     def admin_units_path(self) -> Path:
         return self.sandbox_data_dir / "admin_units.json"
+
+    @model_validator(mode="after")
+    def _check_encryption_keys(self) -> Settings:
+        if self.payload_encryption_active_key not in self.payload_encryption_keys:
+            raise ValueError(
+                "PAYLOAD_ENCRYPTION_ACTIVE_KEY names no key in PAYLOAD_ENCRYPTION_KEYS"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production_config(self) -> Settings:
@@ -89,6 +137,23 @@ class Settings(BaseSettings):
             problems.append(
                 "the Temporal connection must use TLS (mTLS certificates or an API key)"
             )
+        secrets = [
+            ("AUTH_TOKEN_SECRET", self.auth_token_secret),
+            *(
+                (f"PAYLOAD_ENCRYPTION_KEYS[{k}]", v)
+                for k, v in self.payload_encryption_keys.items()
+            ),
+            *((f"AGENCY_SERVICE_KEYS[{k}]", v) for k, v in self.agency_service_keys.items()),
+            *((f"AGENCY_OFFICER_KEYS[{k}]", v) for k, v in self.agency_officer_keys.items()),
+            *((f"AGENCY_SIGNING_KEYS[{k}]", v) for k, v in self.agency_signing_keys.items()),
+        ]
+        for name, secret in secrets:
+            value = secret.get_secret_value()
+            if not value or is_dev_value(value):
+                problems.append(f"{name} is empty or a development default")
+        dev_public = {public_key_b64(dev_signing_seed(a)) for a in AGENCIES}
+        if any(set(keys) & dev_public for keys in self.agency_verify_keys.values()):
+            problems.append("AGENCY_VERIFY_KEYS trusts a development signing key")
         if self.working_day_seconds is not None:
             problems.append("WORKING_DAY_SECONDS shortens legal deadlines and is for tests only")
         if problems:

@@ -50,6 +50,8 @@ ROLES = ("orchestrator", "justice", "police", "social_security", "postal")
 # they hold no workflow state, and re-importing pydantic models per run is slow.
 PASSTHROUGH_MODULES = (
     "schemas",
+    "security",
+    "cryptography",
     "legal_deadlines",
     "activities",
     "adapters",
@@ -84,6 +86,7 @@ def _agency_http(settings: Settings, agency: str, base_url: str) -> AgencyHttpCl
         base_url,
         timeout_seconds=settings.agency_http_timeout_seconds,
         transport_attempts=settings.agency_transport_attempts,
+        api_key=settings.service_key(agency),
     )
 
 
@@ -147,12 +150,7 @@ def build_worker(
         )
     if role not in AGENCY_URLS:
         raise ValueError(f"unknown worker role {role!r}; choose from {', '.join(ROLES)}")
-    http = AgencyHttpClient(
-        role,
-        AGENCY_URLS[role](settings),
-        timeout_seconds=settings.agency_http_timeout_seconds,
-        transport_attempts=settings.agency_transport_attempts,
-    )
+    http = _agency_http(settings, role, AGENCY_URLS[role](settings))
     activities = _agency_activities(role, http)
     relay = None
     if role != "postal":

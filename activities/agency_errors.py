@@ -21,12 +21,15 @@ log = get_logger(__name__)
 
 
 class RejectionDetails(BaseModel):
-    """Carried in the error's details so the workflow can report the agency's reasoning."""
+    """Carried in the error's details so the workflow can report the agency's reasoning, and
+    verify the agency's signature on it."""
 
     code: str
     reason: str
     case_number: str | None = None
     record: dict[str, object] | None = None
+    signed: str | None = None
+    signature: str | None = None
 
 
 def bind_activity_context(declaration_id: str) -> None:
@@ -45,10 +48,11 @@ def agency_outcomes_for_temporal() -> Iterator[None]:
     try:
         yield
     except AgencyRejected as rejection:
+        case = rejection.case
         log.info(
             "agency_rejected",
             agency=rejection.agency,
-            case_number=rejection.case_number,
+            case_number=case.case_number,
             rejection_code=rejection.code,
         )
         raise ApplicationError(
@@ -56,8 +60,10 @@ def agency_outcomes_for_temporal() -> Iterator[None]:
             RejectionDetails(
                 code=rejection.code,
                 reason=rejection.reason,
-                case_number=rejection.case_number,
-                record=rejection.record,
+                case_number=case.case_number,
+                record=case.record,
+                signed=case.signed_decision,
+                signature=case.decision_signature,
             ),
             type=AGENCY_REJECTED,
             non_retryable=True,

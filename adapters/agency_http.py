@@ -43,20 +43,13 @@ class AgencyRequestRefused(AgencyError):
 class AgencyRejected(AgencyError):
     """The agency decided against the step, for a reason the citizen can read."""
 
-    def __init__(
-        self,
-        agency: str,
-        case_number: str | None,
-        code: str,
-        reason: str,
-        record: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(f"{agency} rejected case {case_number}: {code}")
+    def __init__(self, agency: str, case: AgencyCase) -> None:
+        rejection = case.rejection or Rejection(code="rejected", reason="Rejected.")
+        super().__init__(f"{agency} rejected case {case.case_number}: {rejection.code}")
         self.agency = agency
-        self.case_number = case_number
-        self.code = code
-        self.reason = reason
-        self.record = record
+        self.case = case
+        self.code = rejection.code
+        self.reason = rejection.reason
 
 
 class _RetryableStatus(Exception):
@@ -87,6 +80,9 @@ class AgencyCase(BaseModel):
     record: dict[str, Any] | None = None
     supplement: SupplementWanted | None = None
     decided_at: datetime | None = None
+    decided_by: str | None = None
+    signed_decision: str | None = None
+    decision_signature: str | None = None
 
 
 class AgencyHttpClient:
@@ -148,10 +144,7 @@ class AgencyHttpClient:
             replayed=response.status_code == 200,
         )
         if case.status == "rejected":
-            rejection = case.rejection or Rejection(code="rejected", reason="Rejected.")
-            raise AgencyRejected(
-                self.agency, case.case_number, rejection.code, rejection.reason, case.record
-            )
+            raise AgencyRejected(self.agency, case)
         return case
 
     async def get(self, path: str, **params: Any) -> httpx.Response:

@@ -53,6 +53,9 @@ def decision_from_case(
         if case.supplement and outcome == "supplement_requested"
         else None,
         decided_at=case.decided_at or datetime.now(UTC),
+        decided_by=case.decided_by,
+        signed=case.signed_decision,
+        signature=case.decision_signature,
     )
 
 

@@ -9,22 +9,25 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from datetime import timedelta
 from urllib.parse import quote
 
 from local_stack.demo import run_demo
 from local_stack.processes import (
     AGENCY_NAMES,
     ManagedProcess,
+    codec_server,
     dev_server,
     portal_api,
     sandbox_agency,
     wait_http_ok,
     worker,
 )
+from security.tokens import issue_token
 from settings import PROJECT_ROOT, get_settings
 
 AGENCY_PORTS = {"justice": 8101, "police": 8102, "social_security": 8103, "postal": 8104}
-API_PORT, TEMPORAL_PORT, UI_PORT = 8000, 7233, 8233
+API_PORT, TEMPORAL_PORT, UI_PORT, CODEC_PORT = 8000, 7233, 8233, 8091
 
 
 def main() -> None:
@@ -49,8 +52,15 @@ def main() -> None:
     }
     processes: list[ManagedProcess] = []
     try:
+        codec_url = f"http://127.0.0.1:{CODEC_PORT}"
         print(f"Starting the Temporal dev server (SQLite at {var / 'temporal.db'}) …", flush=True)
-        processes.append(dev_server(var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env))
+        processes.append(
+            dev_server(
+                var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env, codec_endpoint=codec_url
+            )
+        )
+        print(f"Starting the codec server on {codec_url} …", flush=True)
+        processes.append(codec_server(CODEC_PORT, log_dir, env))
         for agency in AGENCY_NAMES:
             print(f"Starting the sandbox {agency} service on :{AGENCY_PORTS[agency]} …", flush=True)
             processes.append(sandbox_agency(agency, AGENCY_PORTS[agency], log_dir, env))
@@ -61,9 +71,7 @@ def main() -> None:
         wait_http_ok(f"http://127.0.0.1:{API_PORT}/healthz")
 
         outcomes = run_demo(
-            f"http://127.0.0.1:{API_PORT}",
-            settings.sandbox_data_dir,
-            {a: f"http://127.0.0.1:{p}" for a, p in AGENCY_PORTS.items()},
+            f"http://127.0.0.1:{API_PORT}", settings, f"http://127.0.0.1:{AGENCY_PORTS['police']}"
         )
         ui = f"http://127.0.0.1:{UI_PORT}/namespaces/{settings.temporal_namespace}/workflows"
         print("\nWhere to look:")
@@ -72,8 +80,27 @@ def main() -> None:
             query = quote(f'DeclarationId="{declaration_id}"')
             print(f"  {declaration_id}: {ui}/{workflow_id}  (or {ui}?query={query})")
             print(f"      status: http://127.0.0.1:{API_PORT}/v1/declarations/{declaration_id}")
-        print(f"  Portal API docs:   http://127.0.0.1:{API_PORT}/docs")
+        print(
+            f"  Portal API docs:   http://127.0.0.1:{API_PORT}/docs "
+            "(a portal token: `uv run python -m security portal`)"
+        )
         print(f"  Logs:              {log_dir}")
+        operator = issue_token(
+            settings.auth_token_secret.get_secret_value(),
+            "demo-operator",
+            "operator",
+            audience="codec-server",
+            lifetime=timedelta(hours=8),
+        )
+        print(
+            "\nThe Temporal UI shows the payloads encrypted. To see them decoded, as an operator:"
+        )
+        print(f"  1. sign in at {codec_url}/login with this operator token:\n     {operator}")
+        print(
+            "  2. in the UI, open the codec server settings (the data encoder icon), keep the "
+            f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
+        )
+        print("  Every decode is recorded in the audit trail.")
         if args.once:
             return
         print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)

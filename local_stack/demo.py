@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from local_stack.declaration_factory import Couple, DeclarationFactory, attachment
 from sandbox_agencies.dataset import PersonEntry
+from security.tokens import issue_token
+from settings import Settings
 
 CLOSED = {"completed", "partially_completed", "rejected", "withdrawn"}
 
 
-def alive_in_registry(police_url: str, people: Iterable[PersonEntry]) -> Iterable[PersonEntry]:
+def alive_in_registry(
+    police_url: str, police_key: str, people: Iterable[PersonEntry]
+) -> Iterable[PersonEntry]:
     """People the police registry still lists as alive (an earlier demo may have changed that)."""
-    with httpx.Client(base_url=police_url, timeout=5) as police:
+    headers = {"Authorization": f"Bearer {police_key}"}
+    with httpx.Client(base_url=police_url, timeout=5, headers=headers) as police:
         for person in people:
             entry = police.get(f"/v1/registry/people/{person.personal_id}")
             if entry.status_code == 200 and entry.json()["status"] == "alive":
@@ -88,7 +92,7 @@ def _home_birth(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
     return body
 
 
-def _answer_supplement(api: httpx.Client, declaration_id: str) -> None:
+def _answer_supplement(api: httpx.Client, declaration_id: str, citizen_token: str) -> None:
     status = wait_until(api, declaration_id, {"awaiting_supplement", *CLOSED})
     if status["status"] != "awaiting_supplement":
         return
@@ -102,16 +106,28 @@ def _answer_supplement(api: httpx.Client, declaration_id: str) -> None:
     print(f"The family answered with a witness statement ({answer.status_code}).", flush=True)
 
 
-def run_demo(api_url: str, dataset_dir: Path, agency_urls: dict[str, str]) -> list[tuple[str, str]]:
-    factory = DeclarationFactory.from_directory(dataset_dir)
-    police = agency_urls["police"]
+def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[str, str]]:
+    factory = DeclarationFactory.from_directory(settings.sandbox_data_dir)
+    police_key = settings.service_key("police") or ""
+    secret = settings.auth_token_secret.get_secret_value()
     couples = (
-        c for c in factory.couples() if list(alive_in_registry(police, [c.mother, c.father]))
+        c
+        for c in factory.couples()
+        if list(alive_in_registry(police_url, police_key, [c.mother, c.father]))
     )
     pensioner = next(
-        iter(alive_in_registry(police, factory.insured_people(lambda i: i.status == "pensioner")))
+        iter(
+            alive_in_registry(
+                police_url, police_key, factory.insured_people(lambda i: i.status == "pensioner")
+            )
+        )
     )
-    with httpx.Client(base_url=api_url, timeout=30) as api:
+    home_birth = _home_birth(factory, next(couples))
+    family = issue_token(
+        secret, "demo-family", "citizen", citizen_id=home_birth["declarant"]["personal_id"]
+    )
+    portal = {"Authorization": f"Bearer {issue_token(secret, 'portal', 'portal')}"}
+    with httpx.Client(base_url=api_url, timeout=30, headers=portal) as api:
         filed = [
             (
                 "Birth declaration",
@@ -130,15 +146,10 @@ def run_demo(api_url: str, dataset_dir: Path, agency_urls: dict[str, str]) -> li
             ),
             (
                 "Home birth declaration",
-                _file(
-                    api,
-                    "Home birth declaration",
-                    "/v1/declarations/birth",
-                    _home_birth(factory, next(couples)),
-                ),
+                _file(api, "Home birth declaration", "/v1/declarations/birth", home_birth),
             ),
         ]
-        _answer_supplement(api, filed[2][1][0])
+        _answer_supplement(api, filed[2][1][0], family)
         for title, (declaration_id, _) in filed:
             _print_outcome(title, wait_until(api, declaration_id, CLOSED))
     return [ids for _, ids in filed]

@@ -104,14 +104,13 @@ def dev_server(
     log_dir: Path,
     env: dict[str, str],
     headless: bool = False,
+    codec_endpoint: str | None = None,
 ) -> ManagedProcess:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    process = ManagedProcess(
-        "temporal",
-        dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless),
-        env,
-        log_dir / "temporal.log",
-    ).start()
+    command = dev_server_command(
+        db_path, port=port, ui_port=ui_port, headless=headless, codec_endpoint=codec_endpoint
+    )
+    process = ManagedProcess("temporal", command, env, log_dir / "temporal.log").start()
     wait_for_port(port, timeout=90)
     return process
 
@@ -144,6 +143,17 @@ def portal_api(port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
         python_module("portal_api", "--port", str(port)),
         env,
         log_dir / "portal-api.log",
+    ).start()
+    wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
+    return process
+
+
+def codec_server(port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
+    process = ManagedProcess(
+        "codec-server",
+        python_module("codec_server", "--port", str(port)),
+        env,
+        log_dir / "codec-server.log",
     ).start()
     wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
     return process

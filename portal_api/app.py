@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from portal_api.body_limit import BodySizeLimit
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.request_context import install_request_context
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     install_request_context(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(declarations.router)
     app.include_router(health.router)
     return app

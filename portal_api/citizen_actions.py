@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from temporalio.client import WorkflowUpdateFailedError
 
 from observability.logging import get_logger
+from portal_api.auth import Access
 from portal_api.errors import DeclarationBreaksRules
 from portal_api.intake import Intake
 from schemas.birth import BirthDeclaration, BirthDeclarationFields
@@ -76,16 +77,17 @@ def _as_supplement_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
 class CitizenActions:
     intake: Intake
 
-    def _record(self, declaration_id: str) -> DeclarationRecord:
-        record = get_declaration(self.intake.engine, declaration_id)
+    async def _record(self, declaration_id: str, access: Access, action: str) -> DeclarationRecord:
+        record = await run_in_threadpool(get_declaration, self.intake.engine, declaration_id)
         if record is None:
             raise DeclarationNotFound(declaration_id)
+        await access.require_access(action, record)
         return record
 
     async def supplement(
-        self, declaration_id: str, submission: SupplementSubmission
+        self, declaration_id: str, submission: SupplementSubmission, access: Access
     ) -> ActionAccepted:
-        record = await run_in_threadpool(self._record, declaration_id)
+        record = await self._record(declaration_id, access, "supplement")
         if read_status(record).status != DeclarationState.AWAITING_SUPPLEMENT:
             raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
         if not submission.changes and not submission.attachments:
@@ -150,9 +152,9 @@ class CitizenActions:
         )
 
     async def withdraw(
-        self, declaration_id: str, submission: WithdrawalSubmission
+        self, declaration_id: str, submission: WithdrawalSubmission, access: Access
     ) -> ActionAccepted:
-        record = await run_in_threadpool(self._record, declaration_id)
+        record = await self._record(declaration_id, access, "withdraw")
         if read_status(record).status in TERMINAL_STATES:
             raise ActionNotPossible("The declaration is already closed.")
         handle = self.intake.client.get_workflow_handle(record.workflow_id)

@@ -48,6 +48,7 @@ from schemas.workflow_inputs import (
     OrchestrationOptions,
     TaskQueues,
 )
+from security.pseudonyms import person_ref
 from settings import Settings
 from store.attachments import store_attachment
 from store.declarations import (
@@ -108,6 +109,7 @@ class Intake:
             task_queues=TaskQueues.with_prefix(self.settings.task_queue_prefix),
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
             working_day_seconds=self.settings.working_day_seconds,
+            agency_verify_keys=self.settings.agency_verify_keys,
         )
 
     @property
@@ -239,11 +241,15 @@ class Intake:
         run: Any,
     ) -> DeclarationAccepted:
         declaration_id = new_declaration_id(now)
+        declarant_id: str = submission.declarant.personal_id  # type: ignore[attr-defined]
         new = NewDeclaration(
             declaration_id=declaration_id,
             procedure=group.value,
             workflow_id=workflow_id_for(declaration_id),
             client_id=client_id,
+            declarant_ref=person_ref(
+                self.settings.auth_token_secret.get_secret_value(), declarant_id
+            ),
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint(submission),
             received_at=now,

@@ -11,10 +11,10 @@ from fastapi import FastAPI
 
 from observability.logging import configure_logging
 from sandbox_agencies import justice, police, postal, social_security
-from sandbox_agencies.casebook import DecisionPolicy
+from sandbox_agencies.casebook import AgencyCredentials, DecisionPolicy
 from settings import get_settings
 
-AGENCIES: dict[str, Callable[[Path, Path, DecisionPolicy], FastAPI]] = {
+AGENCIES: dict[str, Callable[[Path, Path, AgencyCredentials, DecisionPolicy], FastAPI]] = {
     "justice": justice.create_app,
     "police": police.create_app,
     "social_security": social_security.create_app,
@@ -33,7 +33,14 @@ def main() -> None:
     policy = DecisionPolicy(
         mode=settings.sandbox_decision_mode, delay_seconds=settings.sandbox_decision_delay_seconds
     )
-    app = AGENCIES[args.agency](settings.sandbox_state_dir, settings.sandbox_data_dir, policy)
+    credentials = AgencyCredentials(
+        service_key=settings.agency_service_keys[args.agency].get_secret_value(),
+        officer_key=settings.agency_officer_keys[args.agency].get_secret_value(),
+        signing_seed=settings.agency_signing_keys[args.agency].get_secret_value(),
+    )
+    app = AGENCIES[args.agency](
+        settings.sandbox_state_dir, settings.sandbox_data_dir, credentials, policy
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 

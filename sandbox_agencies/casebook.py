@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -27,6 +28,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from sandbox_agencies.dataset import Dataset, dataset_fingerprint, load_dataset
+from security import decision_signatures
 
 OPEN_STATES = frozenset({"pending", "awaiting_supplement"})
 
@@ -47,6 +49,11 @@ class Case(SQLModel, table=True):
     reason: str | None = SQLField(default=None, sa_column=Column(Text))
     record_json: str | None = SQLField(default=None, sa_column=Column(Text))
     supplement_json: str | None = SQLField(default=None, sa_column=Column(Text))
+    decided_by: str | None = SQLField(default=None, max_length=80)
+    # The decision as the agency signed it, and its signature: the orchestrator acts on a decision
+    # only when the agency's public key verifies it.
+    signed_decision: str | None = SQLField(default=None, sa_column=Column(Text))
+    decision_signature: str | None = SQLField(default=None, max_length=120)
     reminders: int = 0
     escalations: int = 0
     created_at: datetime
@@ -100,6 +107,9 @@ class CaseView(BaseModel):
     escalations: int = 0
     created_at: datetime
     decided_at: datetime | None = None
+    decided_by: str | None = None
+    signed_decision: str | None = None
+    decision_signature: str | None = None
 
 
 class DecisionView(BaseModel):
@@ -164,6 +174,9 @@ def case_view(case: Case) -> CaseView:
         escalations=case.escalations,
         created_at=case.created_at,
         decided_at=case.decided_at,
+        decided_by=case.decided_by,
+        signed_decision=case.signed_decision,
+        decision_signature=case.decision_signature,
     )
 
 
@@ -206,6 +219,16 @@ class ProcedureDesk:
     subject: Callable[[BaseModel], str | None]
 
 
+@dataclass(frozen=True)
+class AgencyCredentials:
+    """The agency's own secrets: the key its adapter presents, the key its officers present, and
+    the key it signs its decisions with."""
+
+    service_key: str
+    officer_key: str
+    signing_seed: str
+
+
 @dataclass
 class AgencyBook:
     """One agency's database and the operations every endpoint needs."""
@@ -213,6 +236,7 @@ class AgencyBook:
     name: str
     engine: Engine
     dataset: Dataset
+    credentials: AgencyCredentials
     policy: DecisionPolicy = field(default_factory=DecisionPolicy)
     faults: FaultState = field(default_factory=FaultState)
     desks: dict[str, ProcedureDesk] = field(default_factory=dict)
@@ -227,8 +251,11 @@ class AgencyBook:
 
     # --- deciding ---------------------------------------------------------------------------
 
-    def _apply(self, session: Session, case: Case, decision: Decision, *, inline: bool) -> None:
+    def _apply(
+        self, session: Session, case: Case, decision: Decision, *, inline: bool, decided_by: str
+    ) -> None:
         case.decided_at = now_utc()
+        case.decided_by = decided_by
         if isinstance(decision, Approved):
             case.status, case.record_json = "approved", json.dumps(decision.record, default=str)
         elif isinstance(decision, Rejected):
@@ -243,6 +270,23 @@ class AgencyBook:
             case.supplement_json = SupplementIn(
                 fields=decision.fields, documents=decision.documents, message=decision.message
             ).model_dump_json()
+        content = {
+            "agency": self.name,
+            "case_number": case.case_number,
+            "declaration_id": case.declaration_id,
+            "procedure": case.procedure,
+            "outcome": case.status,
+            "reason": case.reason,
+            "rejection_code": case.rejection_code,
+            "record": json.loads(case.record_json) if case.record_json else None,
+            "supplement": json.loads(case.supplement_json) if case.supplement_json else None,
+            "decided_at": case.decided_at.isoformat(),
+            "decided_by": decided_by,
+        }
+        case.signed_decision = decision_signatures.canonical(content)
+        case.decision_signature = decision_signatures.sign(
+            self.credentials.signing_seed, case.signed_decision
+        )
         session.add(case)
         session.add(
             DecisionEvent(
@@ -299,7 +343,7 @@ class AgencyBook:
                         session.add(earlier)
                 if self.policy.mode == "immediate":
                     decision = desk.rules(body)(session, case.case_number, True)
-                    self._apply(session, case, decision, inline=True)
+                    self._apply(session, case, decision, inline=True, decided_by="policy:immediate")
                 session.add(case)
                 session.commit()
                 response.status_code = 201
@@ -319,16 +363,14 @@ class AgencyBook:
                     .limit(200)
                 ).all()
                 for case in due:
-                    self._apply(
-                        session,
-                        case,
-                        self._rules_for(case)(session, case.case_number, True),
-                        inline=False,
-                    )
+                    decision = self._rules_for(case)(session, case.case_number, True)
+                    self._apply(session, case, decision, inline=False, decided_by="policy:delayed")
                 session.commit()
                 return len(due)
 
-    async def officer_decides(self, case_number: str, decision: OfficerDecisionIn) -> CaseView:
+    async def officer_decides(
+        self, case_number: str, decision: OfficerDecisionIn, officer: str
+    ) -> CaseView:
         async with self.write_lock:
             with self.session() as session:
                 case = session.get(Case, case_number)
@@ -358,7 +400,7 @@ class AgencyBook:
                         decision.supplement.documents,
                         decision.supplement.message,
                     )
-                self._apply(session, case, outcome, inline=False)
+                self._apply(session, case, outcome, inline=False, decided_by=f"officer:{officer}")
                 session.commit()
                 return case_view(case)
 
@@ -452,6 +494,7 @@ def open_agency_database(
     data_dir: Path,
     tables: Sequence[type[SQLModel]],
     load: Callable[[Session, Dataset], None],
+    credentials: AgencyCredentials,
     policy: DecisionPolicy | None = None,
 ) -> AgencyBook:
     """Open (or create) the agency's own database and load the dataset into it once."""
@@ -471,7 +514,13 @@ def open_agency_database(
             load(session, dataset)
             session.add(DatasetMark(fingerprint=dataset.fingerprint, loaded_at=now_utc()))
             session.commit()
-    return AgencyBook(name=name, engine=engine, dataset=dataset, policy=policy or DecisionPolicy())
+    return AgencyBook(
+        name=name,
+        engine=engine,
+        dataset=dataset,
+        credentials=credentials,
+        policy=policy or DecisionPolicy(),
+    )
 
 
 def agency_app(title: str, book: AgencyBook) -> FastAPI:
@@ -494,7 +543,37 @@ def agency_app(title: str, book: AgencyBook) -> FastAPI:
     app = FastAPI(title=title, lifespan=lifespan)
     _install_case_routes(app, book)
     _install_sandbox_routes(app, book)
+    _install_authentication(app, book)
     return app
+
+
+def _install_authentication(app: FastAPI, book: AgencyBook) -> None:
+    """The agency answers its own adapter (service key) and its own officers (officer key); no
+    one else, another agency included."""
+
+    @app.middleware("http")
+    async def authenticate(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if not path.startswith(("/v1/", "/sandbox/")):
+            return await call_next(request)
+        officer_area = path.startswith(("/v1/officer/", "/sandbox/"))
+        expected = book.credentials.officer_key if officer_area else book.credentials.service_key
+        presented = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not presented:
+            return _refusal(401, f"Authenticate as the {book.name} office.")
+        if hmac.compare_digest(presented, expected):
+            return await call_next(request)
+        other = book.credentials.service_key if officer_area else book.credentials.officer_key
+        if hmac.compare_digest(presented, other):
+            return _refusal(403, "This credential does not allow that here.")
+        return _refusal(401, "Unknown credential.")
+
+
+def _refusal(status_code: int, detail: str) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status_code == 401 else None
+    return JSONResponse(status_code=status_code, content={"detail": detail}, headers=headers)
 
 
 def _install_case_routes(app: FastAPI, book: AgencyBook) -> None:
@@ -535,10 +614,14 @@ def _install_case_routes(app: FastAPI, book: AgencyBook) -> None:
         return await list_cases(status=status)
 
     @app.post("/v1/officer/cases/{case_number}/decision", response_model=CaseView)
-    async def officer_decision(case_number: str, body: OfficerDecisionIn) -> CaseView:
+    async def officer_decision(
+        case_number: str,
+        body: OfficerDecisionIn,
+        officer: str = Header(default="officer", alias="X-Officer-Id", max_length=60),
+    ) -> CaseView:
         if body.outcome == "request_supplement" and body.supplement is None:
             raise HTTPException(status_code=422, detail="Say what the citizen must supplement.")
-        return await book.officer_decides(case_number, body)
+        return await book.officer_decides(case_number, body, officer)
 
     @app.get("/v1/decisions", response_model=list[DecisionView])
     async def decision_feed(limit: int = 100) -> list[DecisionView]:

@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from sandbox_agencies.casebook import (
     AgencyBook,
+    AgencyCredentials,
     Approved,
     CaseView,
     DecideFn,
@@ -276,9 +277,20 @@ def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
+def create_app(
+    state_dir: Path,
+    data_dir: Path,
+    credentials: AgencyCredentials,
+    policy: DecisionPolicy | None = None,
+) -> FastAPI:
     book = open_agency_database(
-        "justice", state_dir, data_dir, (KnownPersonalId, BirthRecord, DeathRecord), _load, policy
+        "justice",
+        state_dir,
+        data_dir,
+        (KnownPersonalId, BirthRecord, DeathRecord),
+        _load,
+        credentials,
+        policy,
     )
     book.add_desk(
         ProcedureDesk(

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel
 
 from sandbox_agencies.casebook import (
     AgencyBook,
+    AgencyCredentials,
     Approved,
     CaseView,
     DecideFn,
@@ -222,9 +223,14 @@ def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
+def create_app(
+    state_dir: Path,
+    data_dir: Path,
+    credentials: AgencyCredentials,
+    policy: DecisionPolicy | None = None,
+) -> FastAPI:
     book = open_agency_database(
-        "police", state_dir, data_dir, (RegistryPerson, ResidenceEvent), _load, policy
+        "police", state_dir, data_dir, (RegistryPerson, ResidenceEvent), _load, credentials, policy
     )
     book.add_desk(
         ProcedureDesk(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from sandbox_agencies.casebook import (
+    AgencyCredentials,
     Approved,
     CaseView,
     DecideFn,
@@ -68,9 +69,16 @@ def decide_shipment(body: ShipmentIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
+def create_app(
+    state_dir: Path,
+    data_dir: Path,
+    credentials: AgencyCredentials,
+    policy: DecisionPolicy | None = None,
+) -> FastAPI:
     # The post office accepts every shipment at the counter, whatever the agencies' policy.
-    book = open_agency_database("postal", state_dir, data_dir, (), _load, DecisionPolicy())
+    book = open_agency_database(
+        "postal", state_dir, data_dir, (), _load, credentials, DecisionPolicy()
+    )
     book.add_desk(
         ProcedureDesk(
             "shipment",

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from sandbox_agencies import benefit_rules
 from sandbox_agencies.casebook import (
     AgencyBook,
+    AgencyCredentials,
     Approved,
     CaseView,
     DecideFn,
@@ -318,13 +319,19 @@ def decide_survivor(body: SurvivorBenefitIn) -> DecideFn:
     return decide
 
 
-def create_app(state_dir: Path, data_dir: Path, policy: DecisionPolicy | None = None) -> FastAPI:
+def create_app(
+    state_dir: Path,
+    data_dir: Path,
+    credentials: AgencyCredentials,
+    policy: DecisionPolicy | None = None,
+) -> FastAPI:
     book = open_agency_database(
         "social_security",
         state_dir,
         data_dir,
         (InsuredRecord, HealthInsuranceCard, BenefitSettlement),
         _load,
+        credentials,
         policy,
     )
     book.add_desk(

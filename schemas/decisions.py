@@ -28,6 +28,10 @@ class OfficerDecision(BaseModel):
     result: StepResult | None = None
     supplement: SupplementNeed | None = None
     decided_at: datetime
+    decided_by: str | None = None
+    # The decision exactly as the agency signed it, and the agency's signature over it.
+    signed: str | None = None
+    signature: str | None = None
 
 
 class AgencyReceipt(BaseModel):

@@ -17,6 +17,8 @@ class StepEvent(BaseModel):
     procedure: str | None = None
     reason: str | None = None
     case_number: str | None = None
+    # Set when someone outside the orchestrator made this happen (an agency officer).
+    actor: str | None = None
 
 
 class ProgressReport(BaseModel):

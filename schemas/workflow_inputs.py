@@ -34,6 +34,9 @@ class OrchestrationOptions(BaseModel):
     agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
     # Set only in tests and demos: one working day lasts this many seconds, weekends ignored.
     working_day_seconds: float | None = Field(default=None, gt=0)
+    # The public keys each agency signs its decisions with; a decision counts only if one of its
+    # agency's keys verifies it.
+    agency_verify_keys: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class BirthWorkflowInput(BaseModel):

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from schemas.progress import ProgressReport
 from schemas.status import DeclarationStatusView, StepState
 from store.database import session_scope
-from store.models import DeclarationRecord, StepEventRecord, StepResultRecord
+from store.models import AuditEntry, DeclarationRecord, StepEventRecord, StepResultRecord
 
 
 class IdempotencyConflict(Exception):
@@ -25,6 +25,7 @@ class NewDeclaration:
     procedure: str
     workflow_id: str
     client_id: str
+    declarant_ref: str
     idempotency_key: str | None
     request_fingerprint: str
     received_at: datetime
@@ -61,6 +62,7 @@ def create_or_get_declaration(
         status=new.initial_view.status.value,
         workflow_id=new.workflow_id,
         client_id=new.client_id,
+        declarant_ref=new.declarant_ref,
         idempotency_key=new.idempotency_key,
         request_fingerprint=new.request_fingerprint,
         received_at=new.received_at,
@@ -165,6 +167,16 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
         for event in report.events:
             if event.sequence in known:
                 continue
+            if event.actor is not None:
+                session.add(
+                    AuditEntry(
+                        at=event.occurred_at,
+                        actor=event.actor,
+                        action="agency_decision",
+                        declaration_id=view.declaration_id,
+                        detail=f"{event.procedure}: {event.status} (case {event.case_number})",
+                    )
+                )
             session.add(
                 StepEventRecord(
                     declaration_id=view.declaration_id,

@@ -17,6 +17,9 @@ class DeclarationRecord(SQLModel, table=True):
     status: str = Field(max_length=24, index=True)
     workflow_id: str = Field(max_length=80)
     client_id: str = Field(default="portal", max_length=80)
+    # A keyed hash of the declarant's personal ID: enough to tell a citizen their own
+    # declarations, without keeping the ID itself in this column.
+    declarant_ref: str = Field(default="", max_length=64, index=True)
     idempotency_key: str | None = Field(default=None, max_length=200)
     request_fingerprint: str = Field(max_length=64)
     received_at: datetime
@@ -79,3 +82,27 @@ class EscalationRecord(SQLModel, table=True):
     deadline: datetime
     escalated_at: datetime
     reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what to which declaration, and when: submissions, status reads, officer
+    decisions, supplements, withdrawals and codec decodes."""
+
+    __tablename__ = "audit_trail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=40)
+    declaration_id: str | None = Field(default=None, max_length=40, index=True)
+    outcome: str = Field(default="allowed", max_length=20)
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class AuditEntryPublic(SQLModel):
+    at: datetime
+    actor: str
+    action: str
+    declaration_id: str | None
+    outcome: str
+    detail: str | None

@@ -4,6 +4,7 @@ session on free ports; workers and the portal API started per test on a fresh ta
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
@@ -28,9 +30,12 @@ from local_stack.processes import (
 )
 from observability.logging import configure_logging
 from portal_api.app import create_app
+from security.principals import Role
+from security.tokens import issue_token
 from settings import DEFAULT_DATASET_DIR, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
+from tests.portal_session import PortalAuth
 from tests.scenario_people import SCENARIOS, write_test_dataset
 from worker import ROLES, build_worker
 
@@ -110,10 +115,14 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
 def settings_env(settings: Settings, base: dict[str, str]) -> dict[str, str]:
     """The same settings as environment variables, for a worker in a separate process."""
     env = dict(base)
-    for name, value in settings.model_dump(exclude_none=True).items():
-        env[name.upper()] = str(
-            value.get_secret_value() if hasattr(value, "get_secret_value") else value
-        )
+    plain = settings.model_dump(mode="json", exclude_none=True)
+    for name, value in plain.items():
+        field = getattr(settings, name)
+        if isinstance(field, SecretStr):
+            value = field.get_secret_value()
+        elif isinstance(field, dict) and any(isinstance(v, SecretStr) for v in field.values()):
+            value = {k: v.get_secret_value() for k, v in field.items()}
+        env[name.upper()] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
     return env
 
 
@@ -139,10 +148,25 @@ def factory(services: SessionServices) -> DeclarationFactory:
 class Stack:
     settings: Settings
     client: Client
+    # The portal (acting for the citizen when a citizen acts), with its credentials.
     api: httpx.AsyncClient
+    # Each agency's system as its adapter reaches it (service key) and as its officers do.
     agencies: dict[str, httpx.AsyncClient]
+    officers: dict[str, httpx.AsyncClient]
     engine: Engine
     services: SessionServices
+    api_url: str
+
+    def token(
+        self, role: Role, *, citizen_id: str | None = None, audience: str = "portal-api"
+    ) -> str:
+        return issue_token(
+            self.settings.auth_token_secret.get_secret_value(),
+            f"test-{role}",
+            role,
+            citizen_id=citizen_id,
+            audience=audience,
+        )
 
 
 StackFactory = Callable[..., Awaitable[Stack]]
@@ -209,12 +233,33 @@ async def stack_factory(
             if with_workers:
                 await start_workers(settings, client, exits)
             api_url = await serve_api(settings, exits)
-            api = await exits.enter_async_context(httpx.AsyncClient(base_url=api_url, timeout=30))
-            agencies = {
-                name: await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
-                for name, url in services.agency_urls.items()
-            }
-            return Stack(settings, client, api, agencies, engine, services)
+            portal = PortalAuth(settings.auth_token_secret.get_secret_value())
+            api = await exits.enter_async_context(
+                httpx.AsyncClient(base_url=api_url, timeout=30, auth=portal)
+            )
+
+            async def agency_clients(keys: dict[str, SecretStr]) -> dict[str, httpx.AsyncClient]:
+                return {
+                    name: await exits.enter_async_context(
+                        httpx.AsyncClient(
+                            base_url=url,
+                            timeout=10,
+                            headers={"Authorization": f"Bearer {keys[name].get_secret_value()}"},
+                        )
+                    )
+                    for name, url in services.agency_urls.items()
+                }
+
+            return Stack(
+                settings,
+                client,
+                api,
+                await agency_clients(settings.agency_service_keys),
+                await agency_clients(settings.agency_officer_keys),
+                engine,
+                services,
+                api_url,
+            )
 
         yield build
 

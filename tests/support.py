@@ -86,7 +86,7 @@ async def agency_policy(
     stack: Any, agency: str, mode: str, delay: float = 0
 ) -> AsyncIterator[None]:
     """Let the agency's officers decide (manual) or delay its automatic decisions, for one test."""
-    client = stack.agencies[agency]
+    client = stack.officers[agency]
     response = await client.put("/sandbox/policy", json={"mode": mode, "delay_seconds": delay})
     assert response.status_code == 200
     try:
@@ -103,7 +103,7 @@ async def officer_decides(
     reason: str | None = None,
     supplement: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    response = await stack.agencies[agency].post(
+    response = await stack.officers[agency].post(
         f"/v1/officer/cases/{case_number}/decision",
         json={"outcome": outcome, "reason": reason, "supplement": supplement},
     )

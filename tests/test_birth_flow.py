@@ -126,8 +126,9 @@ async def test_workflow_query_search_attributes_and_summaries(
     async for event in handle.fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             attrs = event.activity_task_scheduled_event_attributes
-            summary = stack.client.data_converter.payload_converter.from_payload(
-                event.user_metadata.summary, str
+            # Summaries are encrypted like every payload; an operator's codec decodes them.
+            (summary,) = await stack.client.data_converter.decode(
+                [event.user_metadata.summary], [str]
             )
             summaries[attrs.activity_type.name] = (attrs.task_queue.name, summary)
     queues = stack.settings.task_queue_prefix

@@ -31,7 +31,7 @@ async def test_officer_approves_after_a_delay(stack: Stack, factory: Declaration
     async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         opened = await _open_case(stack, accepted["declaration_id"], "birth_registration")
-        queue = (await stack.agencies["justice"].get("/v1/officer/cases")).json()
+        queue = (await stack.officers["justice"].get("/v1/officer/cases")).json()
         assert opened["case_number"] in [c["case_number"] for c in queue]
         await asyncio.sleep(1.5)  # the officer takes their time
         view = (await stack.api.get(f"/v1/declarations/{accepted['declaration_id']}")).json()
@@ -207,7 +207,10 @@ async def test_supplement_when_nothing_is_awaited_is_a_conflict(
         json={"changes": {"residence": {"address_line": "Số 1"}}},
     )
     assert response.status_code == 409
+    citizen = stack.token("citizen", citizen_id="001090000001")
     missing = await stack.api.post(
-        "/v1/declarations/LT-00000000-0000000000/supplement", json={"changes": {}}
+        "/v1/declarations/LT-00000000-0000000000/supplement",
+        json={"changes": {}},
+        headers={"Authorization": f"Bearer {citizen}"},
     )
     assert missing.status_code == 404

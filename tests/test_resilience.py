@@ -31,7 +31,7 @@ from tests.support import agency_cases, step, submit, wait_for_status, wait_for_
 async def test_agency_outage_is_retried_until_the_step_completes(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
-    police = stack.agencies["police"]
+    police = stack.officers["police"]
     # Three seconds of refusals: longer than the adapter's own quick tries, so Temporal retries.
     await police.put("/sandbox/faults", json={"outage_seconds": 3, "status_code": 503})
     try:
@@ -40,7 +40,7 @@ async def test_agency_outage_is_retried_until_the_step_completes(
     finally:
         await police.delete("/sandbox/faults")
     assert view["status"] == "completed"
-    assert len(await agency_cases(police, accepted["declaration_id"])) == 1
+    assert len(await agency_cases(stack.agencies["police"], accepted["declaration_id"])) == 1
 
     police_queue = f"{stack.settings.task_queue_prefix}-agency-police"
     scheduled_on: dict[int, str] = {}
@@ -70,7 +70,7 @@ async def test_worker_killed_mid_flight_recovers_without_duplicates(
     env = settings_env(stack.settings, services.env)
     log_dir = services.log_dir
     first = worker(["all"], log_dir, env, name="worker-to-kill")
-    police = stack.agencies["police"]
+    police = stack.officers["police"]
     await police.put("/sandbox/faults", json={"delay_seconds": 1.2})
     try:
         if kind == "birth":
@@ -172,7 +172,8 @@ async def test_submission_while_temporal_is_unreachable_records_nothing(
     async with AsyncExitStack() as exits:
         unreachable = stack_settings(services, temporal_address=f"127.0.0.1:{free_port()}")
         url = await serve_api(unreachable, exits)
-        async with httpx.AsyncClient(base_url=url, timeout=30) as api:
+        portal = {"Authorization": f"Bearer {intake_stack.token('portal')}"}
+        async with httpx.AsyncClient(base_url=url, timeout=30, headers=portal) as api:
             response = await api.post(
                 "/v1/declarations/birth", json=factory.birth(next(factory.couples()))
             )

@@ -73,4 +73,6 @@ def decision_from_refusal(error: ActivityError, spec: StepSpec, decided_at: Any)
         reason=reason,
         result=step_result(spec.procedure.value, details.record if details else None),
         decided_at=decided_at,
+        signed=details.signed if details else None,
+        signature=details.signature if details else None,
     )

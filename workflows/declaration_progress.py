@@ -81,6 +81,7 @@ class DeclarationProgress:
         *,
         step: StepView | None = None,
         reason: str | None = None,
+        actor: str | None = None,
     ) -> None:
         self._sequence += 1
         self._events.append(
@@ -92,6 +93,7 @@ class DeclarationProgress:
                 procedure=step.procedure.value if step else None,
                 reason=reason,
                 case_number=step.case_number if step else None,
+                actor=actor,
             )
         )
 
@@ -129,6 +131,7 @@ class DeclarationProgress:
         reason: str | None = None,
         result: StepResult | None = None,
         supplement_request: SupplementRequest | None = None,
+        actor: str | None = None,
     ) -> None:
         step = self.view.step(procedure)
         step.status = status
@@ -136,7 +139,7 @@ class DeclarationProgress:
         step.supplement_request = supplement_request
         if result is not None:
             step.result = result
-        self.record_event(status.value, step=step, reason=reason)
+        self.record_event(status.value, step=step, reason=reason, actor=actor)
         self._refresh_status()
 
     def start_submission(self, procedure: Procedure, round_number: int) -> None:

@@ -44,12 +44,15 @@ with workflow.unsafe.imports_passed_through():
     from schemas.status import DeclarationState, DeclarationStatusView, StepState
     from schemas.supplements import POPULATION_REGISTRY, SupplementNeed, SupplementRequest
     from schemas.workflow_inputs import OrchestrationOptions
+    from security.decision_trust import UntrustedDecision, trusted_decision
 
 from workflows.agency_steps import AGENCY_RETRY_POLICY, StepSpec, decision_from_refusal
 from workflows.declaration_progress import DeclarationProgress, initial_view
 from workflows.delivery import deliver_results
 
 Declaration = BirthDeclaration | DeathDeclaration
+# Workflow version marker: from here on, agency decisions must carry a verified signature.
+SIGNED_DECISIONS = "signed-agency-decisions"
 ORCHESTRATOR_CALL = timedelta(seconds=30)
 
 
@@ -102,12 +105,23 @@ class DeclarationWorkflow:
     def declaration(self) -> Declaration:
         return self._declaration
 
+    def _trusted(self, decision: OfficerDecision) -> OfficerDecision:
+        return trusted_decision(decision, self._options.agency_verify_keys)
+
+    def _accepted(self, decision: OfficerDecision) -> OfficerDecision:
+        """Declarations started before agencies signed their decisions keep their unsigned ones;
+        every later one acts only on a verified decision."""
+        if workflow.patched(SIGNED_DECISIONS):
+            return self._trusted(decision)
+        return decision
+
     @workflow.update(name="record_decision")
     def record_decision(self, decision: OfficerDecision) -> None:
-        self._decisions[decision.case_number] = decision
+        self._decisions[decision.case_number] = self._accepted(decision)
 
     @record_decision.validator
     def _check_decision(self, decision: OfficerDecision) -> None:
+        self._trusted(decision)
         if self._progress.closed:
             raise ValueError("The declaration is closed.")
         steps = [s for s in self._progress.view.steps if s.agency == decision.agency]
@@ -260,8 +274,12 @@ class DeclarationWorkflow:
                 decision = await self._await_decision(procedure, case_number)
             if decision is None:
                 return None  # withdrawn while the agency was deciding
+            # Who decided goes to the audit trail: an officer, or the agency's automatic policy.
+            actor = f"{spec.agency.value}:{decision.decided_by}" if decision.decided_by else None
             if decision.outcome == "approved":
-                progress.update_step(procedure, StepState.APPROVED, result=decision.result)
+                progress.update_step(
+                    procedure, StepState.APPROVED, result=decision.result, actor=actor
+                )
                 await progress.publish()
                 return decision.result
             if decision.outcome in ("rejected", "cancelled"):
@@ -269,12 +287,12 @@ class DeclarationWorkflow:
                     StepState.REJECTED if decision.outcome == "rejected" else StepState.CANCELLED
                 )
                 progress.update_step(
-                    procedure, state, reason=decision.reason, result=decision.result
+                    procedure, state, reason=decision.reason, result=decision.result, actor=actor
                 )
                 await progress.publish()
                 return None
             need = decision.supplement or SupplementNeed(message=decision.reason or "")
-            answered = await self._await_supplement(spec.agency.value, need, (procedure,))
+            answered = await self._await_supplement(spec.agency.value, need, (procedure,), actor)
             if answered is None:
                 return None
             if not answered:
@@ -302,12 +320,22 @@ class DeclarationWorkflow:
             )
         except ActivityError as error:
             refusal = decision_from_refusal(error, spec, workflow.now())
-            return refusal, refusal.case_number
+            if refusal.signed is None:
+                return refusal, refusal.case_number  # our own adapter could not submit it
+            return self._trusted_or_none(refusal), refusal.case_number
         finally:
             self._submitting[spec.agency] -= 1
-        return receipt.decision or self._decisions.pop(
-            receipt.case_number, None
-        ), receipt.case_number
+        inline = self._trusted_or_none(receipt.decision) if receipt.decision else None
+        return inline or self._decisions.pop(receipt.case_number, None), receipt.case_number
+
+    def _trusted_or_none(self, decision: OfficerDecision) -> OfficerDecision | None:
+        """An inline decision the agency did not sign is not acted on: the step waits for the
+        agency's signed decision instead."""
+        try:
+            return self._accepted(decision)
+        except UntrustedDecision as error:
+            workflow.logger.warning("untrusted_decision_ignored", extra={"reason": str(error)})
+            return None
 
     async def _await_decision(
         self, procedure: Procedure, case_number: str
@@ -437,7 +465,11 @@ class DeclarationWorkflow:
     # --- the citizen's part -------------------------------------------------------------------
 
     async def _await_supplement(
-        self, requester: str, need: SupplementNeed, procedures: Sequence[Procedure]
+        self,
+        requester: str,
+        need: SupplementNeed,
+        procedures: Sequence[Procedure],
+        actor: str | None = None,
     ) -> bool | None:
         """Ask the citizen; True once answered, False after the wait expires, None if withdrawn."""
         now = workflow.now()
@@ -453,6 +485,7 @@ class DeclarationWorkflow:
                 StepState.AWAITING_SUPPLEMENT,
                 reason=need.message,
                 supplement_request=request,
+                actor=actor,
             )
         if not procedures:
             self._progress.set_declaration_supplement(request)
@@ -499,7 +532,7 @@ class DeclarationWorkflow:
                     retry_policy=AGENCY_RETRY_POLICY,
                     summary=f"{step.agency.value}: cancel case {step.case_number}",
                 )
-                decision = receipt.decision
+                decision = self._trusted_or_none(receipt.decision) if receipt.decision else None
             if decision is not None and decision.outcome == "approved":
                 progress.update_step(
                     procedure,

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
+from portal_api.auth import AccessDep
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,
@@ -19,11 +20,12 @@ from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.status import DeclarationStatusView
+from security.principals import Scope
+from store.audit import audit_trail
 from store.declarations import IdempotencyConflict, get_declaration, read_status
+from store.models import AuditEntryPublic
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
-
-PORTAL_CLIENT = "portal"
 
 _UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
     422: {"description": "The declaration breaks a rule; each problem is listed."}
@@ -59,14 +61,19 @@ def _unavailable() -> HTTPException:
 async def submit_birth_declaration(
     submission: BirthDeclarationSubmission,
     intake: IntakeDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
+    await access.require(Scope.SUBMIT, "submit")
+    await access.require_own_declarant("submit", submission.declarant.personal_id)
     try:
-        return await intake.submit_birth(submission, idempotency_key, PORTAL_CLIENT)
+        accepted = await intake.submit_birth(submission, idempotency_key, access.principal.actor)
     except IdempotencyConflict:
         raise _conflict() from None
     except OrchestrationUnavailable:
         raise _unavailable() from None
+    await access.audit("submit", accepted.declaration_id, "birth")
+    return accepted
 
 
 @router.post(
@@ -78,14 +85,19 @@ async def submit_birth_declaration(
 async def submit_death_declaration(
     submission: DeathDeclarationSubmission,
     intake: IntakeDep,
+    access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
+    await access.require(Scope.SUBMIT, "submit")
+    await access.require_own_declarant("submit", submission.declarant.personal_id)
     try:
-        return await intake.submit_death(submission, idempotency_key, PORTAL_CLIENT)
+        accepted = await intake.submit_death(submission, idempotency_key, access.principal.actor)
     except IdempotencyConflict:
         raise _conflict() from None
     except OrchestrationUnavailable:
         raise _unavailable() from None
+    await access.audit("submit", accepted.declaration_id, "death")
+    return accepted
 
 
 @router.get(
@@ -93,13 +105,34 @@ async def submit_death_declaration(
     response_model=DeclarationStatusView,
     responses={404: {"description": "No declaration with this ID."}},
 )
-async def get_declaration_status(declaration_id: str, engine: EngineDep) -> DeclarationStatusView:
+async def get_declaration_status(
+    declaration_id: str, engine: EngineDep, access: AccessDep
+) -> DeclarationStatusView:
+    await access.require(Scope.READ, "read_status", declaration_id)
     # The workflow reports every change to the store, so the store is current while the
     # declaration runs and still answers after Temporal has let the workflow go.
     record = await run_in_threadpool(get_declaration, engine, declaration_id)
     if record is None:
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
+    await access.require_access("read_status", record)
+    await access.audit("read_status", declaration_id)
     return read_status(record)
+
+
+@router.get(
+    "/{declaration_id}/audit",
+    response_model=list[AuditEntryPublic],
+    responses={404: {"description": "No declaration with this ID."}},
+)
+async def get_declaration_audit_trail(
+    declaration_id: str, engine: EngineDep, access: AccessDep
+) -> list[AuditEntryPublic]:
+    """Who did what to the declaration, and when (operators only)."""
+    await access.require(Scope.AUDIT, "read_audit", declaration_id)
+    if await run_in_threadpool(get_declaration, engine, declaration_id) is None:
+        raise HTTPException(status_code=404, detail="No declaration with this ID.")
+    entries = await run_in_threadpool(audit_trail, engine, declaration_id)
+    return [AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries]
 
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No declaration with this ID."}}
@@ -115,11 +148,17 @@ _NOT_POSSIBLE: dict[int | str, dict[str, Any]] = {
     responses={**_NOT_FOUND, **_NOT_POSSIBLE, **_UNPROCESSABLE},
 )
 async def supplement_declaration(
-    declaration_id: str, submission: SupplementSubmission, actions: CitizenActionsDep
+    declaration_id: str,
+    submission: SupplementSubmission,
+    actions: CitizenActionsDep,
+    access: AccessDep,
 ) -> ActionAccepted:
     """Supply what an agency (or the registry cross-check) asked for."""
+    await access.require(Scope.ACT, "supplement", declaration_id)
     try:
-        return await actions.supplement(declaration_id, submission)
+        accepted = await actions.supplement(declaration_id, submission, access)
+        await access.audit("supplement", declaration_id)
+        return accepted
     except DeclarationNotFound:
         raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
     except ActionNotPossible as refusal:
@@ -133,11 +172,19 @@ async def supplement_declaration(
     responses={**_NOT_FOUND, **_NOT_POSSIBLE},
 )
 async def withdraw_declaration(
-    declaration_id: str, actions: CitizenActionsDep, submission: WithdrawalSubmission | None = None
+    declaration_id: str,
+    actions: CitizenActionsDep,
+    access: AccessDep,
+    submission: WithdrawalSubmission | None = None,
 ) -> ActionAccepted:
     """Withdraw before completion: open steps are cancelled, completed records stay."""
+    await access.require(Scope.ACT, "withdraw", declaration_id)
     try:
-        return await actions.withdraw(declaration_id, submission or WithdrawalSubmission())
+        accepted = await actions.withdraw(
+            declaration_id, submission or WithdrawalSubmission(), access
+        )
+        await access.audit("withdraw", declaration_id)
+        return accepted
     except DeclarationNotFound:
         raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
     except ActionNotPossible as refusal:

@@ -1,0 +1,1 @@
+"""The codec server: decodes the encrypted payloads for operators in the Temporal Web UI and CLI."""
