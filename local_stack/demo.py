@@ -98,9 +98,11 @@ def _answer_supplement(api: httpx.Client, declaration_id: str, citizen_token: st
         return
     asked = next(s["supplement_request"] for s in status["steps"] if s["supplement_request"])
     print(f"\n{declaration_id} is awaiting a supplement from the family: {asked['message']}")
+    # The family answers through the portal, signed in as themselves.
     answer = api.post(
         f"/v1/declarations/{declaration_id}/supplement",
         json={"attachments": [attachment("witness_statement")]},
+        headers={"Authorization": f"Bearer {citizen_token}"},
     )
     answer.raise_for_status()
     print(f"The family answered with a witness statement ({answer.status_code}).", flush=True)

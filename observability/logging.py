@@ -43,11 +43,98 @@ _PATTERNS = (
 )
 MASK = "***"
 
+# Vietnamese full names start with one of a few dozen family names (with or without diacritics),
+# followed by capitalised middle and given names: found that way even inside free text.
+_FAMILY_NAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lâm",
+    "Mai",
+    "Trịnh",
+    "Đoàn",
+    "Cao",
+    "Lương",
+    "Tạ",
+    "Hà",
+    "Tô",
+    "Châu",
+    "Quách",
+    "Đào",
+    "Chu",
+    "Kiều",
+    "Lưu",
+    "Vương",
+    "Phùng",
+    "Thái",
+    "Tăng",
+    "Lại",
+    "Nghiêm",
+    "Nguyen",
+    "Tran",
+    "Le",
+    "Pham",
+    "Hoang",
+    "Huynh",
+    "Vu",
+    "Vo",
+    "Dang",
+    "Bui",
+    "Do",
+    "Ho",
+    "Ngo",
+    "Duong",
+    "Ly",
+    "Dinh",
+    "Truong",
+    "Lam",
+    "Trinh",
+    "Doan",
+    "Luong",
+    "Ta",
+    "Dao",
+    "Luu",
+    "Vuong",
+    "Phung",
+    "Thai",
+    "Tang",
+    "Lai",
+)
+_NAME = re.compile(
+    r"\b(?:" + "|".join(sorted(_FAMILY_NAMES, key=len, reverse=True)) + r")(?:\s+[^\W\d_]+){1,4}"
+)
+
+
+def _mask_name(match: re.Match[str]) -> str:
+    words = match.group(0).split()
+    capitalised = 1
+    while capitalised < len(words) and words[capitalised][0].isupper():
+        capitalised += 1
+    if capitalised < 2:
+        return match.group(0)
+    rest = match.group(0).split(None, capitalised)
+    return MASK + (" " + rest[capitalised] if len(rest) > capitalised else "")
+
 
 def mask_text(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(MASK, text)
-    return text
+    return _NAME.sub(_mask_name, text)
 
 
 def _mask_value(key: str, value: Any) -> Any:

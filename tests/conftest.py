@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp
 from temporalio.client import Client
 
 from local_stack.declaration_factory import DeclarationFactory
@@ -158,11 +159,16 @@ class Stack:
     api_url: str
 
     def token(
-        self, role: Role, *, citizen_id: str | None = None, audience: str = "portal-api"
+        self,
+        role: Role,
+        *,
+        citizen_id: str | None = None,
+        subject: str | None = None,
+        audience: str = "portal-api",
     ) -> str:
         return issue_token(
             self.settings.auth_token_secret.get_secret_value(),
-            f"test-{role}",
+            subject or f"test-{role}",
             role,
             citizen_id=citizen_id,
             audience=audience,
@@ -172,16 +178,12 @@ class Stack:
 StackFactory = Callable[..., Awaitable[Stack]]
 
 
-async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
+async def serve(app: ASGIApp, stack: AsyncExitStack) -> str:
+    """Serve an ASGI app on a free loopback port until the stack closes; return its URL."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="on",
+            app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
         )
     )
     task = asyncio.create_task(server.serve())
@@ -196,6 +198,10 @@ async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
             task.result()
         await asyncio.sleep(0.02)
     return f"http://127.0.0.1:{port}"
+
+
+async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
+    return await serve(create_app(settings), stack)
 
 
 async def start_workers(

@@ -110,3 +110,12 @@ async def officer_decides(
     assert response.status_code == 200, response.text
     decided: dict[str, Any] = response.json()
     return decided
+
+
+async def open_case(stack: Any, declaration_id: str, procedure: str) -> dict[str, Any]:
+    """The step once its agency has opened a case for it (it has a case number)."""
+    view = await wait_for_step(stack.api, declaration_id, procedure, {"submitted"})
+    while step(view, procedure)["case_number"] is None:
+        await asyncio.sleep(0.1)
+        view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
+    return step(view, procedure)

@@ -4,7 +4,6 @@ workflow through the agency adapter, and only the affected step runs again."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from local_stack.declaration_factory import DeclarationFactory, attachment
 from tests.conftest import Stack, StackFactory
@@ -12,25 +11,17 @@ from tests.support import (
     agency_cases,
     agency_policy,
     officer_decides,
+    open_case,
     step,
     submit,
     wait_for_status,
-    wait_for_step,
 )
-
-
-async def _open_case(stack: Stack, declaration_id: str, procedure: str) -> dict[str, Any]:
-    view = await wait_for_step(stack.api, declaration_id, procedure, {"submitted"})
-    while step(view, procedure)["case_number"] is None:
-        await asyncio.sleep(0.1)
-        view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
-    return step(view, procedure)
 
 
 async def test_officer_approves_after_a_delay(stack: Stack, factory: DeclarationFactory) -> None:
     async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        opened = await _open_case(stack, accepted["declaration_id"], "birth_registration")
+        opened = await open_case(stack, accepted["declaration_id"], "birth_registration")
         queue = (await stack.officers["justice"].get("/v1/officer/cases")).json()
         assert opened["case_number"] in [c["case_number"] for c in queue]
         await asyncio.sleep(1.5)  # the officer takes their time
@@ -48,7 +39,7 @@ async def test_officer_approves_after_a_delay(stack: Stack, factory: Declaration
 async def test_officer_rejects_with_a_reason(stack: Stack, factory: DeclarationFactory) -> None:
     async with agency_policy(stack, "police", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        opened = await _open_case(stack, accepted["declaration_id"], "residence_registration")
+        opened = await open_case(stack, accepted["declaration_id"], "residence_registration")
         await officer_decides(
             stack,
             "police",
@@ -71,7 +62,7 @@ async def test_supplement_requested_and_answered_in_time(
     async with agency_policy(stack, "police", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         declaration_id = accepted["declaration_id"]
-        first = await _open_case(stack, declaration_id, "residence_registration")
+        first = await open_case(stack, declaration_id, "residence_registration")
         await officer_decides(
             stack,
             "police",
@@ -100,7 +91,7 @@ async def test_supplement_requested_and_answered_in_time(
             json={"changes": {"residence": {"address_line": "Số 5 ngõ 10 phố Huế"}}},
         )
         assert answer.status_code == 202, answer.text
-        second = await _open_case(stack, declaration_id, "residence_registration")
+        second = await open_case(stack, declaration_id, "residence_registration")
         assert second["case_number"] != first["case_number"]
         assert second["round"] == 2
         await officer_decides(stack, "police", second["case_number"], "approve")
@@ -120,7 +111,7 @@ async def test_unanswered_supplement_is_refused_after_seven_working_days(
     stack = await stack_factory(working_day_seconds=0.4)
     async with agency_policy(stack, "police", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        opened = await _open_case(stack, accepted["declaration_id"], "residence_registration")
+        opened = await open_case(stack, accepted["declaration_id"], "residence_registration")
         await officer_decides(
             stack,
             "police",
@@ -171,7 +162,7 @@ async def test_supplement_is_checked_like_a_new_declaration(
     async with agency_policy(stack, "police", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         declaration_id = accepted["declaration_id"]
-        opened = await _open_case(stack, declaration_id, "residence_registration")
+        opened = await open_case(stack, declaration_id, "residence_registration")
         await officer_decides(
             stack,
             "police",

@@ -1,0 +1,240 @@
+"""Who may do what. Each role against each endpoint, allowed and refused; each agency against the
+others; and every refusal changes nothing and is audited."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from local_stack.declaration_factory import DeclarationFactory
+from schemas.common import Agency
+from schemas.decisions import OfficerDecision
+from security import decision_signatures
+from security.dev_credentials import dev_signing_seed
+from security.tokens import issue_token
+from store.audit import audit_trail
+from tests.conftest import Stack
+from tests.support import (
+    agency_policy,
+    open_case,
+    step,
+    submit,
+    wait_for_status,
+)
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+async def call(
+    stack: Stack, method: str, path: str, token: str | None, json: Any = None
+) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as raw:
+        return await raw.request(method, path, json=json, headers=bearer(token))
+
+
+@pytest.fixture
+async def filed(stack: Stack, factory: DeclarationFactory) -> AsyncIterator[dict[str, Any]]:
+    """A declaration waiting on a police officer, filed by the portal for a citizen."""
+    async with agency_policy(stack, "police", "manual"):
+        body = factory.birth(next(factory.couples()))
+        accepted = await submit(stack.api, "birth", body)
+        await open_case(stack, accepted["declaration_id"], "residence_registration")
+        yield {"body": body, **accepted}
+
+
+async def test_authorization_matrix(
+    stack: Stack, factory: DeclarationFactory, filed: dict[str, Any]
+) -> None:
+    declarant = filed["body"]["declarant"]["personal_id"]
+    own = f"/v1/declarations/{filed['declaration_id']}"
+    tokens = {
+        "none": None,
+        "forged": issue_token("a-secret-that-is-not-the-api's-own-secret", "x", "operator"),
+        "expired": issue_token(
+            stack.settings.auth_token_secret.get_secret_value(),
+            "p",
+            "portal",
+            lifetime=timedelta(seconds=-5),
+        ),
+        "other_portal": issue_token(
+            stack.settings.auth_token_secret.get_secret_value(), "other-portal", "portal"
+        ),
+        "portal": stack.token("portal", subject="portal"),
+        "citizen": stack.token("citizen", citizen_id=declarant),
+        "stranger": stack.token("citizen", citizen_id="001090000009"),
+        "operator": stack.token("operator"),
+    }
+    mine = factory.birth(next(factory.couples()))
+    as_citizen = factory.birth(next(factory.couples()))
+    citizen_own = dict(as_citizen)
+    # (token, method, path, body) -> expected status
+    expectations: list[tuple[str, str, str, Any, int]] = [
+        ("none", "POST", "/v1/declarations/birth", mine, 401),
+        ("forged", "GET", own, None, 401),
+        ("expired", "GET", own, None, 401),
+        ("none", "GET", own, None, 401),
+        ("none", "GET", f"{own}/audit", None, 401),
+        ("none", "POST", f"{own}/withdraw", None, 401),
+        ("portal", "GET", own, None, 200),
+        ("other_portal", "GET", own, None, 403),
+        ("portal", "GET", f"{own}/audit", None, 403),
+        ("portal", "POST", f"{own}/withdraw", None, 403),
+        ("portal", "POST", f"{own}/supplement", {"changes": {}}, 403),
+        ("stranger", "GET", own, None, 403),
+        ("stranger", "POST", f"{own}/withdraw", None, 403),
+        ("stranger", "POST", "/v1/declarations/birth", mine, 403),  # not the declarant
+        ("citizen", "GET", own, None, 200),
+        ("citizen", "GET", f"{own}/audit", None, 403),
+        ("operator", "GET", own, None, 200),
+        ("operator", "GET", f"{own}/audit", None, 200),
+        ("operator", "POST", "/v1/declarations/birth", mine, 403),
+        ("operator", "POST", f"{own}/withdraw", None, 403),
+        ("portal", "POST", "/v1/declarations/birth", mine, 202),
+    ]
+    for token, method, path, body, expected in expectations:
+        response = await call(stack, method, path, tokens[token], body)
+        assert response.status_code == expected, (token, method, path, response.text)
+
+    # A citizen files as themselves, then sees their own declaration.
+    citizen_token = stack.token("citizen", citizen_id=citizen_own["declarant"]["personal_id"])
+    filed_by_citizen = await call(
+        stack, "POST", "/v1/declarations/birth", citizen_token, citizen_own
+    )
+    assert filed_by_citizen.status_code == 202
+    assert (
+        await call(
+            stack,
+            "GET",
+            f"/v1/declarations/{filed_by_citizen.json()['declaration_id']}",
+            citizen_token,
+        )
+    ).status_code == 200
+
+    # The refusals changed nothing: the declaration still waits on the police.
+    view = (await call(stack, "GET", own, tokens["portal"])).json()
+    assert view["status"] == "in_progress"
+    # ... and the declarant may withdraw it.
+    assert (await call(stack, "POST", f"{own}/withdraw", tokens["citizen"])).status_code == 202
+    assert (await wait_for_status(stack.api, filed["declaration_id"]))["status"] == "withdrawn"
+
+
+async def test_the_audit_trail_records_who_did_what(stack: Stack, filed: dict[str, Any]) -> None:
+    own = f"/v1/declarations/{filed['declaration_id']}"
+    stranger = stack.token("citizen", citizen_id="001090000009")
+    assert (await call(stack, "POST", f"{own}/withdraw", stranger)).status_code == 403
+    case = await open_case(stack, filed["declaration_id"], "residence_registration")
+    response = await stack.officers["police"].post(
+        f"/v1/officer/cases/{case['case_number']}/decision",
+        json={"outcome": "approve"},
+        headers={"X-Officer-Id": "cb-0042"},
+    )
+    assert response.status_code == 200
+    await wait_for_status(stack.api, filed["declaration_id"])
+    trail = audit_trail(stack.engine, filed["declaration_id"])
+    seen = {(e.action, e.actor, e.outcome) for e in trail}
+    assert ("submit", "portal:portal", "allowed") in seen
+    assert ("read_status", "portal:portal", "allowed") in seen
+    assert ("withdraw", "citizen:test-citizen", "denied") in seen
+    assert ("agency_decision", "police:officer:cb-0042", "allowed") in seen
+    assert ("agency_decision", "justice:policy:immediate", "allowed") in seen
+    audit = await call(stack, "GET", f"{own}/audit", stack.token("operator"))
+    assert {(e["action"], e["actor"]) for e in audit.json()} >= {
+        ("submit", "portal:portal"),
+        ("agency_decision", "police:officer:cb-0042"),
+    }
+
+
+AGENCY_PATHS = {
+    "justice": "/v1/cases",
+    "police": "/v1/registry/people/001090000001",
+    "social_security": "/v1/cases",
+}
+
+
+async def test_each_agency_answers_only_its_own_parties(stack: Stack) -> None:
+    keys = stack.settings.agency_service_keys
+    officer_keys = stack.settings.agency_officer_keys
+    for agency in ("justice", "police", "social_security"):
+        url = stack.services.agency_urls[agency]
+        async with httpx.AsyncClient(base_url=url, timeout=10) as raw:
+            assert (await raw.get("/v1/cases")).status_code == 401
+            assert (await raw.get("/v1/officer/cases")).status_code == 401
+            for other in ("justice", "police", "social_security"):
+                if other == agency:
+                    continue
+                adapter = bearer(keys[other].get_secret_value())
+                officer = bearer(officer_keys[other].get_secret_value())
+                # Another agency can neither read nor decide this agency's cases.
+                assert (await raw.get("/v1/cases", headers=adapter)).status_code == 401
+                assert (await raw.get("/v1/officer/cases", headers=officer)).status_code == 401
+                assert (
+                    await raw.post(
+                        "/v1/officer/cases/JB-00000001/decision",
+                        headers=officer,
+                        json={"outcome": "approve"},
+                    )
+                ).status_code == 401
+            own_adapter = bearer(keys[agency].get_secret_value())
+            own_officer = bearer(officer_keys[agency].get_secret_value())
+            # Its adapter is not an officer, and its officers are not its adapter.
+            assert (await raw.get("/v1/officer/cases", headers=own_adapter)).status_code == 403
+            assert (await raw.get("/v1/decisions", headers=own_officer)).status_code == 403
+            assert (await raw.get("/v1/officer/cases", headers=own_officer)).status_code == 200
+            assert (await raw.get(AGENCY_PATHS[agency], headers=own_adapter)).status_code in (
+                200,
+                404,
+            )
+
+
+async def test_a_decision_not_signed_by_its_agency_is_refused(
+    stack: Stack, filed: dict[str, Any]
+) -> None:
+    view = (await stack.api.get(f"/v1/declarations/{filed['declaration_id']}")).json()
+    case_number = step(view, "residence_registration")["case_number"]
+    content = {
+        "agency": "police",
+        "case_number": case_number,
+        "declaration_id": filed["declaration_id"],
+        "procedure": "residence_registration",
+        "outcome": "approved",
+        "reason": None,
+        "rejection_code": None,
+        "record": {
+            "residence_registration_number": "TT-FORGED",
+            "commune_code": "00004",
+            "registered_on": "2026-11-25",
+        },
+        "supplement": None,
+        "decided_at": "2026-11-25T00:00:00+00:00",
+        "decided_by": "officer:forger",
+    }
+    signed = decision_signatures.canonical(content)
+    handle = stack.client.get_workflow_handle(filed["workflow_id"])
+
+    def forged(seed_agency: str | None) -> OfficerDecision:
+        return OfficerDecision(
+            decision_id=f"forged-{seed_agency}",
+            agency=Agency.POLICE,
+            case_number=case_number,
+            outcome="approved",
+            decided_at=datetime(2026, 11, 25, tzinfo=UTC),
+            signed=signed,
+            signature=decision_signatures.sign(dev_signing_seed(seed_agency), signed)
+            if seed_agency
+            else None,
+        )
+
+    # Signed by another agency's key, or not signed at all: each is refused.
+    for decision in (forged("justice"), forged(None)):
+        with pytest.raises(WorkflowUpdateFailedError):
+            await handle.execute_update("record_decision", decision, id=decision.decision_id)
+    view = (await stack.api.get(f"/v1/declarations/{filed['declaration_id']}")).json()
+    assert step(view, "residence_registration")["status"] == "submitted"
+    await stack.api.post(f"/v1/declarations/{filed['declaration_id']}/withdraw")

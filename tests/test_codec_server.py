@@ -1,0 +1,117 @@
+"""The codec server decodes for operators only, and records every decode."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+
+import httpx
+import pytest
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+from codec_server.app import create_codec_app
+from local_stack.declaration_factory import DeclarationFactory
+from store.audit import audit_trail
+from tests.conftest import SessionServices, Stack, serve
+from tests.support import submit, wait_for_status
+
+UI_ORIGIN = "http://127.0.0.1:8233"
+
+
+@pytest.fixture
+async def codec(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with AsyncExitStack() as exits:
+        url = await serve(create_codec_app(stack.settings), exits)
+        yield await exits.enter_async_context(httpx.AsyncClient(base_url=url, timeout=10))
+
+
+async def _encrypted_input(
+    stack: Stack, services: SessionServices, factory: DeclarationFactory
+) -> tuple[str, str, dict[str, object]]:
+    accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+    await wait_for_status(stack.api, accepted["declaration_id"])
+    raw = await Client.connect(services.temporal_address)
+    async for event in raw.get_workflow_handle(accepted["workflow_id"]).fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+            payloads = event.workflow_execution_started_event_attributes.input
+            return (
+                accepted["declaration_id"],
+                accepted["workflow_id"],
+                json_format.MessageToDict(payloads),
+            )
+    raise AssertionError("no start event")
+
+
+async def test_decode_requires_an_operator_and_is_audited(
+    stack: Stack,
+    services: SessionServices,
+    factory: DeclarationFactory,
+    codec: httpx.AsyncClient,
+) -> None:
+    declaration_id, workflow_id, body = await _encrypted_input(stack, services, factory)
+
+    assert (await codec.post("/decode", json=body)).status_code == 401
+    portal = stack.token("portal")
+    assert (
+        await codec.post("/decode", json=body, headers={"Authorization": f"Bearer {portal}"})
+    ).status_code == 401
+    citizen_for_codec = stack.token("citizen", citizen_id="001090000001", audience="codec-server")
+    refused = await codec.post(
+        "/decode", json=body, headers={"Authorization": f"Bearer {citizen_for_codec}"}
+    )
+    assert refused.status_code == 403
+    assert all(e.action != "codec_decode" for e in audit_trail(stack.engine, declaration_id))
+
+    operator = stack.token("operator", audience="codec-server")
+    decoded = await codec.post(
+        "/decode",
+        json=body,
+        headers={"Authorization": f"Bearer {operator}", "X-Namespace": "default"},
+    )
+    assert decoded.status_code == 200
+    payloads = json_format.ParseDict(decoded.json(), Payloads())
+    assert payloads.payloads[0].metadata["encoding"] == b"json/plain"
+    assert declaration_id.encode() in payloads.payloads[0].data
+
+    decodes = [e for e in audit_trail(stack.engine, declaration_id) if e.action == "codec_decode"]
+    assert len(decodes) == 1
+    assert decodes[0].actor == "operator:test-operator"
+    assert workflow_id in (decodes[0].detail or "")
+
+
+async def test_the_web_ui_may_call_it_with_credentials(
+    stack: Stack,
+    services: SessionServices,
+    factory: DeclarationFactory,
+    codec: httpx.AsyncClient,
+) -> None:
+    preflight = await codec.options(
+        "/decode",
+        headers={
+            "Origin": UI_ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-namespace",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == UI_ORIGIN
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    elsewhere = await codec.options(
+        "/decode",
+        headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in elsewhere.headers
+
+    # An operator signs in once; the browser then sends the session cookie with each decode.
+    operator = stack.token("operator", audience="codec-server")
+    bad = await codec.post("/login", data={"token": "not-a-token"})
+    assert bad.status_code == 401
+    signed_in = await codec.post("/login", data={"token": operator})
+    assert signed_in.status_code == 200
+    _, _, body = await _encrypted_input(stack, services, factory)
+    decoded = await codec.post("/decode", json=body, headers={"Origin": UI_ORIGIN})
+    assert decoded.status_code == 200
+    assert decoded.headers["access-control-allow-origin"] == UI_ORIGIN
