@@ -14,16 +14,35 @@ export PATH := /usr/local/go/bin:$(PATH)
 export LIENTHONG_CACHE_DIR := $(CACHE_DIR)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test setup lint format dataset clean
+# apt-get needs root; on a developer's machine that is sudo, as root (CI, a fresh box) nothing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test setup postgresql lint format dataset clean faults bench
 
 run: setup
 	$(RUN) python -m local_stack
 
-test: setup
+# The suite runs twice. First as developers run it: the store in SQLite, workers in the test
+# process, fresh for each test. Then as the product is deployed: the store on a PostgreSQL server
+# of its own, the workers in separate processes, two orchestrator workers sharing the load
+# (tests/test_scale_out.py shows both took work).
+test: setup postgresql
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
 	$(RUN) pytest
+	LIENTHONG_TEST_STORE=postgresql $(RUN) pytest
+
+# The PostgreSQL run starts its own throwaway server from Debian's `postgresql` package
+# (tests/postgres_server.py); install the package unless its initdb is already here. Debian keeps
+# initdb off PATH, in /usr/lib/postgresql/<version>/bin.
+postgresql:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql package for the PostgreSQL run of the tests"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends postgresql; \
+	fi
 
 setup: $(UV)
 	$(UV) sync --frozen
@@ -49,3 +68,14 @@ dataset: setup
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+# The fault suite: a few hundred declarations through killed workers, an agency outage and a
+# Temporal restart; fails unless nothing is lost or duplicated (docs/fault-suite.md).
+faults: setup
+	$(RUN) python -m resilience.fault_suite
+
+# The benchmark: the product at its peak, a bare workflow of the same shape, and the product at
+# half its peak rate, in one run (docs/benchmarks.md). Pass more with BENCH_ARGS, for example
+# BENCH_ARGS="--hold 10000" to also hold ten thousand declarations open on the officers.
+bench: setup
+	$(RUN) python -m bench $(BENCH_ARGS)

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # run inside that agency's own network.
     task_queue_prefix: str = "lienthong"
 
+    # Where this process serves Temporal SDK and workflow metrics for Prometheus (host:port);
+    # unset, none are served. The portal API serves its own at /metrics.
+    metrics_bind_address: str | None = None
+
     # Worker tuning.
     max_cached_workflows: int = Field(default=1000, ge=0)
     max_concurrent_activities: int = Field(default=100, ge=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import structlog
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -21,6 +22,7 @@ from observability.logging import bind_boundary_context, get_logger
 from schemas.common import Agency
 
 RECORD_DECISION_UPDATE = "record_decision"
+RELAY_CONCURRENCY = 16
 
 log = get_logger(__name__)
 
@@ -43,6 +45,7 @@ class DecisionRelay:
         self.http = http
         self.client = client
         self.poll_interval = poll_interval
+        self._slots = asyncio.Semaphore(RELAY_CONCURRENCY)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -55,23 +58,29 @@ class DecisionRelay:
                     await asyncio.wait_for(stop.wait(), timeout=self.poll_interval)
 
     async def relay_once(self) -> int:
+        bind_boundary_context(agency=self.agency.value)
         response = await self.http.get("/v1/decisions", limit=100)
         response.raise_for_status()
         entries = [FeedEntry.model_validate(e) for e in response.json()]
-        for entry in entries:
-            if await self._deliver(entry):
-                await self.http.post(f"/v1/decisions/{entry.decision_id}/ack")
+
+        async def settle(entry: FeedEntry) -> None:
+            # Each in its own task: the decision's log context stays with it.
+            async with self._slots:
+                with structlog.contextvars.bound_contextvars(
+                    declaration_id=entry.case.declaration_id, case_number=entry.case.case_number
+                ):
+                    if await self._deliver(entry):
+                        await self.http.post(f"/v1/decisions/{entry.decision_id}/ack")
+
+        # Decisions for different declarations are independent: relay several at once, so a
+        # backlog after an outage drains quickly.
+        await asyncio.gather(*(settle(entry) for entry in entries))
         return len(entries)
 
     async def _deliver(self, entry: FeedEntry) -> bool:
         """Record the decision on its workflow. True when the feed entry is settled (recorded,
         or refused for good); False to try again on the next poll."""
         case = entry.case
-        bind_boundary_context(
-            declaration_id=case.declaration_id,
-            agency=self.agency.value,
-            case_number=case.case_number,
-        )
         decision = decision_from_case(self.agency, case, f"{self.agency.value}:{entry.decision_id}")
         if decision is None:
             return True

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from portal_api.body_limit import BodySizeLimit
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
+from portal_api.metrics import install_metrics
 from portal_api.request_context import install_request_context
 from portal_api.routes import declarations, health
 from reference_data.admin_units import load_admin_units
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     install_error_handlers(app)
     install_request_context(app)
+    install_metrics(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(declarations.router)
     app.include_router(health.router)

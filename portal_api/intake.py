@@ -25,7 +25,7 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from legal_deadlines.legal_clock import LegalClock
 from legal_deadlines.working_calendar import VIET_NAM_TIME
@@ -272,7 +272,10 @@ class Intake:
                 )
             # A lazily connected client reports an unreachable server as a RuntimeError.
             except (RPCError, RuntimeError) as error:
-                if created:
+                # After a timeout the server may still have started the workflow: keep the
+                # record, so a retry with the same key finds it and starts (or finds) the same
+                # workflow. Only a start that certainly never happened is undone.
+                if created and not _outcome_unknown(error):
                     await run_in_threadpool(
                         delete_unstarted_declaration, self.engine, declaration_id
                     )
@@ -339,3 +342,12 @@ def _group_procedures(group: ProcedureGroup, workflow_input: BaseModel) -> list[
     if isinstance(workflow_input, DeathWorkflowInput):
         return list(death_procedures(workflow_input.declaration))
     return list(BIRTH_PROCEDURES)
+
+
+def _outcome_unknown(error: Exception) -> bool:
+    """Whether the server may have acted on a request whose answer never came."""
+    return isinstance(error, RPCError) and error.status in (
+        RPCStatusCode.DEADLINE_EXCEEDED,
+        RPCStatusCode.CANCELLED,
+        RPCStatusCode.UNKNOWN,
+    )

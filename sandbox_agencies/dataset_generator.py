@@ -371,17 +371,21 @@ def generate(seed: int, households: int) -> dict[str, Any]:
     }
 
 
+def write_dataset(out: Path, seed: int, households: int) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in generate(seed, households).items():
+        (out / name).write_text(
+            json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--households", type=int, default=900)
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, content in generate(args.seed, args.households).items():
-        (args.out / name).write_text(
-            json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+    write_dataset(args.out, args.seed, args.households)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from schemas.progress import ProgressReport
 from schemas.status import DeclarationStatusView, StepState
 from store.database import session_scope
-from store.models import AuditEntry, DeclarationRecord, StepEventRecord, StepResultRecord
+from store.models import (
+    DECLARATION_ID_LENGTH,
+    AuditEntry,
+    DeclarationRecord,
+    StepEventRecord,
+    StepResultRecord,
+)
 
 
 class IdempotencyConflict(Exception):
@@ -121,6 +127,10 @@ def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
 
 
 def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord | None:
+    if "\x00" in declaration_id or len(declaration_id) > DECLARATION_ID_LENGTH:
+        # No declaration has such an ID (a request's path may hold any text), and PostgreSQL
+        # would refuse to compare it.
+        return None
     with session_scope(engine) as session:
         return session.get(DeclarationRecord, declaration_id)
 
@@ -149,24 +159,25 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                 status_json=view.model_dump_json(),
                 updated_at=_now(),
             )
-        known = {
-            e.sequence
-            for e in session.exec(
-                select(StepEventRecord).where(StepEventRecord.declaration_id == view.declaration_id)
-            )
-        }
-        newest_known = max(known, default=-1)
-        newest_reported = max((e.sequence for e in report.events), default=-1)
-        if newest_reported >= newest_known or not report.events:
+        # A workflow reports its events in order, so those up to the newest recorded one were
+        # recorded already (by an earlier attempt of this same report).
+        newest_known = (
+            session.exec(
+                select(func.max(StepEventRecord.sequence)).where(
+                    StepEventRecord.declaration_id == view.declaration_id
+                )
+            ).one()
+            or 0
+        )
+        new_events = [e for e in report.events if e.sequence > newest_known]
+        if new_events or not report.events:
             record.status = view.status.value
             record.deadline = view.deadline
             record.status_json = view.model_dump_json()
             record.workflow_started = True
             record.updated_at = _now()
         session.add(record)
-        for event in report.events:
-            if event.sequence in known:
-                continue
+        for event in new_events:
             if event.actor is not None:
                 session.add(
                     AuditEntry(
@@ -189,8 +200,9 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     occurred_at=event.occurred_at,
                 )
             )
+        newly_approved = {e.procedure for e in new_events if e.status == StepState.APPROVED.value}
         for step in view.steps:
-            if step.status != StepState.APPROVED or step.result is None:
+            if step.procedure.value not in newly_approved or step.result is None:
                 continue
             if session.get(StepResultRecord, (view.declaration_id, step.procedure.value)):
                 continue

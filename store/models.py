@@ -7,12 +7,17 @@ from datetime import datetime
 from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+DECLARATION_ID_LENGTH = 40
+ACTOR_LENGTH = 120
+ACTION_LENGTH = 40
+OUTCOME_LENGTH = 20
+
 
 class DeclarationRecord(SQLModel, table=True):
     __tablename__ = "declarations"
     __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
 
-    declaration_id: str = Field(primary_key=True, max_length=40)
+    declaration_id: str = Field(primary_key=True, max_length=DECLARATION_ID_LENGTH)
     procedure: str = Field(max_length=10, index=True)
     status: str = Field(max_length=24, index=True)
     workflow_id: str = Field(max_length=80)
@@ -42,7 +47,8 @@ class StepEventRecord(SQLModel, table=True):
     sequence: int = Field(primary_key=True)
     agency: str | None = Field(default=None, max_length=20)
     procedure: str | None = Field(default=None, max_length=30)
-    status: str = Field(max_length=24)
+    # Step and declaration states, and delivery ones prefixed (`delivery_ready_for_pickup`).
+    status: str = Field(max_length=40)
     reason: str | None = Field(default=None, sa_column=Column(Text))
     case_number: str | None = Field(default=None, max_length=60)
     occurred_at: datetime
@@ -92,10 +98,10 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
-    actor: str = Field(max_length=120)
-    action: str = Field(max_length=40)
-    declaration_id: str | None = Field(default=None, max_length=40, index=True)
-    outcome: str = Field(default="allowed", max_length=20)
+    actor: str = Field(max_length=ACTOR_LENGTH)
+    action: str = Field(max_length=ACTION_LENGTH)
+    declaration_id: str | None = Field(default=None, max_length=DECLARATION_ID_LENGTH, index=True)
+    outcome: str = Field(default="allowed", max_length=OUTCOME_LENGTH)
     detail: str | None = Field(default=None, sa_column=Column(Text))
 
 

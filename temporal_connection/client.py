@@ -48,5 +48,5 @@ async def connect(settings: Settings, *, lazy: bool = False) -> Client:
         tls=tls_config(settings),
         api_key=api_key.get_secret_value() if api_key is not None else None,
         lazy=lazy,
-        runtime=process_runtime(),
+        runtime=process_runtime(settings.metrics_bind_address),
     )

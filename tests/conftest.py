@@ -1,5 +1,9 @@
 """The test stack: a real Temporal dev server and real sandbox agency services, started once per
-session on free ports; workers and the portal API started per test on a fresh task queue."""
+session on free ports; workers and the portal API started per test on a fresh task queue.
+
+With LIENTHONG_TEST_STORE=postgresql the same tests run as the product is deployed: the store on
+a PostgreSQL server of their own, and the workers in separate processes shared by the session
+(two orchestrator workers and one with every agency role) on one task-queue prefix."""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ import asyncio
 import json
 import os
 import secrets
+import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -19,6 +25,9 @@ import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from local_stack.declaration_factory import DeclarationFactory
@@ -28,17 +37,31 @@ from local_stack.processes import (
     dev_server,
     free_port,
     sandbox_agency,
+    worker,
 )
 from observability.logging import configure_logging
 from portal_api.app import create_app
+from schemas.workflow_inputs import TaskQueues
 from security.principals import Role
 from security.tokens import issue_token
 from settings import DEFAULT_DATASET_DIR, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
 from tests.portal_session import PortalAuth
+from tests.postgres_server import postgres_server
 from tests.scenario_people import SCENARIOS, write_test_dataset
 from worker import ROLES, build_worker
+
+STORE_MODES = ("sqlite", "postgresql")
+STORE_MODE = os.environ.get("LIENTHONG_TEST_STORE") or "sqlite"
+POSTGRESQL_MODE = STORE_MODE == "postgresql"
+
+# The settings a stack may change for itself while the session's shared workers serve it: they
+# reach only the portal API and the options it passes to each workflow, never a worker.
+API_ONLY_SETTINGS = frozenset(
+    {"agency_call_timeout_seconds", "working_day_seconds", "max_request_bytes"}
+)
+ORCHESTRATOR_PROCESSES = 2
 
 
 @dataclass(frozen=True)
@@ -52,7 +75,20 @@ class SessionServices:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if STORE_MODE not in STORE_MODES:
+        raise pytest.UsageError(
+            f"LIENTHONG_TEST_STORE={STORE_MODE!r}: choose one of {', '.join(STORE_MODES)}"
+        )
     configure_logging("tests", "INFO")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if POSTGRESQL_MODE:
+        return (
+            "lienthong store: PostgreSQL; workers: "
+            f"{ORCHESTRATOR_PROCESSES} orchestrator processes and one agency process"
+        )
+    return "lienthong store: SQLite; workers: in-process, per test"
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +106,18 @@ def services(session_dir: Path) -> Iterator[SessionServices]:
         "SANDBOX_STATE_DIR": str(session_dir / "sandbox"),
     }
     processes: list[ManagedProcess] = []
-    try:
+    with ExitStack() as exits:
+        if POSTGRESQL_MODE:
+            database_url = exits.enter_context(postgres_server()).url
+        else:
+            database_url = f"sqlite:///{session_dir / 'lienthong.db'}"
+
+        def stop_processes() -> None:
+            for process in reversed(processes):
+                process.stop()
+
+        # Registered after the database, so unwound before it: the processes stop first.
+        exits.callback(stop_processes)
         port = free_port()
         processes.append(
             dev_server(session_dir / "temporal.db", port, free_port(), log_dir, env, headless=True)
@@ -84,13 +131,10 @@ def services(session_dir: Path) -> Iterator[SessionServices]:
             temporal_address=f"127.0.0.1:{port}",
             agency_urls=urls,
             dataset_dir=dataset_dir,
-            database_url=f"sqlite:///{session_dir / 'lienthong.db'}",
+            database_url=database_url,
             log_dir=log_dir,
             env=env,
         )
-    finally:
-        for process in reversed(processes):
-            process.stop()
 
 
 def stack_settings(services: SessionServices, **overrides: object) -> Settings:
@@ -145,6 +189,94 @@ def factory(services: SessionServices) -> DeclarationFactory:
     return built
 
 
+@dataclass(frozen=True)
+class SharedWorkers:
+    """The worker processes of a PostgreSQL-mode session, all polling one task-queue prefix."""
+
+    task_queue_prefix: str
+    orchestrators: tuple[ManagedProcess, ...]
+    agencies: ManagedProcess
+
+    @property
+    def processes(self) -> tuple[ManagedProcess, ...]:
+        return (*self.orchestrators, self.agencies)
+
+    @property
+    def orchestrator_identities(self) -> dict[str, ManagedProcess]:
+        """Each orchestrator process by the identity Temporal records for it: the SDK's default,
+        `pid@host`, which tells processes on one host apart."""
+        host = socket.gethostname()
+        identities = {}
+        for process in self.orchestrators:
+            assert process.process is not None
+            identities[f"{process.process.pid}@{host}"] = process
+        return identities
+
+    @property
+    def log_paths(self) -> list[Path]:
+        return [process.log_path for process in self.processes]
+
+
+async def _pollers(client: Client, queue: str, kind: TaskQueueType.ValueType) -> set[str]:
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=client.namespace, task_queue=TaskQueue(name=queue), task_queue_type=kind
+        )
+    )
+    return {poller.identity for poller in response.pollers}
+
+
+async def _wait_until_polling(client: Client, shared: SharedWorkers, timeout: float = 90) -> None:
+    """Until each orchestrator process polls for workflow tasks and the agency process for each
+    agency's activities: a test's first declaration then finds every worker ready."""
+    queues = TaskQueues.with_prefix(shared.task_queue_prefix)
+    expected = set(shared.orchestrator_identities)
+    deadline = time.monotonic() + timeout
+    while True:
+        for process in shared.processes:
+            if not process.running:
+                raise RuntimeError(f"{process.name} exited early:\n{process.log_tail()}")
+        seen = await _pollers(client, queues.orchestrator, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+        agencies_ready = [
+            await _pollers(client, getattr(queues, agency), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+            for agency in AGENCY_NAMES
+        ]
+        if expected <= seen and all(agencies_ready):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"shared workers not polling after {timeout:.0f}s: orchestrator pollers {seen}, "
+                f"expected {expected}; agency pollers {agencies_ready}"
+            )
+        await asyncio.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+async def shared_workers(
+    services: SessionServices, client: Client, engine: Engine
+) -> AsyncIterator[SharedWorkers | None]:
+    """In PostgreSQL mode, the session's worker processes, started once (after `engine` has
+    created the tables); in SQLite mode none, each test running its own workers in-process."""
+    if not POSTGRESQL_MODE:
+        yield None
+        return
+    settings = stack_settings(services, task_queue_prefix=f"test-shared-{secrets.token_hex(4)}")
+    env = settings_env(settings, services.env)
+    started: list[ManagedProcess] = []
+    try:
+        for number in range(1, ORCHESTRATOR_PROCESSES + 1):
+            started.append(
+                worker(["orchestrator"], services.log_dir, env, f"orchestrator-{number}")
+            )
+        started.append(worker(list(AGENCY_NAMES), services.log_dir, env, "agency-workers"))
+        shared = SharedWorkers(settings.task_queue_prefix, tuple(started[:-1]), started[-1])
+        await _wait_until_polling(client, shared)
+        yield shared
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -157,6 +289,8 @@ class Stack:
     engine: Engine
     services: SessionServices
     api_url: str
+    # The log files of the worker processes serving this stack; none when they run in-process.
+    worker_logs: list[Path] = field(default_factory=list)
 
     def token(
         self,
@@ -228,15 +362,29 @@ async def start_workers(
 
 @pytest.fixture
 async def stack_factory(
-    services: SessionServices, client: Client, engine: Engine
+    services: SessionServices,
+    client: Client,
+    engine: Engine,
+    shared_workers: SharedWorkers | None,
 ) -> AsyncIterator[StackFactory]:
-    """Builds a stack for one test: its own task queues, the portal API, and (unless told
-    otherwise) in-process workers for every role."""
+    """Builds a stack for one test: the portal API and, unless told otherwise, workers for every
+    role: in-process on task queues of its own, or in PostgreSQL mode the session's shared worker
+    processes. A stack without workers always has task queues of its own, which nobody polls."""
     async with AsyncExitStack() as exits:
 
         async def build(with_workers: bool = True, **overrides: object) -> Stack:
+            worker_logs: list[Path] = []
+            if with_workers and shared_workers is not None:
+                unsupported = set(overrides) - API_ONLY_SETTINGS
+                if unsupported:
+                    raise ValueError(
+                        f"the shared worker processes cannot take {sorted(unsupported)}; "
+                        "build the stack with_workers=False and start workers of its own"
+                    )
+                overrides["task_queue_prefix"] = shared_workers.task_queue_prefix
+                worker_logs = shared_workers.log_paths
             settings = stack_settings(services, **overrides)
-            if with_workers:
+            if with_workers and shared_workers is None:
                 await start_workers(settings, client, exits)
             api_url = await serve_api(settings, exits)
             portal = PortalAuth(settings.auth_token_secret.get_secret_value())
@@ -265,6 +413,7 @@ async def stack_factory(
                 engine,
                 services,
                 api_url,
+                worker_logs,
             )
 
         yield build

@@ -29,6 +29,7 @@ from tests.support import (
     agency_policy,
     eventually_listed,
     officer_decides,
+    open_case,
     step,
     submit,
     wait_for_status,
@@ -56,7 +57,8 @@ async def test_reminder_before_the_deadline_then_overdue_and_escalation(
     async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         declaration_id = accepted["declaration_id"]
-        view = await wait_for_step(stack.api, declaration_id, "birth_registration", {"submitted"})
+        # Once the justice office has opened its case (a step is `submitted` a moment before).
+        await open_case(stack, declaration_id, "birth_registration")
         # Past the reminder point (80% of one working day), before the deadline.
         await _until(stack, declaration_id, lambda v: _case(v)["reminders"] >= 1, "a reminder")
         case = await _justice_case(stack, declaration_id)

@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.workflow_inputs import OrchestrationOptions
     from security.decision_trust import UntrustedDecision, trusted_decision
 
+from workflows import step_metrics
 from workflows.agency_steps import AGENCY_RETRY_POLICY, StepSpec, decision_from_refusal
 from workflows.declaration_progress import DeclarationProgress, initial_view
 from workflows.delivery import deliver_results
@@ -53,6 +54,8 @@ from workflows.delivery import deliver_results
 Declaration = BirthDeclaration | DeathDeclaration
 # Workflow version marker: from here on, agency decisions must carry a verified signature.
 SIGNED_DECISIONS = "signed-agency-decisions"
+PARALLEL_DOSSIER_CHECKS = "parallel-dossier-checks"
+ONE_REPORT_FOR_AN_IMMEDIATE_DECISION = "one-report-for-an-immediate-decision"
 ORCHESTRATOR_CALL = timedelta(seconds=30)
 
 
@@ -186,6 +189,7 @@ class DeclarationWorkflow:
             )
             progress.settle()
         await progress.publish()
+        step_metrics.declaration_closed(self.group.value, progress.view.status.value)
         await watcher
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.logger.info("declaration_closed", extra={"status": progress.view.status.value})
@@ -211,7 +215,7 @@ class DeclarationWorkflow:
         """Before any agency: the attachments are as filed, and the people are who the registry
         says they are. A mismatch goes back to the citizen; False when the declaration ends."""
         while self._withdrawal is None:
-            tampered = await workflow.execute_activity_method(
+            attachments_check = workflow.execute_activity_method(
                 RecordActivities.verify_attachments,
                 AttachmentCheck(
                     declaration_id=self._declaration_id,
@@ -221,16 +225,7 @@ class DeclarationWorkflow:
                 start_to_close_timeout=ORCHESTRATOR_CALL,
                 summary="check the attachments against their hashes",
             )
-            if tampered:
-                names = ", ".join(
-                    a.filename for a in self._declaration.attachments if a.sha256 in tampered
-                )
-                self._refuse(
-                    f"the attachment {names} was altered after it was filed (its content "
-                    "no longer matches its checksum); file the declaration again."
-                )
-                return False
-            problems = await workflow.execute_activity_method(
+            identity_check = workflow.execute_activity_method(
                 PoliceActivities.verify_identities,
                 IdentityCheckRequest(
                     declaration_id=self._declaration_id, claims=self._identity_claims()
@@ -240,6 +235,22 @@ class DeclarationWorkflow:
                 retry_policy=AGENCY_RETRY_POLICY,
                 summary="cross-check the people with the population registry",
             )
+            if workflow.patched(PARALLEL_DOSSIER_CHECKS):
+                tampered, problems = await asyncio.gather(attachments_check, identity_check)
+            else:
+                tampered = await attachments_check
+                if tampered:
+                    identity_check.close()
+                problems = [] if tampered else await identity_check
+            if tampered:
+                names = ", ".join(
+                    a.filename for a in self._declaration.attachments if a.sha256 in tampered
+                )
+                self._refuse(
+                    f"the attachment {names} was altered after it was filed (its content "
+                    "no longer matches its checksum); file the declaration again."
+                )
+                return False
             if not problems:
                 return True
             need = SupplementNeed(
@@ -269,13 +280,21 @@ class DeclarationWorkflow:
             progress.mark_received_by_agency(
                 procedure, case_number, now, self._clock.deadline(now, STEP_WORKING_DAYS[procedure])
             )
-            await progress.publish()
+            # An agency that decided at once is reported once, with its decision.
+            if decision is None or not workflow.patched(ONE_REPORT_FOR_AN_IMMEDIATE_DECISION):
+                await progress.publish()
             if decision is None:
                 decision = await self._await_decision(procedure, case_number)
             if decision is None:
                 return None  # withdrawn while the agency was deciding
             # Who decided goes to the audit trail: an officer, or the agency's automatic policy.
             actor = f"{spec.agency.value}:{decision.decided_by}" if decision.decided_by else None
+            step_metrics.step_decided(
+                spec.agency.value,
+                procedure.value,
+                decision.outcome,
+                progress.view.step(procedure).submitted_at,
+            )
             if decision.outcome == "approved":
                 progress.update_step(
                     procedure, StepState.APPROVED, result=decision.result, actor=actor
@@ -411,6 +430,7 @@ class DeclarationWorkflow:
     ) -> None:
         procedure = Procedure(scope) if agency is not None else None
         self._progress.mark_overdue(procedure)
+        step_metrics.deadline_missed("step" if procedure else "declaration")
         await workflow.execute_local_activity_method(
             RecordActivities.record_escalation,
             Escalation(
