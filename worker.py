@@ -51,16 +51,11 @@ ROLES = ("orchestrator", "justice", "police", "social_security", "postal")
 # Modules the workflow sandbox shares with the host instead of re-importing per workflow run:
 # they hold no workflow state, and re-importing pydantic models per run is slow.
 PASSTHROUGH_MODULES = (
-    # The workflows' own helper modules hold no state between runs either: passing them through
-    # spares re-importing them for every new workflow (the largest cost a profile showed).
-    "workflows.agency_steps",
-    "workflows.birth_requests",
-    "workflows.death_requests",
-    "workflows.declaration_progress",
-    "workflows.declaration_workflow",
-    "workflows.delivery",
-    "workflows.idempotency",
-    "workflows.step_metrics",
+    # The workflows hold no state in their modules either: passing them through spares
+    # re-importing them for every new workflow run (a cost the profile showed). The sandbox
+    # still runs each workflow in its own context and refuses non-deterministic calls made
+    # from workflow code.
+    "workflows",
     "schemas",
     "security",
     "cryptography",

@@ -25,11 +25,8 @@ class PoliceActivities:
         """The cross-check before any agency is engaged: each declared person against the
         population registry."""
         bind_activity_context(request.declaration_id)
-        problems: list[IdentityProblem] = []
         with agency_outcomes_for_temporal():
-            for claim in request.claims:
-                problems += await self.client.verify_identity(claim)
-        return problems
+            return await self.client.verify_identities(request.claims)
 
     @activity.defn(name="police.remove_residence")
     async def remove_residence(self, request: ResidenceRemovalRequest) -> AgencyReceipt:

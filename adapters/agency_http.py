@@ -157,6 +157,9 @@ class AgencyHttpClient:
     async def post(self, path: str) -> httpx.Response:
         return await self._send("POST", path)
 
+    async def post_json(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return await self._send("POST", path, json=body)
+
     def _parse_case(self, path: str, response: httpx.Response) -> AgencyCase:
         if response.status_code not in (200, 201):
             log.error(

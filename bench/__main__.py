@@ -21,7 +21,9 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import statistics
+import subprocess
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,6 +71,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(processes: list[ManagedProcess]) -> dict[str, float]:
+    return {
+        p.name: cpu_seconds(p.process.pid) for p in processes if p.process is not None and p.running
+    }
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds each process spent between two readings, busiest first."""
+    spent = {name: round(after[name] - before.get(name, 0.0), 1) for name in after}
+    return dict(sorted(spent.items(), key=lambda item: -item[1]))
+
+
 def rss_mb(pid: int, field_name: str = "VmHWM") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field_name + ":"):
@@ -102,10 +122,13 @@ def prepare_dataset(households: int) -> Path:
 
 
 def start_stack(args: argparse.Namespace) -> BenchStack:
-    if STATE.exists():
-        for leftover in ("temporal.db", "lienthong.db", "sandbox", "logs"):
-            target = STATE / leftover
-            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    # A fresh server, store and agencies for every run (the generated dataset is kept). SQLite's
+    # -wal and -shm files go with their database.
+    for leftover in [*STATE.glob("*.db*"), STATE / "sandbox", STATE / "logs"]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink(missing_ok=True)
     STATE.mkdir(parents=True, exist_ok=True)
     dataset = prepare_dataset(args.households)
     log_dir = STATE / "logs"
@@ -151,6 +174,45 @@ def start_stack(args: argparse.Namespace) -> BenchStack:
         product_worker,
         baseline_worker,
     )
+
+
+def start_profilers(py_spy: str | None, stack: BenchStack) -> list[subprocess.Popen[bytes]]:
+    """Sample the product's processes with py-spy while the product runs at its peak."""
+    if py_spy is None:
+        return []
+    profilers = []
+    for process in stack.processes:
+        if process.process is None or process.name == "baseline-worker":
+            continue
+        output = STATE / "profiles" / f"{process.name}.txt"
+        output.parent.mkdir(parents=True, exist_ok=True)
+        profilers.append(
+            subprocess.Popen(
+                [
+                    py_spy,
+                    "record",
+                    "--gil",
+                    "--rate",
+                    "200",
+                    "--format",
+                    "raw",
+                    "--pid",
+                    str(process.process.pid),
+                    "--output",
+                    str(output),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    return profilers
+
+
+def stop_profilers(profilers: list[subprocess.Popen[bytes]]) -> None:
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)  # py-spy writes its profile on interrupt
+    for profiler in profilers:
+        profiler.wait(timeout=60)
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -326,6 +388,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             f"Product at peak: {args.declarations} declarations, {args.concurrency} in flight …",
             flush=True,
         )
+        cpu_before = cpu_by_process(stack.processes)
+        profilers = start_profilers(args.py_spy, stack)
         submitted = await file_declarations(
             stack, declaration_bodies(factory, args.declarations), concurrency=args.concurrency
         )
@@ -334,16 +398,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             submitted,
             await closed_times(client, set(submitted), prefix, args.timeout),
             product_pid,
+            cpu_seconds=cpu_spent(cpu_before, cpu_by_process(stack.processes)),
         )
+        stop_profilers(profilers)
         print(f"  {product}", flush=True)
 
         print(f"Baseline at peak: {args.declarations} bare workflows …", flush=True)
+        cpu_before = cpu_by_process(stack.processes)
         started = await start_baselines(client, stack, args.declarations, args.concurrency)
         baseline = measure(
             "baseline_peak",
             started,
             await closed_times(client, set(started), prefix + "-baseline", args.timeout),
             baseline_pid,
+            cpu_seconds=cpu_spent(cpu_before, cpu_by_process(stack.processes)),
         )
         print(f"  {baseline}", flush=True)
 
@@ -392,6 +460,9 @@ def main() -> None:
     parser.add_argument("--max-cached-workflows", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--output", type=Path, default=STATE / "results.json")
+    parser.add_argument(
+        "--py-spy", default=None, help="path to py-spy: profile the product's processes at its peak"
+    )
     args = parser.parse_args()
     results = asyncio.run(run(args))
     args.output.parent.mkdir(parents=True, exist_ok=True)

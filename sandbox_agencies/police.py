@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, HTTPException, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import insert
 from sqlmodel import Field as SQLField
 from sqlmodel import Session, SQLModel
@@ -87,6 +87,10 @@ class ResidenceRemovalIn(BaseModel):
     death_record_number: str
 
 
+class RegistryLookupIn(BaseModel):
+    personal_ids: list[str] = Field(min_length=1, max_length=20)
+
+
 class RegistryEntry(BaseModel):
     personal_id: str
     full_name: str
@@ -95,6 +99,10 @@ class RegistryEntry(BaseModel):
     status: str
     commune_code: str | None
     date_of_death: date | None
+
+
+class RegistryLookupOut(BaseModel):
+    people: list[RegistryEntry]
 
 
 def _load(session: Session, dataset: Dataset) -> None:
@@ -263,6 +271,19 @@ def create_app(
         body: ResidenceRemovalIn, response: Response, idempotency_key: str = IdempotencyKey
     ) -> CaseView:
         return await book.submit("residence_removal", body, idempotency_key, response)
+
+    @app.post("/v1/registry/lookups", response_model=RegistryLookupOut)
+    async def look_up_people(body: RegistryLookupIn) -> RegistryLookupOut:
+        """Several people at once: the ones the registry knows."""
+        with book.session() as session:
+            found = [session.get(RegistryPerson, pid) for pid in dict.fromkeys(body.personal_ids)]
+            return RegistryLookupOut(
+                people=[
+                    RegistryEntry.model_validate(person, from_attributes=True)
+                    for person in found
+                    if person is not None
+                ]
+            )
 
     @app.get("/v1/registry/people/{personal_id}", response_model=RegistryEntry)
     async def look_up_person(personal_id: str) -> RegistryEntry:

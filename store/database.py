@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -35,7 +36,7 @@ def create_store_engine(database_url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(database_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
-        SQLModel.metadata.create_all(engine)
+        _create_sqlite_tables(engine)
         return engine
     url = make_url(database_url)
     postgresql = url.get_backend_name() == "postgresql"
@@ -58,6 +59,18 @@ def create_store_engine(database_url: str) -> Engine:
             )
         SQLModel.metadata.create_all(connection)
     return engine
+
+
+def _create_sqlite_tables(engine: Engine) -> None:
+    """Processes starting together on a new file may race to create a table; the one that
+    loses finds it there on its next look."""
+    for attempt in range(5):
+        try:
+            SQLModel.metadata.create_all(engine)
+            return
+        except OperationalError as error:
+            if "already exists" not in str(error) or attempt == 4:
+                raise
 
 
 @lru_cache(maxsize=8)

@@ -8,6 +8,7 @@ workflow each decode was for.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping, Sequence
 from typing import Self
@@ -33,18 +34,15 @@ class UnknownEncryptionKey(ValueError):
 
 
 class EncryptionCodec(PayloadCodec, WithSerializationContext):
-    def __init__(
-        self, keys: Mapping[str, bytes], active_key_id: str, workflow_id: str | None = None
-    ) -> None:
+    def __init__(self, keys: Mapping[str, bytes], active_key_id: str) -> None:
         if active_key_id not in keys:
             raise ValueError(f"the active encryption key {active_key_id!r} is not configured")
         for key_id, key in keys.items():
             if len(key) != 32:
                 raise ValueError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
-        self._keys = dict(keys)
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self._active = active_key_id
-        self._workflow_id = workflow_id
+        self._workflow_id: str | None = None
 
     def with_context(self, context: SerializationContext) -> Self:
         workflow_id = None
@@ -52,7 +50,11 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
             workflow_id = context.workflow_id
         if workflow_id == self._workflow_id:
             return self
-        return type(self)(self._keys, self._active, workflow_id)
+        # The SDK asks for a codec in each payload's context: share the ciphers, which are
+        # costly to build, and change only the workflow the payloads are labelled with.
+        labelled = copy.copy(self)
+        labelled._workflow_id = workflow_id
+        return labelled
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.encrypt(p) for p in payloads]

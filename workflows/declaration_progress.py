@@ -28,6 +28,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.supplements import SupplementRequest
     from temporal_connection import search_attributes
 
+# Workflow version marker: from here on, search attributes are upserted only when they change.
+UPSERT_ONLY_CHANGES = "upsert-only-changes"
 SETTLED_STEP_STATES = frozenset({StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED})
 
 
@@ -72,6 +74,7 @@ class DeclarationProgress:
         self._sequence = 0
         # Parallel steps publish one at a time, so the store receives the reports in order.
         self._publishing = asyncio.Lock()
+        self._searchable: tuple[str, str, bool] | None = None
 
     # --- changes -------------------------------------------------------------------------
 
@@ -241,13 +244,17 @@ class DeclarationProgress:
             if not self._events:
                 return  # an earlier report already carried these changes
             self.view.updated_at = workflow.now()
-            workflow.upsert_search_attributes(
-                [
-                    search_attributes.STATUS.value_set(self.view.status.value),
-                    search_attributes.CURRENT_STEP.value_set(self.current_step),
-                    search_attributes.OVERDUE.value_set(self.view.overdue),
-                ]
-            )
+            searchable = (self.view.status.value, self.current_step, self.view.overdue)
+            # Each upsert is a visibility write on the server: skip it when nothing changed.
+            if searchable != self._searchable or not workflow.patched(UPSERT_ONLY_CHANGES):
+                workflow.upsert_search_attributes(
+                    [
+                        search_attributes.STATUS.value_set(searchable[0]),
+                        search_attributes.CURRENT_STEP.value_set(searchable[1]),
+                        search_attributes.OVERDUE.value_set(searchable[2]),
+                    ]
+                )
+                self._searchable = searchable
             workflow.set_current_details(self._details())
             events = list(self._events)
             report = ProgressReport(view=self.view.model_copy(deep=True), events=events)
