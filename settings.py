@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     # unset, none are served. The portal API serves its own at /metrics.
     metrics_bind_address: str | None = None
 
-    # Worker tuning.
-    max_cached_workflows: int = Field(default=1000, ge=0)
+    # Worker tuning. A declaration is busy for seconds, then waits days on officers: the sticky
+    # cache only has to hold the declarations being worked on at once. It is also what bounds a
+    # worker's memory however many declarations are open (docs/benchmarks.md measures both).
+    max_cached_workflows: int = Field(default=250, ge=0)
     max_concurrent_activities: int = Field(default=100, ge=1)
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
 

@@ -142,7 +142,11 @@ def start_stack(args: argparse.Namespace) -> BenchStack:
         "SANDBOX_DATA_DIR": str(dataset),
         "SANDBOX_STATE_DIR": str(STATE / "sandbox"),
         "SANDBOX_DECISION_MODE": "immediate",
-        "MAX_CACHED_WORKFLOWS": str(args.max_cached_workflows),
+        **(
+            {"MAX_CACHED_WORKFLOWS": str(args.max_cached_workflows)}
+            if args.max_cached_workflows is not None
+            else {}
+        ),
         "LOG_LEVEL": "WARNING",
         **{f"{a.upper()}_URL": url for a, url in agency_urls.items()},
     }
@@ -457,7 +461,9 @@ def main() -> None:
     parser.add_argument("--half-rate-seconds", type=float, default=30)
     parser.add_argument("--hold", type=int, default=0, help="declarations to hold open")
     parser.add_argument("--households", type=int, default=6000)
-    parser.add_argument("--max-cached-workflows", type=int, default=1000)
+    parser.add_argument(
+        "--max-cached-workflows", type=int, default=None, help="default: the workers' setting"
+    )
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--output", type=Path, default=STATE / "results.json")
     parser.add_argument(
