@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import time
 from datetime import timedelta
 from urllib.parse import quote
@@ -30,7 +31,15 @@ AGENCY_PORTS = {"justice": 8101, "police": 8102, "social_security": 8103, "posta
 API_PORT, TEMPORAL_PORT, UI_PORT, CODEC_PORT = 8000, 7233, 8233, 8091
 
 
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # A supervisor's SIGTERM, a closed terminal's SIGHUP and a SIGINT (which a shell leaves
+    # ignored for a background job) all unwind like Ctrl-C, so the stack never outlives us.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _stop_like_ctrl_c)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
