@@ -52,9 +52,9 @@ ROLES = ("orchestrator", "justice", "police", "social_security", "postal")
 # they hold no workflow state, and re-importing pydantic models per run is slow.
 PASSTHROUGH_MODULES = (
     # The workflows hold no state in their modules either: passing them through spares
-    # re-importing them for every new workflow run (a cost the profile showed). The sandbox
-    # still runs each workflow in its own context and refuses non-deterministic calls made
-    # from workflow code.
+    # re-importing them for every new workflow run (a fifth of a run's CPU when replayed). The
+    # price is that the sandbox no longer sees their calls; tests/test_workflow_determinism.py
+    # keeps them off the clock and I/O instead, and the replay tests catch what it cannot.
     "workflows",
     "schemas",
     "security",

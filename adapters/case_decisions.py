@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import TypeAdapter, ValidationError
-
 from adapters.agency_http import AgencyCase
 from schemas.common import Agency
 from schemas.decisions import AgencyReceipt, DecisionOutcome, OfficerDecision
-from schemas.results import StepResult
+from schemas.results import step_result
 from schemas.supplements import SupplementNeed
 
-_RESULT: TypeAdapter[StepResult] = TypeAdapter(StepResult)
 _OUTCOMES: dict[str, DecisionOutcome] = {
     "approved": "approved",
     "rejected": "rejected",
     "awaiting_supplement": "supplement_requested",
     "cancelled": "cancelled",
 }
-
-
-def step_result(procedure: str, record: dict[str, object] | None) -> StepResult | None:
-    """The agency's record as the product's typed result, when it is one."""
-    if record is None:
-        return None
-    try:
-        return _RESULT.validate_python({**record, "kind": procedure})
-    except ValidationError:
-        return None
 
 
 def decision_from_case(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 
 class BirthRegistrationResult(BaseModel):
@@ -88,6 +88,18 @@ StepResult = Annotated[
     | SurvivorBenefitResult,
     Field(discriminator="kind"),
 ]
+
+_STEP_RESULT: TypeAdapter[StepResult] = TypeAdapter(StepResult)
+
+
+def step_result(procedure: str, record: dict[str, object] | None) -> StepResult | None:
+    """An agency's record of a step as the product's typed result, when it is one."""
+    if record is None:
+        return None
+    try:
+        return _STEP_RESULT.validate_python({**record, "kind": procedure})
+    except ValidationError:
+        return None
 
 
 class AgencyDecision(BaseModel):

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from adapters.case_decisions import step_result
 from schemas.decisions import DecisionOutcome, OfficerDecision
+from schemas.results import step_result
 from schemas.supplements import SupplementNeed
 from security.decision_signatures import verify
 

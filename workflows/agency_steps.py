@@ -19,10 +19,10 @@ with workflow.unsafe.imports_passed_through():
         NON_RETRYABLE_AGENCY_ERRORS,
         RejectionDetails,
     )
-    from adapters.case_decisions import step_result
     from schemas.agency_requests import AgencyRequest
     from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
     from schemas.decisions import AgencyReceipt, OfficerDecision
+    from schemas.results import step_result
 
 # An agency that is down is retried until it is back; the operator sees the attempts in the UI.
 AGENCY_RETRY_POLICY = RetryPolicy(
