@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -131,6 +131,30 @@ def _agency_activities(role: str, http: AgencyHttpClient) -> list[Callable[..., 
     return [PostalActivities(PostalClient(http)).send_results]
 
 
+def workflow_worker(
+    client: Client,
+    settings: Settings,
+    task_queue: str,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    executor: ThreadPoolExecutor,
+) -> Worker:
+    """A worker for workflows, with the orchestrator's tuning (the benchmark's baseline runs on
+    the same)."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=workflows,
+        activities=activities,
+        activity_executor=executor,
+        workflow_runner=workflow_runner(),
+        max_cached_workflows=settings.max_cached_workflows,
+        max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+        max_concurrent_activities=settings.max_concurrent_activities,
+        max_concurrent_local_activities=settings.max_concurrent_activities,
+    )
+
+
 def build_worker(
     role: str, client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
@@ -138,21 +162,13 @@ def build_worker(
     if role == "orchestrator":
         records = RecordActivities(engine_for(settings.database_url))
         return RoleWorker(
-            Worker(
+            workflow_worker(
                 client,
-                task_queue=queues.orchestrator,
-                workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
-                activities=[
-                    records.save_progress,
-                    records.record_escalation,
-                    records.verify_attachments,
-                ],
-                activity_executor=executor,
-                workflow_runner=workflow_runner(),
-                max_cached_workflows=settings.max_cached_workflows,
-                max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-                max_concurrent_activities=settings.max_concurrent_activities,
-                max_concurrent_local_activities=settings.max_concurrent_activities,
+                settings,
+                queues.orchestrator,
+                [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
+                [records.save_progress, records.record_escalation, records.verify_attachments],
+                executor,
             )
         )
     if role not in AGENCY_URLS:
@@ -174,6 +190,28 @@ def build_worker(
     return RoleWorker(worker, http.aclose, relay)
 
 
+async def start_role_workers(
+    roles: Sequence[str],
+    client: Client,
+    settings: Settings,
+    executor: ThreadPoolExecutor,
+    stack: AsyncExitStack,
+    stop: asyncio.Event,
+) -> list[asyncio.Task[None]]:
+    """Start each role's worker on the stack, and its decision relay until `stop` is set. The
+    caller awaits the relays before the stack shuts the workers down."""
+    relays = []
+    for role in roles:
+        built = build_worker(role, client, settings, executor)
+        if built.close is not None:
+            stack.push_async_callback(built.close)
+        await stack.enter_async_context(built.worker)
+        if built.relay is not None:
+            relays.append(asyncio.create_task(built.relay.run(stop)))
+        log.info("worker_started", role=role, task_queue=built.worker.task_queue)
+    return relays
+
+
 async def run_workers(roles: list[str], settings: Settings) -> None:
     client = await connect(settings)
     stop = asyncio.Event()
@@ -182,15 +220,7 @@ async def run_workers(roles: list[str], settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=settings.max_concurrent_activities) as executor:
         async with AsyncExitStack() as stack:
-            relays = []
-            for role in roles:
-                built = build_worker(role, client, settings, executor)
-                if built.close is not None:
-                    stack.push_async_callback(built.close)
-                await stack.enter_async_context(built.worker)
-                if built.relay is not None:
-                    relays.append(asyncio.create_task(built.relay.run(stop)))
-                log.info("worker_started", role=role, task_queue=built.worker.task_queue)
+            relays = await start_role_workers(roles, client, settings, executor, stack, stop)
             await stop.wait()
             log.info("workers_stopping")
             await asyncio.gather(*relays)

@@ -16,7 +16,7 @@ from temporalio.worker import Worker
 
 from schemas.workflow_inputs import TaskQueues
 from settings import Settings
-from worker import workflow_runner
+from worker import workflow_worker
 
 # A step's reports to the store when its agency decides at once: submitted, then decided.
 REPORTS_PER_STEP = 2
@@ -72,17 +72,13 @@ async def run_baseline_workers(settings: Settings, client: Client, stop: asyncio
     queues = TaskQueues.with_prefix(settings.task_queue_prefix)
     with ThreadPoolExecutor(max_workers=settings.max_concurrent_activities) as executor:
         workers = [
-            Worker(
+            workflow_worker(
                 client,
-                task_queue=queues.orchestrator,
-                workflows=[BaselineDeclarationWorkflow],
-                activities=[do_nothing, report_nothing],
-                activity_executor=executor,
-                workflow_runner=workflow_runner(),
-                max_cached_workflows=settings.max_cached_workflows,
-                max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
-                max_concurrent_activities=settings.max_concurrent_activities,
-                max_concurrent_local_activities=settings.max_concurrent_activities,
+                settings,
+                queues.orchestrator,
+                [BaselineDeclarationWorkflow],
+                [do_nothing, report_nothing],
+                executor,
             ),
             *(
                 Worker(

@@ -15,6 +15,8 @@ from typing import Any
 import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
+from reference_data.family_names import FAMILY_NAMES
+
 # Keys whose values are personal data whatever they look like.
 _PERSONAL_KEYS = frozenset(
     {
@@ -46,45 +48,8 @@ MASK = "***"
 # Vietnamese full names start with one of a few dozen family names (with or without diacritics),
 # followed by capitalised middle and given names: found that way even inside free text.
 _FAMILY_NAMES = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-    "Đinh",
-    "Trương",
-    "Lâm",
-    "Mai",
-    "Trịnh",
-    "Đoàn",
-    "Cao",
-    "Lương",
-    "Tạ",
-    "Hà",
-    "Tô",
-    "Châu",
-    "Quách",
-    "Đào",
-    "Chu",
-    "Kiều",
-    "Lưu",
-    "Vương",
-    "Phùng",
-    "Thái",
-    "Tăng",
-    "Lại",
-    "Nghiêm",
+    *FAMILY_NAMES,
+    # Spelled without diacritics, as in bank and postal records.
     "Nguyen",
     "Tran",
     "Le",

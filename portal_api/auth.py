@@ -64,15 +64,7 @@ class Access:
         self.principal = principal
 
     async def refuse(self, action: str, declaration_id: str | None, why: str) -> HTTPException:
-        await run_in_threadpool(
-            record_audit,
-            self.intake.engine,
-            self.principal.actor,
-            action,
-            declaration_id,
-            outcome="denied",
-            detail=why,
-        )
+        await self.audit(action, declaration_id, why, outcome="denied")
         return HTTPException(status_code=403, detail=why)
 
     async def require(self, scope: Scope, action: str, declaration_id: str | None = None) -> None:
@@ -109,7 +101,11 @@ class Access:
         )
 
     async def audit(
-        self, action: str, declaration_id: str | None, detail: str | None = None
+        self,
+        action: str,
+        declaration_id: str | None,
+        detail: str | None = None,
+        outcome: str = "allowed",
     ) -> None:
         await run_in_threadpool(
             record_audit,
@@ -117,6 +113,7 @@ class Access:
             self.principal.actor,
             action,
             declaration_id,
+            outcome=outcome,
             detail=detail,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,7 +34,7 @@ from observability.logging import get_logger
 from portal_api.errors import DeclarationBreaksRules
 from reference_data.admin_units import AdminUnitCatalogue
 from schemas.birth import BirthDeclaration, BirthDeclarationSubmission
-from schemas.common import AttachmentRef, AttachmentUpload, Procedure, ProcedureGroup
+from schemas.common import AttachmentRef, AttachmentUpload, Delivery, Procedure, ProcedureGroup
 from schemas.death import DeathDeclaration, DeathDeclarationSubmission
 from schemas.rules import (
     RuleContext,
@@ -41,7 +42,6 @@ from schemas.rules import (
     check_death_declaration,
     is_late_death_declaration,
 )
-from schemas.status import DeclarationStatusView
 from schemas.workflow_inputs import (
     BirthWorkflowInput,
     DeathWorkflowInput,
@@ -154,27 +154,16 @@ class Intake:
                 options=self.options,
             )
 
-        def build_view(declaration_id: str, received_at: datetime) -> DeclarationStatusView:
-            return initial_view(
-                declaration_id,
-                ProcedureGroup.BIRTH,
-                received_at,
-                BIRTH_PROCEDURES,
-                declaration.delivery,
-                workflow_id_for(declaration_id),
-                self.clock,
-            )
-
-        commune = declaration.residence.commune_code
         return await self._accept(
             group=ProcedureGroup.BIRTH,
+            procedures=BIRTH_PROCEDURES,
+            delivery=declaration.delivery,
             submission=submission,
             idempotency_key=idempotency_key,
             client_id=client_id,
             now=now,
-            commune_code=commune,
+            commune_code=declaration.residence.commune_code,
             build_input=build_input,
-            build_view=build_view,
             run=BirthDeclarationWorkflow.run,
         )
 
@@ -191,7 +180,6 @@ class Intake:
             **submission.model_dump(exclude={"attachments"}), attachments=refs
         )
         late = is_late_death_declaration(declaration.deceased.date_of_death, context.today)
-        procedures = death_procedures(declaration)
 
         def build_input(declaration_id: str, received_at: datetime) -> DeathWorkflowInput:
             return DeathWorkflowInput(
@@ -202,28 +190,17 @@ class Intake:
                 options=self.options,
             )
 
-        def build_view(declaration_id: str, received_at: datetime) -> DeclarationStatusView:
-            return initial_view(
-                declaration_id,
-                ProcedureGroup.DEATH,
-                received_at,
-                procedures,
-                declaration.delivery,
-                workflow_id_for(declaration_id),
-                self.clock,
-                late_registration=late,
-            )
-
-        commune = declaration.deceased.place_of_death.commune_code
         return await self._accept(
             group=ProcedureGroup.DEATH,
+            procedures=death_procedures(declaration),
+            delivery=declaration.delivery,
+            late_registration=late,
             submission=submission,
             idempotency_key=idempotency_key,
             client_id=client_id,
             now=now,
-            commune_code=commune,
+            commune_code=declaration.deceased.place_of_death.commune_code,
             build_input=build_input,
-            build_view=build_view,
             run=DeathDeclarationWorkflow.run,
         )
 
@@ -231,13 +208,15 @@ class Intake:
         self,
         *,
         group: ProcedureGroup,
+        procedures: Sequence[Procedure],
+        delivery: Delivery,
+        late_registration: bool = False,
         submission: BaseModel,
         idempotency_key: str | None,
         client_id: str,
         now: datetime,
         commune_code: str,
-        build_input: Any,
-        build_view: Any,
+        build_input: Callable[[str, datetime], BaseModel],
         run: Any,
     ) -> DeclarationAccepted:
         declaration_id = new_declaration_id(now)
@@ -255,7 +234,16 @@ class Intake:
             received_at=now,
             province_code=self.admin_units.province_of(commune_code),
             commune_code=commune_code,
-            initial_view=build_view(declaration_id, now),
+            initial_view=initial_view(
+                declaration_id,
+                group,
+                now,
+                procedures,
+                delivery,
+                workflow_id_for(declaration_id),
+                self.clock,
+                late_registration=late_registration,
+            ),
         )
         record, created = await run_in_threadpool(create_or_get_declaration, self.engine, new)
         # A repeat of an earlier submission continues with that declaration's own ID and time.

@@ -14,9 +14,9 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from fastapi import FastAPI, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
@@ -155,6 +155,13 @@ def next_number(session: Session, series: str) -> int:
     return counter.value
 
 
+def register_number(session: Session, prefix: str, counter: str, commune: str, on: date) -> str:
+    """A civil-status or residence register's number, counted per commune and year:
+    PREFIX-YEAR-COMMUNE-NNNNNN."""
+    sequence = next_number(session, f"{counter}:{on.year}:{commune}")
+    return f"{prefix}-{on.year}-{commune}-{sequence:06d}"
+
+
 def case_view(case: Case) -> CaseView:
     rejection = None
     if case.status == "rejected":
@@ -208,15 +215,18 @@ class FaultState:
     delay_seconds: float = 0.0
 
 
+Body = TypeVar("Body", bound=BaseModel)
+
+
 @dataclass(frozen=True)
-class ProcedureDesk:
+class ProcedureDesk(Generic[Body]):
     """One procedure an agency handles: its case series, request model and rules."""
 
     procedure: str
     series: str
-    body_model: type[BaseModel]
-    rules: Callable[[BaseModel], DecideFn]
-    subject: Callable[[BaseModel], str | None]
+    body_model: type[Body]
+    rules: Callable[[Body], DecideFn]
+    subject: Callable[[Body], str | None]
 
 
 @dataclass(frozen=True)
@@ -239,14 +249,14 @@ class AgencyBook:
     credentials: AgencyCredentials
     policy: DecisionPolicy = field(default_factory=DecisionPolicy)
     faults: FaultState = field(default_factory=FaultState)
-    desks: dict[str, ProcedureDesk] = field(default_factory=dict)
+    desks: dict[str, ProcedureDesk[Any]] = field(default_factory=dict)
     # Writes are applied one at a time, as a single agency system with one writer would.
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def add_desk(self, desk: ProcedureDesk) -> None:
+    def add_desk(self, desk: ProcedureDesk[Any]) -> None:
         self.desks[desk.procedure] = desk
 
     # --- deciding ---------------------------------------------------------------------------

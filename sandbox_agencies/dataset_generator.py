@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from reference_data.family_names import FAMILY_NAMES
 from schemas.identifiers import personal_id_prefix
 
 # The 34 provinces in force since 1 July 2025.
@@ -137,24 +138,8 @@ COMMUNE_WORDS = (
     "Nam Sơn",
     "Thượng Đình",
 )
-FAMILY_NAMES = (
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-)
+# The sixteen most common, which most of the population holds.
+COMMON_FAMILY_NAMES = FAMILY_NAMES[:16]
 MALE_MIDDLE = ("Văn", "Hữu", "Đức", "Minh", "Quốc", "Công")
 FEMALE_MIDDLE = ("Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương")
 MALE_GIVEN = (
@@ -233,7 +218,7 @@ class Generator:
     def name(self, sex: str, family: str | None = None) -> str:
         middle = self.rng.choice(MALE_MIDDLE if sex == "male" else FEMALE_MIDDLE)
         given = self.rng.choice(MALE_GIVEN if sex == "male" else FEMALE_GIVEN)
-        return f"{family or self.rng.choice(FAMILY_NAMES)} {middle} {given}"
+        return f"{family or self.rng.choice(COMMON_FAMILY_NAMES)} {middle} {given}"
 
     def birth_date(self, youngest: int, oldest: int) -> date:
         days = self.rng.randrange(youngest * 365, oldest * 365)

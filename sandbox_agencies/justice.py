@@ -30,9 +30,9 @@ from sandbox_agencies.casebook import (
     Rejected,
     SupplementNeeded,
     agency_app,
-    next_number,
     now_utc,
     open_agency_database,
+    register_number,
 )
 from sandbox_agencies.dataset import Dataset
 from schemas.identifiers import Sex, century_sex_digit
@@ -197,8 +197,7 @@ def decide_birth(book: AgencyBook, body: BirthRegistrationIn) -> DecideFn:
                 f"{duplicate.civil_status_record_number}.",
             )
         today = now_utc().date()
-        sequence = next_number(session, f"birth:{today.year}:{body.birth_commune_code}")
-        record_number = f"KS-{today.year}-{body.birth_commune_code}-{sequence:06d}"
+        record_number = register_number(session, "KS", "birth", body.birth_commune_code, today)
         child_id = _new_personal_id(
             session, province_code, body.child_sex, body.child_date_of_birth.year
         )
@@ -254,8 +253,7 @@ def decide_death(book: AgencyBook, body: DeathRegistrationIn) -> DecideFn:
                 "The declarant is recorded as deceased and cannot make a declaration.",
             )
         today = now_utc().date()
-        sequence = next_number(session, f"death:{today.year}:{commune}")
-        record_number = f"KT-{today.year}-{commune}-{sequence:06d}"
+        record_number = register_number(session, "KT", "death", commune, today)
         session.add(
             DeathRecord(
                 death_record_number=record_number,
@@ -297,8 +295,8 @@ def create_app(
             "birth_registration",
             "JB",
             BirthRegistrationIn,
-            lambda body: decide_birth(book, body),  # type: ignore[arg-type]
-            lambda body: body.mother.personal_id,  # type: ignore[attr-defined]
+            lambda body: decide_birth(book, body),
+            lambda body: body.mother.personal_id,
         )
     )
     book.add_desk(
@@ -306,8 +304,8 @@ def create_app(
             "death_registration",
             "JD",
             DeathRegistrationIn,
-            lambda body: decide_death(book, body),  # type: ignore[arg-type]
-            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+            lambda body: decide_death(book, body),
+            lambda body: body.deceased_personal_id,
         )
     )
     app = agency_app("Sandbox justice office (civil status)", book)

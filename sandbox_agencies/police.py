@@ -28,9 +28,9 @@ from sandbox_agencies.casebook import (
     ProcedureDesk,
     Rejected,
     agency_app,
-    next_number,
     now_utc,
     open_agency_database,
+    register_number,
 )
 from sandbox_agencies.dataset import Dataset
 
@@ -155,9 +155,7 @@ def decide_registration(book: AgencyBook, body: ResidenceRegistrationIn) -> Deci
                 "already_registered", "This person already has a permanent residence registration."
             )
         today = now_utc().date()
-        number = (
-            f"TT-{today.year}-{commune}-{next_number(session, f'reg:{today.year}:{commune}'):06d}"
-        )
+        number = register_number(session, "TT", "reg", commune, today)
         session.add(
             RegistryPerson(
                 personal_id=body.personal_id,
@@ -205,9 +203,7 @@ def decide_removal(body: ResidenceRemovalIn) -> DecideFn:
             )
         today = now_utc().date()
         commune = person.commune_code or "00000"
-        number = (
-            f"XTT-{today.year}-{commune}-{next_number(session, f'rem:{today.year}:{commune}'):06d}"
-        )
+        number = register_number(session, "XTT", "rem", commune, today)
         person.status = "deceased"
         person.date_of_death = body.date_of_death
         session.add(person)
@@ -245,8 +241,8 @@ def create_app(
             "residence_registration",
             "PR",
             ResidenceRegistrationIn,
-            lambda body: decide_registration(book, body),  # type: ignore[arg-type]
-            lambda body: body.personal_id,  # type: ignore[attr-defined]
+            lambda body: decide_registration(book, body),
+            lambda body: body.personal_id,
         )
     )
     book.add_desk(
@@ -254,8 +250,8 @@ def create_app(
             "residence_removal",
             "PX",
             ResidenceRemovalIn,
-            lambda body: decide_removal(body),  # type: ignore[arg-type]
-            lambda body: body.personal_id,  # type: ignore[attr-defined]
+            decide_removal,
+            lambda body: body.personal_id,
         )
     )
     app = agency_app("Sandbox police (residence and population registry)", book)

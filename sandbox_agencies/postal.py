@@ -84,7 +84,7 @@ def create_app(
             "shipment",
             "PS",
             ShipmentIn,
-            lambda body: decide_shipment(body),  # type: ignore[arg-type]
+            decide_shipment,
             lambda body: None,
         )
     )

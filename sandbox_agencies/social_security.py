@@ -339,8 +339,8 @@ def create_app(
             "health_insurance_card",
             "SC",
             HealthInsuranceCardIn,
-            lambda body: decide_card(book, body),  # type: ignore[arg-type]
-            lambda body: body.personal_id,  # type: ignore[attr-defined]
+            lambda body: decide_card(book, body),
+            lambda body: body.personal_id,
         )
     )
     book.add_desk(
@@ -348,8 +348,8 @@ def create_app(
             "funeral_allowance",
             "SF",
             FuneralAllowanceIn,
-            lambda body: decide_funeral(body),  # type: ignore[arg-type]
-            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+            decide_funeral,
+            lambda body: body.deceased_personal_id,
         )
     )
     book.add_desk(
@@ -357,8 +357,8 @@ def create_app(
             "survivor_benefit",
             "SS",
             SurvivorBenefitIn,
-            lambda body: decide_survivor(body),  # type: ignore[arg-type]
-            lambda body: body.deceased_personal_id,  # type: ignore[attr-defined]
+            decide_survivor,
+            lambda body: body.deceased_personal_id,
         )
     )
     app = agency_app("Sandbox social security (VSS)", book)

@@ -50,7 +50,7 @@ from temporal_connection.client import connect
 from tests.portal_session import PortalAuth
 from tests.postgres_server import postgres_server
 from tests.scenario_people import SCENARIOS, write_test_dataset
-from worker import ROLES, build_worker
+from worker import ROLES, start_role_workers
 
 STORE_MODES = ("sqlite", "postgresql")
 STORE_MODE = os.environ.get("LIENTHONG_TEST_STORE") or "sqlite"
@@ -345,19 +345,13 @@ async def start_workers(
         ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
     )
     stop = asyncio.Event()
-    for role in roles:
-        built = build_worker(role, client, settings, executor)
-        if built.close is not None:
-            stack.push_async_callback(built.close)
-        await stack.enter_async_context(built.worker)
-        if built.relay is not None:
-            relay_task = asyncio.create_task(built.relay.run(stop))
+    relays = await start_role_workers(roles, client, settings, executor, stack, stop)
 
-            async def stop_relay(task: asyncio.Task[None] = relay_task) -> None:
-                stop.set()
-                await task
+    async def stop_relays() -> None:
+        stop.set()
+        await asyncio.gather(*relays)
 
-            stack.push_async_callback(stop_relay)
+    stack.push_async_callback(stop_relays)
 
 
 @pytest.fixture
