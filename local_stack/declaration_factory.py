@@ -125,18 +125,6 @@ class DeclarationFactory:
             if self._claim(person, *([spouse] if spouse else [])):
                 yield person
 
-    def uninsured_adults(self) -> Iterator[PersonEntry]:
-        candidates = [
-            p
-            for p in self.dataset.people
-            if p.personal_id not in self.insured_by_id
-            and (date.today() - p.date_of_birth).days // 365 >= 18
-        ]
-        self.rng.shuffle(candidates)
-        for person in candidates:
-            if self._claim(person):
-                yield person
-
     # --- birth ------------------------------------------------------------------------------
 
     def child_name(self, family_name: str) -> str:

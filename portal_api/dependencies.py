@@ -10,7 +10,6 @@ from temporalio.client import Client
 
 from portal_api.citizen_actions import CitizenActions
 from portal_api.intake import Intake
-from settings import Settings
 
 
 def get_intake(request: Request) -> Intake:
@@ -28,11 +27,6 @@ def get_client(request: Request) -> Client:
     return client
 
 
-def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.intake.settings
-    return settings
-
-
 def get_citizen_actions(request: Request) -> CitizenActions:
     return CitizenActions(request.app.state.intake)
 
@@ -41,7 +35,6 @@ IntakeDep = Annotated[Intake, Depends(get_intake)]
 CitizenActionsDep = Annotated[CitizenActions, Depends(get_citizen_actions)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClientDep = Annotated[Client, Depends(get_client)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(

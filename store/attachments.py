@@ -34,12 +34,6 @@ def store_attachment(engine: Engine, content: bytes, media_type: str) -> str:
     return digest
 
 
-def load_attachment(engine: Engine, sha256: str) -> bytes | None:
-    with session_scope(engine) as session:
-        blob = session.get(AttachmentBlob, sha256)
-        return None if blob is None else blob.content
-
-
 def find_tampered(engine: Engine, hashes: list[str]) -> list[str]:
     """The hashes whose stored content is missing or no longer hashes to the same value."""
     tampered = []
