@@ -1,41 +1,76 @@
 """Process settings, read from the environment (and an optional `.env` file).
 
-Every process of the product (portal API, orchestrator worker, agency adapter workers, sandbox
-agencies) reads the same class; each uses only the fields it needs, so an agency's adapter worker
-can be deployed with nothing but its own agency's address and credentials.
+Each party reads its own: the orchestrator's processes (portal API, orchestrator worker, codec
+server) read `Settings`; an agency's case worker reads `AgencyWorkerSettings` under its own
+prefix (`JUSTICE_`, `POLICE_`, `SOCIAL_SECURITY_`, `POSTAL_`), so it is deployed with nothing
+but its own namespace, credentials and keys. The sandbox agencies read `Settings` too, for the
+secrets they stand in for.
 """
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agency_contracts.parties import AGENCY_PARTIES, AgencyParty, namespace_of
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import (
     AGENCIES,
-    dev_encryption_key,
+    dev_payload_key,
+    dev_payload_key_id,
     dev_secret,
+    dev_signing_key_id,
     dev_signing_seed,
     is_dev_value,
 )
+from temporal_connection.encryption_codec import KeyRing
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_DATASET_DIR = PROJECT_ROOT / "sandbox_data" / "default"
+DEFAULT_AGENCY_URLS = {
+    "justice": "http://127.0.0.1:8101",
+    "police": "http://127.0.0.1:8102",
+    "social_security": "http://127.0.0.1:8103",
+    "postal": "http://127.0.0.1:8104",
+}
 
 
-class Settings(BaseSettings):
+class PayloadKeys(BaseModel):
+    """A party's payload keys as configured: key id -> base64 of 32 bytes, and the active one."""
+
+    keys: dict[str, SecretStr]
+    active: str
+
+    def ring(self) -> KeyRing:
+        return KeyRing(
+            {k: base64.b64decode(v.get_secret_value()) for k, v in self.keys.items()}, self.active
+        )
+
+    @classmethod
+    def development(cls, party: str) -> PayloadKeys:
+        key_id = dev_payload_key_id(party)
+        return cls(keys={key_id: SecretStr(dev_payload_key(party))}, active=key_id)
+
+
+class PartySettings(BaseSettings):
+    """What every party's process needs to reach its own Temporal namespace."""
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
-    environment: Literal["development", "test", "production"] = "development"
-    log_level: str = "INFO"
+    # Read without a party's prefix: one machine runs in one environment.
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", validation_alias=AliasChoices("environment", "ENVIRONMENT")
+    )
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
 
     # Temporal connection: a local dev server by default, a cluster or Temporal Cloud in production.
     temporal_address: str = "127.0.0.1:7233"
-    temporal_namespace: str = "default"
+    temporal_namespace: str = "lienthong"
     temporal_tls: bool = False
     temporal_tls_server_ca_path: Path | None = None
     temporal_tls_client_cert_path: Path | None = None
@@ -43,19 +78,105 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str | None = None
     temporal_api_key: SecretStr | None = None
 
-    # Task queues: one for the orchestrator, one per agency, so each agency's adapter worker can
-    # run inside that agency's own network.
+    # Names the task queues and the Nexus endpoints, so that several stacks can share a server.
     task_queue_prefix: str = "lienthong"
 
     # Where this process serves Temporal SDK and workflow metrics for Prometheus (host:port);
     # unset, none are served. The portal API serves its own at /metrics.
     metrics_bind_address: str | None = None
 
+    max_concurrent_activities: int = Field(default=100, ge=1)
+
+    # This party's payload keys: key id -> base64 of 32 bytes, and the active one.
+    payload_encryption_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: PayloadKeys.development("orchestrator").keys
+    )
+    payload_encryption_active_key: str = dev_payload_key_id("orchestrator")
+
+    @property
+    def payload_keys(self) -> PayloadKeys:
+        return PayloadKeys(
+            keys=self.payload_encryption_keys, active=self.payload_encryption_active_key
+        )
+
+    @model_validator(mode="after")
+    def _check_encryption_keys(self) -> PartySettings:
+        if self.payload_encryption_active_key not in self.payload_encryption_keys:
+            raise ValueError(
+                "PAYLOAD_ENCRYPTION_ACTIVE_KEY names no key in PAYLOAD_ENCRYPTION_KEYS"
+            )
+        return self
+
+    def connection_problems(self) -> list[str]:
+        """What production refuses in how this party reaches Temporal and seals its payloads."""
+        problems = []
+        has_mtls = self.temporal_tls_client_cert_path and self.temporal_tls_client_key_path
+        if not (self.temporal_tls or has_mtls or self.temporal_api_key):
+            problems.append(
+                "the Temporal connection must use TLS (mTLS certificates or an API key)"
+            )
+        for key_id, secret in self.payload_encryption_keys.items():
+            if is_dev_value(secret.get_secret_value()):
+                problems.append(f"PAYLOAD_ENCRYPTION_KEYS[{key_id}] is a development key")
+        return problems
+
+
+class AgencyWorkerSettings(PartySettings):
+    """An agency's case worker: its namespace, its payload key, its system and the key its
+    system expects of it. Read under the agency's prefix, e.g. `JUSTICE_TEMPORAL_NAMESPACE`."""
+
+    agency: AgencyParty
+    system_url: str = ""
+    service_key: SecretStr = SecretStr("")
+    agency_http_timeout_seconds: float = Field(default=5.0, gt=0)
+    agency_transport_attempts: int = Field(default=3, ge=1)
+    agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
+    # How often the worker reads its agency's feed of decisions.
+    decision_poll_interval_seconds: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _development_defaults(cls, values: Any) -> Any:
+        """Unset, each agency gets its own development namespace, keys and address."""
+        if not isinstance(values, dict) or values.get("agency") not in AGENCY_PARTIES:
+            return values
+        agency = values["agency"]
+        dev_keys = PayloadKeys.development(agency)
+        values.setdefault("temporal_namespace", namespace_of(agency))
+        values.setdefault("payload_encryption_keys", dev_keys.keys)
+        values.setdefault("payload_encryption_active_key", dev_keys.active)
+        values.setdefault("system_url", DEFAULT_AGENCY_URLS[agency])
+        values.setdefault("service_key", dev_secret(f"{agency} service key"))
+        return values
+
+    @classmethod
+    def for_agency(cls, agency: str, **overrides: Any) -> AgencyWorkerSettings:
+        prefix = f"{agency.upper()}_"
+        return cls(agency=agency, _env_prefix=prefix, **overrides)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_config(self) -> AgencyWorkerSettings:
+        if self.environment != "production":
+            return self
+        problems = self.connection_problems()
+        if is_dev_value(self.service_key.get_secret_value()):
+            problems.append("SERVICE_KEY is a development default")
+        if not self.system_url.startswith("https://"):
+            problems.append("SYSTEM_URL must use https")
+        if problems:
+            raise ValueError(
+                f"unsafe production settings for {self.agency}: " + "; ".join(problems)
+            )
+        return self
+
+
+class Settings(PartySettings):
+    """The orchestrator's processes, and the sandbox agencies' stand-in secrets."""
+
     # Worker tuning. A declaration is busy for seconds, then waits days on officers: the sticky
     # cache only has to hold the declarations being worked on at once. It is also what bounds a
     # worker's memory however many declarations are open (docs/benchmarks.md measures both).
     max_cached_workflows: int = Field(default=250, ge=0)
-    max_concurrent_activities: int = Field(default=100, ge=1)
     max_concurrent_workflow_tasks: int = Field(default=100, ge=1)
 
     # The orchestrator's own records.
@@ -66,20 +187,25 @@ class Settings(BaseSettings):
     sandbox_state_dir: Path = PROJECT_ROOT / "var" / "sandbox"
 
     # Agency systems, reached by the agency adapters.
-    justice_url: str = "http://127.0.0.1:8101"
-    police_url: str = "http://127.0.0.1:8102"
-    social_security_url: str = "http://127.0.0.1:8103"
-    postal_url: str = "http://127.0.0.1:8104"
+    justice_url: str = DEFAULT_AGENCY_URLS["justice"]
+    police_url: str = DEFAULT_AGENCY_URLS["police"]
+    social_security_url: str = DEFAULT_AGENCY_URLS["social_security"]
+    postal_url: str = DEFAULT_AGENCY_URLS["postal"]
     agency_http_timeout_seconds: float = Field(default=5.0, gt=0)
     agency_transport_attempts: int = Field(default=3, ge=1)
-    # How long one agency call may take inside an activity before Temporal retries it elsewhere.
+    # How long one synchronous agency call (a registry check, a follow-up) may take through Nexus
+    # before Temporal retries it.
     agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
 
     # Tests and demos only: a working day lasts this many seconds, so deadlines, reminders and the
     # 7-day wait for a supplement pass quickly. Unset, the real calendar applies.
     working_day_seconds: float | None = Field(default=None, gt=0)
-    # How often each agency adapter reads its agency's feed of decisions.
-    decision_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    # How often a held decision (one no trusted key verifies) is checked against the trust store
+    # again, so that a key an operator adds later releases it.
+    decision_recheck_seconds: float = Field(default=3600.0, gt=0)
+    # How often the orchestrator's worker looks for declarations whose workflow failed or was
+    # terminated, to say so in their status.
+    ended_runs_watch_seconds: float = Field(default=30.0, gt=0)
     # How the sandbox agencies decide when no officer acts.
     sandbox_decision_mode: Literal["immediate", "delayed", "manual"] = "immediate"
     sandbox_decision_delay_seconds: float = Field(default=0.0, ge=0)
@@ -87,10 +213,10 @@ class Settings(BaseSettings):
     # Secrets. The defaults are development credentials (see security.dev_credentials), which
     # production refuses.
     auth_token_secret: SecretStr = SecretStr(dev_secret("portal token signing"))
-    payload_encryption_keys: dict[str, SecretStr] = Field(
-        default_factory=lambda: {"dev-1": SecretStr(dev_encryption_key())}
+    # The payload keys of each agency, which the orchestrator seals what it sends them with.
+    peer_payload_keys: dict[str, PayloadKeys] = Field(
+        default_factory=lambda: {str(a): PayloadKeys.development(a) for a in AGENCY_PARTIES}
     )
-    payload_encryption_active_key: str = "dev-1"
     # Each agency adapter needs only its own agency's entry.
     agency_service_keys: dict[str, SecretStr] = Field(
         default_factory=lambda: {a: SecretStr(dev_secret(f"{a} service key")) for a in AGENCIES}
@@ -102,10 +228,20 @@ class Settings(BaseSettings):
     agency_signing_keys: dict[str, SecretStr] = Field(
         default_factory=lambda: {a: SecretStr(dev_signing_seed(a)) for a in AGENCIES}
     )
-    # ... and the public keys the orchestrator trusts for each agency (several during rotation).
-    agency_verify_keys: dict[str, list[str]] = Field(
-        default_factory=lambda: {a: [public_key_b64(dev_signing_seed(a))] for a in AGENCIES}
+    agency_signing_key_ids: dict[str, str] = Field(
+        default_factory=lambda: {a: dev_signing_key_id(a) for a in AGENCIES}
     )
+    # ... and the public keys the orchestrator's trust store starts with, by agency and key id.
+    # Keys are rotated and revoked in the trust store itself, while declarations are open.
+    agency_verify_keys: dict[str, dict[str, str]] = Field(
+        default_factory=lambda: {
+            a: {dev_signing_key_id(a): public_key_b64(dev_signing_seed(a))} for a in AGENCIES
+        }
+    )
+    # The parties whose namespaces the codec server decodes for their own operators. In
+    # development one codec server serves every party; in production each party runs its own,
+    # holding only its own keys (an agency's under its prefix, e.g. JUSTICE_PAYLOAD_…).
+    codec_parties: list[str] = Field(default_factory=lambda: ["orchestrator", *AGENCY_PARTIES])
     codec_allowed_origins: list[str] = Field(
         default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"]
     )
@@ -124,30 +260,18 @@ class Settings(BaseSettings):
         return self.sandbox_data_dir / "admin_units.json"
 
     @model_validator(mode="after")
-    def _check_encryption_keys(self) -> Settings:
-        if self.payload_encryption_active_key not in self.payload_encryption_keys:
-            raise ValueError(
-                "PAYLOAD_ENCRYPTION_ACTIVE_KEY names no key in PAYLOAD_ENCRYPTION_KEYS"
-            )
-        return self
-
-    @model_validator(mode="after")
     def _refuse_unsafe_production_config(self) -> Settings:
         if self.environment != "production":
             return self
-        problems = []
+        problems = self.connection_problems()
         if self.database_url.startswith("sqlite"):
             problems.append("DATABASE_URL must point at a shared database (PostgreSQL), not SQLite")
-        has_mtls = self.temporal_tls_client_cert_path and self.temporal_tls_client_key_path
-        if not (self.temporal_tls or has_mtls or self.temporal_api_key):
-            problems.append(
-                "the Temporal connection must use TLS (mTLS certificates or an API key)"
-            )
         secrets = [
             ("AUTH_TOKEN_SECRET", self.auth_token_secret),
             *(
-                (f"PAYLOAD_ENCRYPTION_KEYS[{k}]", v)
-                for k, v in self.payload_encryption_keys.items()
+                (f"PEER_PAYLOAD_KEYS[{agency}][{k}]", v)
+                for agency, ring in self.peer_payload_keys.items()
+                for k, v in ring.keys.items()
             ),
             *((f"AGENCY_SERVICE_KEYS[{k}]", v) for k, v in self.agency_service_keys.items()),
             *((f"AGENCY_OFFICER_KEYS[{k}]", v) for k, v in self.agency_officer_keys.items()),
@@ -158,7 +282,7 @@ class Settings(BaseSettings):
             if not value or is_dev_value(value):
                 problems.append(f"{name} is empty or a development default")
         dev_public = {public_key_b64(dev_signing_seed(a)) for a in AGENCIES}
-        if any(set(keys) & dev_public for keys in self.agency_verify_keys.values()):
+        if any(set(keys.values()) & dev_public for keys in self.agency_verify_keys.values()):
             problems.append("AGENCY_VERIFY_KEYS trusts a development signing key")
         if self.working_day_seconds is not None:
             problems.append("WORKING_DAY_SECONDS shortens legal deadlines and is for tests only")

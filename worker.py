@@ -1,10 +1,12 @@
-"""Run the orchestrator worker and any agency adapter workers in one process.
+"""Run the orchestrator worker and any agency case workers in one process.
 
-    python worker.py orchestrator                  # the workflows and the store
-    python worker.py justice police                # adapter workers, e.g. inside an agency
+    python worker.py orchestrator                  # the declarations and the store
+    python worker.py justice police                # case workers, e.g. inside an agency
     python worker.py all                           # everything, for development
 
-An agency's adapter worker needs only Temporal and its own agency's address and credentials.
+Each role connects as its own party: the orchestrator to its namespace with its settings, an
+agency's case worker to the agency's namespace with the agency's own settings (`JUSTICE_…`),
+serving the agency's Nexus endpoint. Several roles in one process share nothing else.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import asyncio
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -27,26 +29,36 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.agency_cases import AgencyCaseActivities
 from activities.justice import JusticeActivities
 from activities.police import PoliceActivities
-from activities.postal import PostalActivities
 from activities.records import RecordActivities
 from activities.social_security import SocialSecurityActivities
+from activities.trust import TrustActivities
 from adapters.agency_cases import AgencyCaseClient
 from adapters.agency_http import AgencyHttpClient
-from adapters.decision_relay import DecisionRelay
 from adapters.justice import JusticeClient
 from adapters.police import PoliceClient
 from adapters.postal import PostalClient
 from adapters.social_security import SocialSecurityClient
+from agency_contracts.parties import AGENCY_PARTIES, case_task_queue
+from agency_gateway.decision_feed import DecisionRelay
+from agency_gateway.service_handlers import (
+    JusticeCases,
+    PoliceCases,
+    PostalDesk,
+    SocialSecurityCases,
+)
 from observability.logging import configure_logging, get_logger
 from schemas.common import Agency
-from schemas.workflow_inputs import TaskQueues
-from settings import Settings, get_settings
+from schemas.workflow_inputs import orchestrator_task_queue
+from settings import AgencyWorkerSettings, Settings, get_settings
 from store.database import engine_for
+from store.ended_runs import watch_ended_runs
+from store.trust import seed_trust_store
 from temporal_connection.client import connect
+from workflows.agency_case import AgencyCaseWorkflow
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
 
-ROLES = ("orchestrator", "justice", "police", "social_security", "postal")
+ROLES = ("orchestrator", *AGENCY_PARTIES)
 
 # Modules the workflow sandbox shares with the host instead of re-importing per workflow run:
 # they hold no workflow state, and re-importing pydantic models per run is slow.
@@ -81,19 +93,21 @@ PASSTHROUGH_MODULES = (
 log = get_logger("worker")
 
 
-def workflow_runner() -> SandboxedWorkflowRunner:
+def workflow_runner(*also_passed_through: str) -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            *PASSTHROUGH_MODULES, *also_passed_through
+        )
     )
 
 
-def _agency_http(settings: Settings, agency: str, base_url: str) -> AgencyHttpClient:
+def _agency_http(settings: AgencyWorkerSettings) -> AgencyHttpClient:
     return AgencyHttpClient(
-        agency,
-        base_url,
+        settings.agency,
+        settings.system_url,
         timeout_seconds=settings.agency_http_timeout_seconds,
         transport_attempts=settings.agency_transport_attempts,
-        api_key=settings.service_key(agency),
+        api_key=settings.service_key.get_secret_value() or None,
     )
 
 
@@ -103,32 +117,35 @@ class RoleWorker:
 
     worker: Worker
     close: Callable[[], Awaitable[None]] | None = None
-    relay: DecisionRelay | None = None
+    # What runs beside the worker until the process stops: an agency's decision relay, the
+    # orchestrator's watch over runs that ended without closing their declaration.
+    background: Callable[[asyncio.Event], Coroutine[Any, Any, None]] | None = None
 
 
-AGENCY_URLS: dict[str, Callable[[Settings], str]] = {
-    "justice": lambda s: s.justice_url,
-    "police": lambda s: s.police_url,
-    "social_security": lambda s: s.social_security_url,
-    "postal": lambda s: s.postal_url,
-}
-
-
-def _agency_activities(role: str, http: AgencyHttpClient) -> list[Callable[..., Any]]:
-    if role == "justice":
+def _agency_parts(
+    agency: str, http: AgencyHttpClient, call_timeout_seconds: float
+) -> tuple[list[Callable[..., Any]], Any]:
+    """The agency's case activities and its Nexus service handler."""
+    if agency == "postal":
+        return [], PostalDesk(PostalClient(http))
+    follow_ups = AgencyCaseActivities(Agency(agency), AgencyCaseClient(http))
+    activities: list[Callable[..., Any]] = [follow_ups.cancel_case, follow_ups.follow_up_case]
+    if agency == "justice":
         justice = JusticeActivities(JusticeClient(http))
-        return [justice.register_birth, justice.register_death]
-    if role == "police":
+        return [*activities, justice.register_birth, justice.register_death], JusticeCases(
+            call_timeout_seconds
+        )
+    if agency == "police":
         police = PoliceActivities(PoliceClient(http))
-        return [police.register_residence, police.remove_residence, police.verify_identities]
-    if role == "social_security":
-        vss = SocialSecurityActivities(SocialSecurityClient(http))
-        return [
-            vss.issue_health_insurance_card,
-            vss.settle_funeral_allowance,
-            vss.settle_survivor_benefit,
-        ]
-    return [PostalActivities(PostalClient(http)).send_results]
+        activities += [police.register_residence, police.remove_residence]
+        return activities, PoliceCases(PoliceClient(http), call_timeout_seconds)
+    vss = SocialSecurityActivities(SocialSecurityClient(http))
+    activities += [
+        vss.issue_health_insurance_card,
+        vss.settle_funeral_allowance,
+        vss.settle_survivor_benefit,
+    ]
+    return activities, SocialSecurityCases(call_timeout_seconds)
 
 
 def workflow_worker(
@@ -138,6 +155,7 @@ def workflow_worker(
     workflows: Sequence[type],
     activities: Sequence[Callable[..., Any]],
     executor: ThreadPoolExecutor,
+    runner: SandboxedWorkflowRunner | None = None,
 ) -> Worker:
     """A worker for workflows, with the orchestrator's tuning (the benchmark's baseline runs on
     the same)."""
@@ -147,7 +165,7 @@ def workflow_worker(
         workflows=workflows,
         activities=activities,
         activity_executor=executor,
-        workflow_runner=workflow_runner(),
+        workflow_runner=runner or workflow_runner(),
         max_cached_workflows=settings.max_cached_workflows,
         max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
         max_concurrent_activities=settings.max_concurrent_activities,
@@ -155,39 +173,95 @@ def workflow_worker(
     )
 
 
-def build_worker(
-    role: str, client: Client, settings: Settings, executor: ThreadPoolExecutor
+def orchestrator_worker(
+    client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
-    queues = TaskQueues.with_prefix(settings.task_queue_prefix)
-    if role == "orchestrator":
-        records = RecordActivities(engine_for(settings.database_url))
-        return RoleWorker(
-            workflow_worker(
-                client,
-                settings,
-                queues.orchestrator,
-                [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
-                [records.save_progress, records.record_escalation, records.verify_attachments],
-                executor,
-            )
-        )
-    if role not in AGENCY_URLS:
-        raise ValueError(f"unknown worker role {role!r}; choose from {', '.join(ROLES)}")
-    http = _agency_http(settings, role, AGENCY_URLS[role](settings))
-    activities = _agency_activities(role, http)
+    engine = engine_for(settings.database_url)
+    seed_trust_store(engine, settings.agency_verify_keys)
+    records, trust = RecordActivities(engine), TrustActivities(engine)
+
+    async def watch(stop: asyncio.Event) -> None:
+        await watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds)
+
+    return RoleWorker(
+        workflow_worker(
+            client,
+            settings,
+            orchestrator_task_queue(settings.task_queue_prefix),
+            [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
+            [
+                records.save_progress,
+                records.record_escalation,
+                records.verify_attachments,
+                trust.verify_decision,
+            ],
+            executor,
+        ),
+        background=watch,
+    )
+
+
+def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
+    """An agency's case worker, in the agency's namespace: its Nexus handlers, its cases'
+    workflow and activities, and the relay of its officers' decisions to its open cases."""
+    http = _agency_http(settings)
+    activities, handler = _agency_parts(settings.agency, http, settings.agency_call_timeout_seconds)
     relay = None
-    if role != "postal":
-        agency = Agency(role)
-        follow_ups = AgencyCaseActivities(agency, AgencyCaseClient(http))
-        activities += [follow_ups.cancel_case, follow_ups.follow_up_case]
-        relay = DecisionRelay(agency, http, client, settings.decision_poll_interval_seconds)
-    worker = Worker(
+    if settings.agency != "postal":
+        relay = DecisionRelay(
+            Agency(settings.agency), http, client, settings.decision_poll_interval_seconds
+        )
+    worker = case_worker(
+        client, settings, [AgencyCaseWorkflow] if activities else [], activities, handler
+    )
+    return RoleWorker(worker, http.aclose, relay.run if relay else None)
+
+
+def case_worker(
+    client: Client,
+    settings: AgencyWorkerSettings,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    handler: object,
+    runner: SandboxedWorkflowRunner | None = None,
+) -> Worker:
+    """An agency's worker on its case queue, in its namespace (the benchmark's baseline runs on
+    the same)."""
+    return Worker(
         client,
-        task_queue=getattr(queues, role),
+        task_queue=case_task_queue(settings.task_queue_prefix, settings.agency),
+        workflows=workflows,
         activities=activities,
+        nexus_service_handlers=[handler],
+        workflow_runner=runner or workflow_runner(),
         max_concurrent_activities=settings.max_concurrent_activities,
     )
-    return RoleWorker(worker, http.aclose, relay)
+
+
+def agency_settings(agency: str) -> AgencyWorkerSettings:
+    """The agency's own settings from its prefixed environment (`JUSTICE_…`). Outside
+    production, where the agency sets no server or prefix of its own, it joins the stack's
+    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX`), as on one development machine."""
+    own = AgencyWorkerSettings.for_agency(agency)
+    if own.environment == "production":
+        return own
+    prefix = f"{agency.upper()}_"
+    shared = {
+        name: os.environ[name.upper()]
+        for name in ("temporal_address", "task_queue_prefix")
+        if f"{prefix}{name.upper()}" not in os.environ and name.upper() in os.environ
+    }
+    return AgencyWorkerSettings.for_agency(agency, **shared) if shared else own
+
+
+async def _start(
+    built: RoleWorker, role: str, stack: AsyncExitStack, stop: asyncio.Event
+) -> asyncio.Task[None] | None:
+    if built.close is not None:
+        stack.push_async_callback(built.close)
+    await stack.enter_async_context(built.worker)
+    log.info("worker_started", role=role, task_queue=built.worker.task_queue)
+    return asyncio.create_task(built.background(stop)) if built.background else None
 
 
 async def start_role_workers(
@@ -197,33 +271,48 @@ async def start_role_workers(
     executor: ThreadPoolExecutor,
     stack: AsyncExitStack,
     stop: asyncio.Event,
+    settings_of_agency: Callable[[str], AgencyWorkerSettings] = agency_settings,
 ) -> list[asyncio.Task[None]]:
-    """Start each role's worker on the stack, and its decision relay until `stop` is set. The
-    caller awaits the relays before the stack shuts the workers down."""
-    relays = []
+    """Start each role's worker on the stack, and what runs beside it until `stop` is set. The
+    caller awaits those tasks before the stack shuts the workers down."""
+    tasks = []
     for role in roles:
-        built = build_worker(role, client, settings, executor)
-        if built.close is not None:
-            stack.push_async_callback(built.close)
-        await stack.enter_async_context(built.worker)
-        if built.relay is not None:
-            relays.append(asyncio.create_task(built.relay.run(stop)))
-        log.info("worker_started", role=role, task_queue=built.worker.task_queue)
-    return relays
+        if role == "orchestrator":
+            built = orchestrator_worker(client, settings, executor)
+        else:
+            own = settings_of_agency(role)
+            built = agency_worker(await connect(own), own)
+        task = await _start(built, role, stack, stop)
+        if task is not None:
+            tasks.append(task)
+    return tasks
 
 
-async def run_workers(roles: list[str], settings: Settings) -> None:
-    client = await connect(settings)
+async def run_workers(roles: list[str]) -> None:
+    """Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
+    case worker is deployed with its own alone."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with ThreadPoolExecutor(max_workers=settings.max_concurrent_activities) as executor:
-        async with AsyncExitStack() as stack:
-            relays = await start_role_workers(roles, client, settings, executor, stack, stop)
-            await stop.wait()
-            log.info("workers_stopping")
-            await asyncio.gather(*relays)
+    async with AsyncExitStack() as stack:
+        tasks = []
+        for role in roles:
+            if role == "orchestrator":
+                settings = get_settings()
+                executor = stack.enter_context(
+                    ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+                )
+                built = orchestrator_worker(await connect(settings), settings, executor)
+            else:
+                own = agency_settings(role)
+                built = agency_worker(await connect(own), own)
+            task = await _start(built, role, stack, stop)
+            if task is not None:
+                tasks.append(task)
+        await stop.wait()
+        log.info("workers_stopping")
+        await asyncio.gather(*tasks)
 
 
 def main() -> None:
@@ -233,9 +322,8 @@ def main() -> None:
     parser.add_argument("roles", nargs="+", choices=[*ROLES, "all"])
     args = parser.parse_args()
     roles = list(ROLES) if "all" in args.roles else list(dict.fromkeys(args.roles))
-    settings = get_settings()
-    configure_logging("worker", settings.log_level)
-    asyncio.run(run_workers(roles, settings))
+    configure_logging("worker", os.environ.get("LOG_LEVEL", "INFO"))
+    asyncio.run(run_workers(roles))
     # The workers have shut down cleanly by now. The SDK's native threads can still abort the
     # interpreter's own teardown (PyGILState_Release), which a supervisor would read as a crash:
     # end the process here instead, once the logs are flushed.

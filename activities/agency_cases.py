@@ -1,15 +1,24 @@
 """Following up a case at an agency: cancelling it, reminding or escalating it. Each agency's
-adapter worker registers these under the same names on its own task queue."""
+case worker registers these under the same names, in its own namespace."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel
 from temporalio import activity
 
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.agency_cases import AgencyCaseClient
 from adapters.case_decisions import receipt_from_case
+from agency_contracts.decisions import AgencyReceipt
 from schemas.common import Agency
-from schemas.decisions import AgencyReceipt, CaseCancellation, CaseFollowUp
+
+
+class CaseAction(BaseModel):
+    declaration_id: str
+    case_number: str
+    kind: Literal["reminder", "escalation", "cancel"]
 
 
 class AgencyCaseActivities:
@@ -18,16 +27,16 @@ class AgencyCaseActivities:
         self.client = client
 
     @activity.defn(name="agency.cancel_case")
-    async def cancel_case(self, request: CaseCancellation) -> AgencyReceipt:
+    async def cancel_case(self, action: CaseAction) -> AgencyReceipt:
         """Cancel the case if still open. A case the agency decided first keeps its decision,
         which the receipt reports."""
-        bind_activity_context(request.declaration_id)
+        bind_activity_context(action.declaration_id)
         with agency_outcomes_for_temporal():
-            case = await self.client.cancel(request.case_number)
+            case = await self.client.cancel(action.case_number)
         return receipt_from_case(self.agency, case)
 
     @activity.defn(name="agency.follow_up_case")
-    async def follow_up_case(self, request: CaseFollowUp) -> None:
-        bind_activity_context(request.declaration_id)
+    async def follow_up_case(self, action: CaseAction) -> None:
+        bind_activity_context(action.declaration_id)
         with agency_outcomes_for_temporal():
-            await self.client.follow_up(request.case_number, request.kind)
+            await self.client.follow_up(action.case_number, action.kind)

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 from adapters.agency_http import AgencyRejected, AgencyRequestRefused, AgencyUnavailable
 from observability.logging import bind_boundary_context, get_logger
+from observability.outages import agency_outage
 
 AGENCY_REJECTED = "AgencyRejected"
 AGENCY_REQUEST_REFUSED = "AgencyRequestRefused"
@@ -73,4 +74,5 @@ def agency_outcomes_for_temporal() -> Iterator[None]:
             str(refusal), type=AGENCY_REQUEST_REFUSED, non_retryable=True
         ) from None
     except AgencyUnavailable as outage:
+        agency_outage(activity.info().namespace, outage)
         raise ApplicationError(str(outage), type=AGENCY_UNAVAILABLE) from None

@@ -6,8 +6,8 @@ from temporalio import activity
 
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.justice import JusticeClient
-from schemas.agency_requests import BirthRegistrationRequest, DeathRegistrationRequest
-from schemas.decisions import AgencyReceipt
+from agency_contracts.decisions import AgencyReceipt
+from agency_contracts.requests import BirthRegistrationRequest, DeathRegistrationRequest
 
 
 class JusticeActivities:

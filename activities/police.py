@@ -6,8 +6,8 @@ from temporalio import activity
 
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.police import PoliceClient
-from schemas.agency_requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
-from schemas.decisions import AgencyReceipt, IdentityCheckRequest, IdentityProblem
+from agency_contracts.decisions import AgencyReceipt, IdentityCheckRequest, IdentityProblem
+from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
 
 
 class PoliceActivities:

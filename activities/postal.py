@@ -6,7 +6,7 @@ from temporalio import activity
 
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.postal import PostalClient
-from schemas.agency_requests import ShipmentReceipt, ShipmentRequest
+from agency_contracts.requests import ShipmentReceipt, ShipmentRequest
 
 
 class PostalActivities:

@@ -6,12 +6,12 @@ from temporalio import activity
 
 from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
 from adapters.social_security import SocialSecurityClient
-from schemas.agency_requests import (
+from agency_contracts.decisions import AgencyReceipt
+from agency_contracts.requests import (
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     SurvivorBenefitRequest,
 )
-from schemas.decisions import AgencyReceipt
 
 
 class SocialSecurityActivities:

@@ -19,12 +19,16 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from agency_contracts.requests import AgencyRequest
 from observability.logging import get_logger
-from schemas.agency_requests import AgencyRequest
 
 log = get_logger(__name__)
 
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+# A refused credential or an unknown path says the link to the agency is broken (a key rotated on
+# one side only, a route moved), not that the agency decided anything: an outage, retried and
+# alerted until an operator mends it.
+_OUTAGE_STATUS = frozenset({401, 403, 404, 405})
 
 
 class AgencyError(Exception):
@@ -75,6 +79,7 @@ class AgencyCase(BaseModel):
     case_number: str
     procedure: str
     declaration_id: str
+    idempotency_key: str | None = None
     status: str
     rejection: Rejection | None = None
     record: dict[str, Any] | None = None
@@ -120,6 +125,16 @@ class AgencyHttpClient:
                     response = await self._http.request(method, path, **kwargs)
                     if response.status_code in _RETRYABLE_STATUS:
                         raise _RetryableStatus(response.status_code)
+                    if response.status_code in _OUTAGE_STATUS:
+                        log.warning(
+                            "agency_link_broken",
+                            agency=self.agency,
+                            path=path,
+                            status_code=response.status_code,
+                        )
+                        raise AgencyUnavailable(
+                            f"{self.agency} answered {path} with {response.status_code}"
+                        )
                     return response
         except (httpx.TransportError, _RetryableStatus) as error:
             log.warning(

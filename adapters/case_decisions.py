@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from adapters.agency_http import AgencyCase
+from agency_contracts.decisions import AgencyReceipt, DecisionOutcome, OfficerDecision
 from schemas.common import Agency
-from schemas.decisions import AgencyReceipt, DecisionOutcome, OfficerDecision
 from schemas.results import step_result
 from schemas.supplements import SupplementNeed
 

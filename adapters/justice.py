@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
-from schemas.agency_requests import BirthRegistrationRequest, DeathRegistrationRequest
+from agency_contracts.decisions import AgencyReceipt
+from agency_contracts.requests import BirthRegistrationRequest, DeathRegistrationRequest
 from schemas.common import Agency
-from schemas.decisions import AgencyReceipt
 
 
 class JusticeClient:

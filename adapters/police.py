@@ -6,9 +6,9 @@ import unicodedata
 
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
-from schemas.agency_requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
+from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
+from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
 from schemas.common import Agency
-from schemas.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.agency_http import AgencyHttpClient
-from schemas.agency_requests import ShipmentReceipt, ShipmentRequest
+from agency_contracts.requests import ShipmentReceipt, ShipmentRequest
 
 
 class PostalClient:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
-from schemas.agency_requests import (
+from agency_contracts.decisions import AgencyReceipt
+from agency_contracts.requests import (
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     SurvivorBenefitRequest,
 )
 from schemas.common import Agency
-from schemas.decisions import AgencyReceipt
 
 
 class SocialSecurityClient:

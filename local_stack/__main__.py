@@ -26,6 +26,7 @@ from local_stack.processes import (
 )
 from security.tokens import issue_token
 from settings import PROJECT_ROOT, get_settings
+from temporal_devserver.nexus_endpoints import register_on_dev_server
 
 AGENCY_PORTS = {"justice": 8101, "police": 8102, "social_security": 8103, "postal": 8104}
 API_PORT, TEMPORAL_PORT, UI_PORT, CODEC_PORT = 8000, 7233, 8233, 8091
@@ -68,12 +69,14 @@ def main() -> None:
                 var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env, codec_endpoint=codec_url
             )
         )
+        endpoints = register_on_dev_server(f"127.0.0.1:{TEMPORAL_PORT}", settings.task_queue_prefix)
+        print(f"Registered the agencies' Nexus endpoints: {', '.join(endpoints)}", flush=True)
         print(f"Starting the codec server on {codec_url} …", flush=True)
         processes.append(codec_server(CODEC_PORT, log_dir, env))
         for agency in AGENCY_NAMES:
             print(f"Starting the sandbox {agency} service on :{AGENCY_PORTS[agency]} …", flush=True)
             processes.append(sandbox_agency(agency, AGENCY_PORTS[agency], log_dir, env))
-        print("Starting the orchestrator and agency adapter workers …", flush=True)
+        print("Starting the orchestrator and each agency's case worker …", flush=True)
         processes.append(worker(["all"], log_dir, env))
         print(f"Starting the portal API on http://127.0.0.1:{API_PORT} …", flush=True)
         processes.append(portal_api(API_PORT, log_dir, env))

@@ -45,8 +45,9 @@ from schemas.rules import (
 from schemas.workflow_inputs import (
     BirthWorkflowInput,
     DeathWorkflowInput,
+    NexusEndpoints,
     OrchestrationOptions,
-    TaskQueues,
+    orchestrator_task_queue,
 )
 from security.pseudonyms import person_ref
 from settings import Settings
@@ -106,10 +107,10 @@ class Intake:
     @property
     def options(self) -> OrchestrationOptions:
         return OrchestrationOptions(
-            task_queues=TaskQueues.with_prefix(self.settings.task_queue_prefix),
+            endpoints=NexusEndpoints.with_prefix(self.settings.task_queue_prefix),
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
             working_day_seconds=self.settings.working_day_seconds,
-            agency_verify_keys=self.settings.agency_verify_keys,
+            decision_recheck_seconds=self.settings.decision_recheck_seconds,
         )
 
     @property
@@ -302,7 +303,7 @@ class Intake:
                 run,
                 workflow_input,
                 id=workflow_id,
-                task_queue=self.options.task_queues.orchestrator,
+                task_queue=orchestrator_task_queue(self.settings.task_queue_prefix),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 search_attributes=TypedSearchAttributes(

@@ -37,6 +37,7 @@ def main() -> None:
         service_key=settings.agency_service_keys[args.agency].get_secret_value(),
         officer_key=settings.agency_officer_keys[args.agency].get_secret_value(),
         signing_seed=settings.agency_signing_keys[args.agency].get_secret_value(),
+        signing_key_id=settings.agency_signing_key_ids[args.agency],
     )
     app = AGENCIES[args.agency](
         settings.sandbox_state_dir, settings.sandbox_data_dir, credentials, policy

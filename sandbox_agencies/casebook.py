@@ -98,6 +98,8 @@ class CaseView(BaseModel):
     case_number: str
     procedure: str
     declaration_id: str
+    # The caller's reference for the case: its case worker finds the case's workflow by it.
+    idempotency_key: str
     status: str
     rejection: dict[str, str] | None = None
     record: dict[str, Any] | None = None
@@ -170,6 +172,7 @@ def case_view(case: Case) -> CaseView:
         case_number=case.case_number,
         procedure=case.procedure,
         declaration_id=case.declaration_id,
+        idempotency_key=case.idempotency_key,
         status=case.status,
         rejection=rejection,
         record=json.loads(case.record_json) if case.record_json else None,
@@ -202,7 +205,7 @@ class FaultPlan(BaseModel):
     """Staged trouble for the next requests to the agency's business endpoints."""
 
     fail_next: int = Field(default=0, ge=0, description="Answer this many requests with an error.")
-    status_code: int = Field(default=503, ge=500, le=599)
+    status_code: int = Field(default=503, ge=400, le=599)
     outage_seconds: float = Field(default=0, ge=0, description="Refuse every request this long.")
     delay_seconds: float = Field(default=0, ge=0, description="Hold every request this long.")
 
@@ -229,14 +232,20 @@ class ProcedureDesk(Generic[Body]):
     subject: Callable[[Body], str | None]
 
 
-@dataclass(frozen=True)
+@dataclass
 class AgencyCredentials:
-    """The agency's own secrets: the key its adapter presents, the key its officers present, and
-    the key it signs its decisions with."""
+    """The agency's own secrets: the key its case worker presents, the key its officers present,
+    and the key it signs its decisions with (rotated through `PUT /sandbox/signing-key`)."""
 
     service_key: str
     officer_key: str
     signing_seed: str
+    signing_key_id: str
+
+
+class SigningKeyIn(BaseModel):
+    key_id: str = Field(min_length=1, max_length=60)
+    seed: str = Field(min_length=40, max_length=60)
 
 
 @dataclass
@@ -292,6 +301,7 @@ class AgencyBook:
             "supplement": json.loads(case.supplement_json) if case.supplement_json else None,
             "decided_at": case.decided_at.isoformat(),
             "decided_by": decided_by,
+            "key_id": self.credentials.signing_key_id,
         }
         case.signed_decision = decision_signatures.canonical(content)
         case.decision_signature = decision_signatures.sign(
@@ -651,6 +661,16 @@ def _install_sandbox_routes(app: FastAPI, book: AgencyBook) -> None:
     @app.get("/sandbox/policy", response_model=DecisionPolicy)
     async def get_policy() -> DecisionPolicy:
         return book.policy
+
+    @app.put("/sandbox/signing-key", status_code=204)
+    async def rotate_signing_key(key: SigningKeyIn) -> None:
+        """The agency starts signing its decisions with a new key, as after a rotation."""
+        try:
+            decision_signatures.public_key_b64(key.seed)
+        except ValueError:
+            raise HTTPException(status_code=422, detail="The seed is not an Ed25519 key.") from None
+        book.credentials.signing_seed = key.seed
+        book.credentials.signing_key_id = key.key_id
 
     @app.put("/sandbox/faults", response_model=FaultPlan)
     async def stage_faults(plan: FaultPlan) -> FaultPlan:

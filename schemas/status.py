@@ -20,6 +20,8 @@ class DeclarationState(StrEnum):
     PARTIALLY_COMPLETED = "partially_completed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # Its workflow failed or was terminated: nothing more happens until an operator acts.
+    FAILED = "failed"
 
 
 TERMINAL_STATES = frozenset(
@@ -28,6 +30,7 @@ TERMINAL_STATES = frozenset(
         DeclarationState.PARTIALLY_COMPLETED,
         DeclarationState.REJECTED,
         DeclarationState.WITHDRAWN,
+        DeclarationState.FAILED,
     }
 )
 

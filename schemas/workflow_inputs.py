@@ -7,36 +7,35 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from agency_contracts.parties import AGENCY_PARTIES, endpoint_name
 from schemas.birth import BirthDeclaration
 from schemas.death import DeathDeclaration
 
 
-class TaskQueues(BaseModel):
-    orchestrator: str
+class NexusEndpoints(BaseModel):
+    """The Nexus endpoint of each agency, as registered on the orchestrator's Temporal cluster."""
+
     justice: str
     police: str
     social_security: str
     postal: str
 
     @classmethod
-    def with_prefix(cls, prefix: str) -> TaskQueues:
-        return cls(
-            orchestrator=f"{prefix}-orchestrator",
-            justice=f"{prefix}-agency-justice",
-            police=f"{prefix}-agency-police",
-            social_security=f"{prefix}-agency-social-security",
-            postal=f"{prefix}-postal",
-        )
+    def with_prefix(cls, prefix: str) -> NexusEndpoints:
+        return cls(**{agency: endpoint_name(prefix, agency) for agency in AGENCY_PARTIES})
+
+
+def orchestrator_task_queue(prefix: str) -> str:
+    return f"{prefix}-orchestrator"
 
 
 class OrchestrationOptions(BaseModel):
-    task_queues: TaskQueues
+    endpoints: NexusEndpoints
     agency_call_timeout_seconds: float = Field(default=30.0, gt=0)
     # Set only in tests and demos: one working day lasts this many seconds, weekends ignored.
     working_day_seconds: float | None = Field(default=None, gt=0)
-    # The public keys each agency signs its decisions with; a decision counts only if one of its
-    # agency's keys verifies it.
-    agency_verify_keys: dict[str, list[str]] = Field(default_factory=dict)
+    # How often a decision held for want of a trusted key is checked against the trust store.
+    decision_recheck_seconds: float = Field(default=3600.0, gt=0)
 
 
 class BirthWorkflowInput(BaseModel):

@@ -19,8 +19,20 @@ def dev_secret(label: str) -> str:
     return DEV_MARK + base64.urlsafe_b64encode(_derive(label)).decode().rstrip("=")
 
 
-def dev_encryption_key() -> str:
-    return base64.b64encode(_derive("payload encryption key")).decode()
+PARTIES = ("orchestrator", *AGENCIES)
+
+
+def dev_payload_key(party: str) -> str:
+    """A party's development payload key (base64 of 32 bytes)."""
+    return base64.b64encode(_derive(f"{party} payload encryption key")).decode()
+
+
+def dev_payload_key_id(party: str) -> str:
+    return f"{party}-dev-1"
+
+
+def dev_signing_key_id(agency: str) -> str:
+    return f"{agency}-dev-1"
 
 
 def dev_signing_seed(agency: str) -> str:
@@ -30,6 +42,6 @@ def dev_signing_seed(agency: str) -> str:
 def is_dev_value(value: str) -> bool:
     return (
         value.startswith(DEV_MARK)
-        or value == dev_encryption_key()
+        or value in {dev_payload_key(p) for p in PARTIES}
         or value in {dev_signing_seed(a) for a in AGENCIES}
     )

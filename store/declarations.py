@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from schemas.progress import ProgressReport
-from schemas.status import DeclarationStatusView, StepState
+from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView, StepState
 from store.database import session_scope
 from store.models import (
     DECLARATION_ID_LENGTH,
@@ -234,3 +234,29 @@ def list_step_results(engine: Engine, declaration_id: str) -> list[StepResultRec
             StepResultRecord.declaration_id == declaration_id
         )
         return list(session.exec(statement))
+
+
+def mark_run_ended(engine: Engine, workflow_id: str, how: str) -> bool:
+    """Record that a declaration's workflow failed or was terminated before it closed the
+    declaration itself: its status says so. False when the record is unknown or closed."""
+    with session_scope(engine) as session:
+        record = session.exec(
+            select(DeclarationRecord).where(DeclarationRecord.workflow_id == workflow_id)
+        ).first()
+        if record is None:
+            return False
+        view = read_status(record)
+        if view.status in TERMINAL_STATES:
+            return False
+        view.status = DeclarationState.FAILED
+        view.summary = (
+            f"Processing stopped: the declaration's workflow {how}. Operators have been "
+            "alerted; nothing more happens until they act."
+        )
+        view.updated_at = _now()
+        record.status = view.status.value
+        record.status_json = view.model_dump_json()
+        record.updated_at = view.updated_at
+        session.add(record)
+        session.commit()
+        return True

@@ -112,3 +112,32 @@ class AuditEntryPublic(SQLModel):
     declaration_id: str | None
     outcome: str
     detail: str | None
+
+
+class AgencyKeyRecord(SQLModel, table=True):
+    """A public key the orchestrator trusts for one agency's decisions, until it is revoked."""
+
+    __tablename__ = "agency_verify_keys"
+
+    agency: str = Field(primary_key=True, max_length=20)
+    key_id: str = Field(primary_key=True, max_length=60)
+    public_key: str = Field(max_length=60)
+    added_at: datetime
+    added_by: str = Field(max_length=ACTOR_LENGTH)
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, max_length=ACTOR_LENGTH)
+
+
+class HeldDecisionRecord(SQLModel, table=True):
+    """An agency decision that no trusted key verifies: kept for an operator, never dropped."""
+
+    __tablename__ = "held_decisions"
+
+    declaration_id: str = Field(primary_key=True, max_length=DECLARATION_ID_LENGTH)
+    procedure: str = Field(primary_key=True, max_length=30)
+    agency: str = Field(max_length=20)
+    case_number: str = Field(max_length=60)
+    key_id: str | None = Field(default=None, max_length=60)
+    problem: str = Field(max_length=30)
+    held_at: datetime
+    released_at: datetime | None = None

@@ -8,12 +8,12 @@ from pathlib import Path
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
-from settings import Settings
+from settings import PartySettings
 from temporal_connection.data_converter import build_data_converter
 from temporal_connection.runtime import process_runtime
 
 
-def tls_config(settings: Settings) -> TLSConfig | bool:
+def tls_config(settings: PartySettings) -> TLSConfig | bool:
     has_files = any(
         path is not None
         for path in (
@@ -37,7 +37,7 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings, *, lazy: bool = False) -> Client:
+async def connect(settings: PartySettings, *, lazy: bool = False) -> Client:
     """`lazy` defers the connection to the first call, so a process can start (and report
     itself unhealthy) while Temporal is unreachable."""
     api_key = settings.temporal_api_key

@@ -4,7 +4,6 @@ quotes personal data never reaches the history in clear text."""
 
 from __future__ import annotations
 
-import base64
 import copy
 import dataclasses
 from typing import Self
@@ -17,19 +16,21 @@ from temporalio.converter import (
     WithSerializationContext,
 )
 
-from settings import Settings
+from settings import PartySettings, Settings
 from temporal_connection.encryption_codec import EncryptionCodec
 
 
-def encryption_codec(settings: Settings) -> EncryptionCodec:
-    keys = {
-        key_id: base64.b64decode(secret.get_secret_value())
-        for key_id, secret in settings.payload_encryption_keys.items()
-    }
-    return EncryptionCodec(keys, settings.payload_encryption_active_key)
+def encryption_codec(settings: PartySettings) -> EncryptionCodec:
+    """The party's own key ring, and for the orchestrator each agency's, for what it sends them."""
+    peers = (
+        {agency: keys.ring() for agency, keys in settings.peer_payload_keys.items()}
+        if isinstance(settings, Settings)
+        else {}
+    )
+    return EncryptionCodec(settings.payload_keys.ring(), peers)
 
 
-def build_data_converter(settings: Settings) -> DataConverter:
+def build_data_converter(settings: PartySettings) -> DataConverter:
     return CodecContextDataConverter(
         payload_converter_class=pydantic_data_converter.payload_converter_class,
         payload_codec=encryption_codec(settings),

@@ -1,9 +1,17 @@
-"""Every workflow and activity payload is encrypted with AES-GCM before it leaves the process.
+"""Every workflow, activity and Nexus payload is encrypted with AES-GCM before it leaves the
+process, and nothing unencrypted is let in.
 
-Each encrypted payload names the key that encrypted it, so keys can be rotated: new payloads use
-the active key and old histories stay readable while their key is still configured. The payload
-also names the workflow it belongs to (not personal data), so the codec server can say which
-workflow each decode was for.
+Each party (the orchestrator, each agency) has a key ring of its own: its namespace's history is
+sealed under it. What the orchestrator sends to an agency through Nexus, and what comes back, is
+sealed under that agency's key ring, which the orchestrator also holds: the agency can read what
+is sent to it and nothing else, and the orchestrator's own history stays closed to every agency.
+Which ring applies follows from the SDK's serialization context: a Nexus payload names its
+service, which is the agency it is for; anything else is the party's own.
+
+Each encrypted payload names the key that sealed it, so keys can be rotated: new payloads use the
+active key, and old histories stay readable while their key is still held. The payload also names
+the workflow it belongs to (not personal data), so the codec server can say which workflow each
+decode was for.
 """
 
 from __future__ import annotations
@@ -11,77 +19,146 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Self
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
     ActivitySerializationContext,
+    NexusSerializationContext,
     PayloadCodec,
     SerializationContext,
     WithSerializationContext,
     WorkflowSerializationContext,
 )
 
+from observability.logging import get_logger
+
 ENCODING = b"binary/encrypted"
+# What a refused payload becomes: no payload converter reads it, so the signal, update or input
+# that carried it is refused where it arrives, without failing the workflow's task over and over.
+REFUSED_ENCODING = b"binary/refused"
 KEY_ID = "encryption-key-id"
 WORKFLOW_ID = "lienthong-workflow-id"
 _NONCE_BYTES = 12
 
+log = get_logger(__name__)
 
-class UnknownEncryptionKey(ValueError):
+
+class PayloadRefused(ValueError):
+    """The payload is not encrypted, or not under a key this party accepts here."""
+
+
+class UnknownEncryptionKey(PayloadRefused):
     """The payload was encrypted with a key this process does not hold."""
 
 
-class EncryptionCodec(PayloadCodec, WithSerializationContext):
-    def __init__(self, keys: Mapping[str, bytes], active_key_id: str) -> None:
-        if active_key_id not in keys:
-            raise ValueError(f"the active encryption key {active_key_id!r} is not configured")
-        for key_id, key in keys.items():
+@dataclass(frozen=True)
+class KeyRing:
+    """One party's payload keys: every key still needed to read its history, and the one that
+    seals new payloads."""
+
+    keys: Mapping[str, bytes]
+    active: str
+
+    def __post_init__(self) -> None:
+        if self.active not in self.keys:
+            raise ValueError(f"the active encryption key {self.active!r} is not configured")
+        for key_id, key in self.keys.items():
             if len(key) != 32:
                 raise ValueError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
-        self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
-        self._active = active_key_id
+
+
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    def __init__(self, own: KeyRing, peers: Mapping[str, KeyRing] | None = None) -> None:
+        rings = {"": own, **(peers or {})}
+        self._ciphers = {
+            party: {key_id: AESGCM(key) for key_id, key in ring.keys.items()}
+            for party, ring in rings.items()
+        }
+        self._active = {party: ring.active for party, ring in rings.items()}
+        self._peer = ""  # the agency whose ring applies in this context; "" for our own
         self._workflow_id: str | None = None
 
     def with_context(self, context: SerializationContext) -> Self:
-        workflow_id = None
+        workflow_id, peer = None, ""
         if isinstance(context, (WorkflowSerializationContext, ActivitySerializationContext)):
             workflow_id = context.workflow_id
-        if workflow_id == self._workflow_id:
+        elif isinstance(context, NexusSerializationContext) and context.service in self._active:
+            peer = context.service
+        if workflow_id == self._workflow_id and peer == self._peer:
             return self
         # The SDK asks for a codec in each payload's context: share the ciphers, which are
-        # costly to build, and change only the workflow the payloads are labelled with.
-        labelled = copy.copy(self)
-        labelled._workflow_id = workflow_id
-        return labelled
+        # costly to build, and change only the ring in use and the workflow label.
+        scoped = copy.copy(self)
+        scoped._workflow_id, scoped._peer = workflow_id, peer
+        return scoped
+
+    def for_peer(self, party: str) -> Self:
+        """This codec as it seals and opens what travels to one agency."""
+        if party not in self._active:
+            raise ValueError(f"no payload key is held for {party!r}")
+        scoped = copy.copy(self)
+        scoped._peer = party
+        return scoped
+
+    def reading_every_ring(self) -> Self:
+        """This codec as an operator of its party reads the party's history: what the party
+        sealed for its own history and what it sent to each agency. Sealing stays its own."""
+        scoped = copy.copy(self)
+        scoped._peer = "*"
+        return scoped
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.encrypt(p) for p in payloads]
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        return [self.decrypt(p) for p in payloads]
+        opened = []
+        for payload in payloads:
+            try:
+                opened.append(self.decrypt(payload))
+            except PayloadRefused as refusal:
+                log.warning("payload_refused", reason=str(refusal), workflow_id=self._workflow_id)
+                opened.append(Payload(metadata={"encoding": REFUSED_ENCODING}))
+        return opened
+
+    @property
+    def _sealing_ring(self) -> str:
+        return "" if self._peer == "*" else self._peer
 
     def encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(_NONCE_BYTES)
-        key_id = self._active
+        key_id = self._active[self._sealing_ring]
         # The key id is bound as associated data: relabelling a payload breaks it.
-        sealed = self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), key_id.encode())
+        cipher = self._ciphers[self._sealing_ring][key_id]
+        sealed = cipher.encrypt(nonce, payload.SerializeToString(), key_id.encode())
         metadata = {"encoding": ENCODING, KEY_ID: key_id.encode()}
         if self._workflow_id:
             metadata[WORKFLOW_ID] = self._workflow_id.encode()
         return Payload(metadata=metadata, data=nonce + sealed)
 
     def decrypt(self, payload: Payload) -> Payload:
+        """The payload opened; PayloadRefused when it is not encrypted, or not under a key that
+        is accepted in this context."""
         if payload.metadata.get("encoding") != ENCODING:
-            return payload  # written before encryption was switched on
-        key_id = payload.metadata[KEY_ID].decode()
-        cipher = self._ciphers.get(key_id)
+            raise PayloadRefused("the payload is not encrypted")
+        key_id = payload.metadata.get(KEY_ID, b"").decode()
+        rings = (
+            self._ciphers.values()
+            if self._peer == "*"
+            else (self._ciphers[""], self._ciphers[self._peer])
+        )
+        cipher = next((ring[key_id] for ring in rings if key_id in ring), None)
         if cipher is None:
-            raise UnknownEncryptionKey(f"no encryption key {key_id!r} is configured")
+            raise UnknownEncryptionKey(f"no encryption key {key_id!r} is accepted here")
         nonce, sealed = payload.data[:_NONCE_BYTES], payload.data[_NONCE_BYTES:]
         decrypted = Payload()
-        decrypted.ParseFromString(cipher.decrypt(nonce, sealed, key_id.encode()))
+        try:
+            decrypted.ParseFromString(cipher.decrypt(nonce, sealed, key_id.encode()))
+        except InvalidTag:
+            raise PayloadRefused("the payload was altered or sealed under another key") from None
         return decrypted
 
 

@@ -5,7 +5,6 @@ workflows) are served for Prometheus to scrape."""
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
 
 from temporalio.runtime import (
     LogForwardingConfig,
@@ -16,10 +15,16 @@ from temporalio.runtime import (
     TelemetryFilter,
 )
 
+_runtime: Runtime | None = None
 
-@lru_cache(maxsize=1)
+
 def process_runtime(metrics_bind_address: str | None = None) -> Runtime:
-    return Runtime(
+    """The one runtime of this process, made by its first client: several parties' workers in
+    one development process share it, and its metrics endpoint."""
+    global _runtime
+    if _runtime is not None:
+        return _runtime
+    _runtime = Runtime(
         telemetry=TelemetryConfig(
             logging=LoggingConfig(
                 filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
@@ -30,3 +35,4 @@ def process_runtime(metrics_bind_address: str | None = None) -> Runtime:
             else None,
         )
     )
+    return _runtime

@@ -11,6 +11,8 @@ COMMUNE_CODE = SearchAttributeKey.for_keyword("CommuneCode")
 CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
 STATUS = SearchAttributeKey.for_keyword("DeclarationStatus")
 OVERDUE = SearchAttributeKey.for_bool("DeclarationOverdue")
+# A step whose agency decision no trusted key verifies: held for an operator.
+DECISION_HELD = SearchAttributeKey.for_bool("DecisionHeld")
 
 ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[bool], ...] = (
     DECLARATION_ID,
@@ -20,6 +22,7 @@ ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[bool], ...] = (
     CURRENT_STEP,
     STATUS,
     OVERDUE,
+    DECISION_HELD,
 )
 
 

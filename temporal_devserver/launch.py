@@ -1,4 +1,5 @@
-"""Start the dev server: on-disk SQLite, the Web UI, and the project's search attributes."""
+"""Start the dev server: on-disk SQLite, the Web UI, a namespace for each party, and the project's
+search attributes (registered in every namespace)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 from typing import IO
 
+from agency_contracts.parties import AGENCY_PARTIES, namespace_of
 from temporal_connection.search_attributes import dev_server_flags
 from temporal_devserver.build import ensure_built
 
@@ -33,6 +35,11 @@ def dev_server_command(
         "--log-level",
         "warn",
         *dev_server_flags(),
+        *(
+            flag
+            for party in ("orchestrator", *AGENCY_PARTIES)
+            for flag in ("--namespace", namespace_of(party))
+        ),
         # Write-ahead logging, synced at checkpoints: the server's history survives its own
         # crash or restart (the fault suite restarts it) without waiting on the disk for every
         # event it appends, which otherwise bounds the whole stack's throughput.

@@ -1,12 +1,13 @@
-"""What an agency step is, and how its activity's outcome reads as an agency decision."""
+"""What an agency step is, and how a refused submission reads as an agency decision."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import nexusrpc
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -19,12 +20,13 @@ with workflow.unsafe.imports_passed_through():
         NON_RETRYABLE_AGENCY_ERRORS,
         RejectionDetails,
     )
-    from schemas.agency_requests import AgencyRequest
+    from agency_contracts.decisions import OfficerDecision
+    from agency_contracts.requests import AgencyRequest
     from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
-    from schemas.decisions import AgencyReceipt, OfficerDecision
     from schemas.results import step_result
 
-# An agency that is down is retried until it is back; the operator sees the attempts in the UI.
+# An agency that is down, refuses our credential or answers an unknown path is retried until it
+# is back; the operator sees the attempts in the UI and the outage in the metrics.
 AGENCY_RETRY_POLICY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -40,7 +42,8 @@ RequestBuilder = Callable[[Any, int, str | None], AgencyRequest]
 @dataclass(frozen=True)
 class StepSpec:
     procedure: Procedure
-    activity: Callable[[Any, Any], Awaitable[AgencyReceipt]]
+    # The agency's Nexus operation that opens the case and ends with its decision.
+    operation: nexusrpc.Operation[Any, OfficerDecision]
     build: RequestBuilder
 
     @property
@@ -48,9 +51,12 @@ class StepSpec:
         return PROCEDURE_AGENCY[self.procedure]
 
 
-def decision_from_refusal(error: ActivityError, spec: StepSpec, decided_at: Any) -> OfficerDecision:
+def decision_from_refusal(
+    error: ActivityError, procedure: str, decided_at: datetime
+) -> OfficerDecision:
     """A submission the agency rejected outright, or could not accept at all, read as a
     rejection of the step."""
+    agency = PROCEDURE_AGENCY[Procedure(procedure)]
     cause = error.cause
     details: RejectionDetails | None = None
     if isinstance(cause, ApplicationError) and cause.type == AGENCY_REJECTED and cause.details:
@@ -66,12 +72,12 @@ def decision_from_refusal(error: ActivityError, spec: StepSpec, decided_at: Any)
         reason = "The agency could not process the step."
     case_number = details.case_number if details and details.case_number else ""
     return OfficerDecision(
-        decision_id=f"{spec.agency.value}:{case_number}:refused",
-        agency=spec.agency,
+        decision_id=f"{agency.value}:{case_number}:refused",
+        agency=agency,
         case_number=case_number,
         outcome="rejected",
         reason=reason,
-        result=step_result(spec.procedure.value, details.record if details else None),
+        result=step_result(procedure, details.record if details else None),
         decided_at=decided_at,
         signed=details.signed if details else None,
         signature=details.signature if details else None,

@@ -8,12 +8,10 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.justice import JusticeActivities
-    from activities.police import PoliceActivities
-    from activities.social_security import SocialSecurityActivities
+    from agency_contracts.decisions import IdentityClaim
+    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
     from schemas.birth import BirthDeclaration
     from schemas.common import Procedure, ProcedureGroup
-    from schemas.decisions import IdentityClaim
     from schemas.results import BirthRegistrationResult
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import BirthWorkflowInput
@@ -79,7 +77,7 @@ class BirthDeclarationWorkflow(DeclarationWorkflow):
         birth = await self._run_step(
             StepSpec(
                 Procedure.BIRTH_REGISTRATION,
-                JusticeActivities.register_birth,
+                JusticeService.register_birth,
                 lambda d, round_number, supersedes: birth_requests.birth_registration(
                     declaration_id, d, round_number, supersedes
                 ),
@@ -95,7 +93,7 @@ class BirthDeclarationWorkflow(DeclarationWorkflow):
             self._run_step(
                 StepSpec(
                     Procedure.RESIDENCE_REGISTRATION,
-                    PoliceActivities.register_residence,
+                    PoliceService.register_residence,
                     lambda d, round_number, supersedes: birth_requests.residence_registration(
                         declaration_id, d, birth, round_number, supersedes
                     ),
@@ -104,7 +102,7 @@ class BirthDeclarationWorkflow(DeclarationWorkflow):
             self._run_step(
                 StepSpec(
                     Procedure.HEALTH_INSURANCE_CARD,
-                    SocialSecurityActivities.issue_health_insurance_card,
+                    SocialSecurityService.issue_health_insurance_card,
                     lambda d, round_number, supersedes: birth_requests.health_insurance_card(
                         declaration_id, d, birth, round_number, supersedes
                     ),

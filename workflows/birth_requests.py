@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.agency_requests import (
+from agency_contracts.requests import (
     BirthRegistrationRequest,
     HealthInsuranceCardRequest,
     PersonRef,

@@ -8,12 +8,10 @@ import asyncio
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.justice import JusticeActivities
-    from activities.police import PoliceActivities
-    from activities.social_security import SocialSecurityActivities
+    from agency_contracts.decisions import IdentityClaim
+    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
     from schemas.common import Procedure, ProcedureGroup
     from schemas.death import DeathDeclaration
-    from schemas.decisions import IdentityClaim
     from schemas.results import DeathRegistrationResult
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import DeathWorkflowInput
@@ -80,7 +78,7 @@ class DeathDeclarationWorkflow(DeclarationWorkflow):
         death = await self._run_step(
             StepSpec(
                 Procedure.DEATH_REGISTRATION,
-                JusticeActivities.register_death,
+                JusticeService.register_death,
                 lambda d, round_number, supersedes: death_requests.death_registration(
                     declaration_id, d, late, round_number, supersedes
                 ),
@@ -96,7 +94,7 @@ class DeathDeclarationWorkflow(DeclarationWorkflow):
         steps = [
             StepSpec(
                 Procedure.RESIDENCE_REMOVAL,
-                PoliceActivities.remove_residence,
+                PoliceService.remove_residence,
                 lambda d, round_number, supersedes: death_requests.residence_removal(
                     declaration_id, d, death, round_number, supersedes
                 ),
@@ -106,7 +104,7 @@ class DeathDeclarationWorkflow(DeclarationWorkflow):
             steps.append(
                 StepSpec(
                     Procedure.FUNERAL_ALLOWANCE,
-                    SocialSecurityActivities.settle_funeral_allowance,
+                    SocialSecurityService.settle_funeral_allowance,
                     lambda d, round_number, supersedes: death_requests.funeral_allowance(
                         declaration_id, d, death, round_number, supersedes
                     ),
@@ -116,7 +114,7 @@ class DeathDeclarationWorkflow(DeclarationWorkflow):
             steps.append(
                 StepSpec(
                     Procedure.SURVIVOR_BENEFIT,
-                    SocialSecurityActivities.settle_survivor_benefit,
+                    SocialSecurityService.settle_survivor_benefit,
                     lambda d, round_number, supersedes: death_requests.survivor_benefit(
                         declaration_id, d, death, round_number, supersedes
                     ),

@@ -28,8 +28,6 @@ with workflow.unsafe.imports_passed_through():
     from schemas.supplements import SupplementRequest
     from temporal_connection import search_attributes
 
-# Workflow version marker: from here on, search attributes are upserted only when they change.
-UPSERT_ONLY_CHANGES = "upsert-only-changes"
 SETTLED_STEP_STATES = frozenset({StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED})
 
 
@@ -74,7 +72,9 @@ class DeclarationProgress:
         self._sequence = 0
         # Parallel steps publish one at a time, so the store receives the reports in order.
         self._publishing = asyncio.Lock()
-        self._searchable: tuple[str, str, bool] | None = None
+        self._searchable: tuple[str, str, bool, bool] | None = None
+        # Decisions held for want of a trusted key, which operators filter by.
+        self._held: set[Procedure] = set()
 
     # --- changes -------------------------------------------------------------------------
 
@@ -152,13 +152,22 @@ class DeclarationProgress:
         self.update_step(procedure, StepState.SUBMITTED)
 
     def mark_received_by_agency(
-        self, procedure: Procedure, case_number: str, submitted_at: datetime, deadline: datetime
+        self, procedure: Procedure, submitted_at: datetime, deadline: datetime
     ) -> None:
+        """The agency has the case; its number comes with the agency's decision."""
         step = self.view.step(procedure)
-        step.case_number = case_number
         step.submitted_at = submitted_at
         step.deadline = deadline
         self.record_event("received_by_agency", step=step)
+
+    def mark_decision_held(self, procedure: Procedure, held: bool) -> None:
+        if held:
+            self._held.add(procedure)
+        else:
+            self._held.discard(procedure)
+
+    def set_case_number(self, procedure: Procedure, case_number: str) -> None:
+        self.view.step(procedure).case_number = case_number or None
 
     def set_declaration_supplement(self, request: SupplementRequest | None) -> None:
         self.view.supplement_request = request
@@ -244,14 +253,20 @@ class DeclarationProgress:
             if not self._events:
                 return  # an earlier report already carried these changes
             self.view.updated_at = workflow.now()
-            searchable = (self.view.status.value, self.current_step, self.view.overdue)
+            searchable = (
+                self.view.status.value,
+                self.current_step,
+                self.view.overdue,
+                bool(self._held),
+            )
             # Each upsert is a visibility write on the server: skip it when nothing changed.
-            if searchable != self._searchable or not workflow.patched(UPSERT_ONLY_CHANGES):
+            if searchable != self._searchable:
                 workflow.upsert_search_attributes(
                     [
                         search_attributes.STATUS.value_set(searchable[0]),
                         search_attributes.CURRENT_STEP.value_set(searchable[1]),
                         search_attributes.OVERDUE.value_set(searchable[2]),
+                        search_attributes.DECISION_HELD.value_set(searchable[3]),
                     ]
                 )
                 self._searchable = searchable

@@ -11,15 +11,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import NexusOperationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.agency_cases import AgencyCaseActivities
-    from activities.police import PoliceActivities
     from activities.records import RecordActivities
+    from activities.trust import DecisionCheck, DecisionVerdict, TrustActivities
+    from agency_contracts.decisions import (
+        CaseFollowUp,
+        FollowUpKind,
+        IdentityCheckRequest,
+        IdentityClaim,
+        OfficerDecision,
+    )
+    from agency_contracts.requests import AgencyRequest
+    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
     from legal_deadlines.legal_clock import LegalClock
     from legal_deadlines.procedure_limits import (
         GROUP_WORKING_DAYS_WITH_VERIFICATION,
@@ -29,34 +37,24 @@ with workflow.unsafe.imports_passed_through():
     from schemas.birth import BirthDeclaration
     from schemas.common import Agency, Delivery, Procedure, ProcedureGroup
     from schemas.death import DeathDeclaration
-    from schemas.decisions import (
-        AttachmentCheck,
-        CaseCancellation,
-        CaseFollowUp,
-        Escalation,
-        IdentityCheckRequest,
-        IdentityClaim,
-        OfficerDecision,
-        SupplementAnswer,
-        WithdrawalRequest,
-    )
+    from schemas.decisions import AttachmentCheck, Escalation, SupplementAnswer, WithdrawalRequest
     from schemas.results import StepResult
     from schemas.status import DeclarationState, DeclarationStatusView, StepState
     from schemas.supplements import POPULATION_REGISTRY, SupplementNeed, SupplementRequest
     from schemas.workflow_inputs import OrchestrationOptions
-    from security.decision_trust import UntrustedDecision, trusted_decision
 
 from workflows import step_metrics
-from workflows.agency_steps import AGENCY_RETRY_POLICY, StepSpec, decision_from_refusal
+from workflows.agency_steps import StepSpec
 from workflows.declaration_progress import DeclarationProgress, initial_view
 from workflows.delivery import deliver_results
 
 Declaration = BirthDeclaration | DeathDeclaration
-# Workflow version marker: from here on, agency decisions must carry a verified signature.
-SIGNED_DECISIONS = "signed-agency-decisions"
-PARALLEL_DOSSIER_CHECKS = "parallel-dossier-checks"
-ONE_REPORT_FOR_AN_IMMEDIATE_DECISION = "one-report-for-an-immediate-decision"
 ORCHESTRATOR_CALL = timedelta(seconds=30)
+AGENCY_SERVICES: dict[Agency, type] = {
+    Agency.JUSTICE: JusticeService,
+    Agency.POLICE: PoliceService,
+    Agency.SOCIAL_SECURITY: SocialSecurityService,
+}
 
 
 class DeclarationWorkflow:
@@ -90,10 +88,6 @@ class DeclarationWorkflow:
                 late_registration,
             )
         )
-        # Decisions relayed by the agencies' adapters, by case number, until a step takes them.
-        self._decisions: dict[str, OfficerDecision] = {}
-        # Submissions on their way to each agency, whose case numbers are not known yet.
-        self._submitting: dict[Agency, int] = {agency: 0 for agency in Agency}
         self._supplement_answers = 0
         self._awaiting_supplement: set[str] = set()
         self._withdrawal: WithdrawalRequest | None = None
@@ -107,36 +101,6 @@ class DeclarationWorkflow:
     @workflow.query(name="declaration")
     def declaration(self) -> Declaration:
         return self._declaration
-
-    def _trusted(self, decision: OfficerDecision) -> OfficerDecision:
-        return trusted_decision(decision, self._options.agency_verify_keys)
-
-    def _accepted(self, decision: OfficerDecision) -> OfficerDecision:
-        """Declarations started before agencies signed their decisions keep their unsigned ones;
-        every later one acts only on a verified decision."""
-        if workflow.patched(SIGNED_DECISIONS):
-            return self._trusted(decision)
-        return decision
-
-    @workflow.update(name="record_decision")
-    def record_decision(self, decision: OfficerDecision) -> None:
-        self._decisions[decision.case_number] = self._accepted(decision)
-
-    @record_decision.validator
-    def _check_decision(self, decision: OfficerDecision) -> None:
-        self._trusted(decision)
-        if self._progress.closed:
-            raise ValueError("The declaration is closed.")
-        steps = [s for s in self._progress.view.steps if s.agency == decision.agency]
-        if not steps:
-            raise ValueError(f"The {decision.agency.value} agency has no step in this declaration.")
-        for step in steps:
-            if step.case_number == decision.case_number:
-                if step.status != StepState.SUBMITTED or decision.case_number in self._decisions:
-                    raise ValueError(f"The {step.procedure.value} step is not awaiting a decision.")
-                return
-        if self._submitting[decision.agency] == 0:
-            raise ValueError(f"Case {decision.case_number} is not one of this declaration's.")
 
     @workflow.update(name="answer_supplement")
     def answer_supplement(self, answer: SupplementAnswer) -> str:
@@ -184,9 +148,7 @@ class DeclarationWorkflow:
         if self._withdrawal is not None:
             await self._close_withdrawn()
         elif not progress.closed:
-            await deliver_results(
-                progress, self._delivery, self._options.task_queues.postal, self._call_timeout
-            )
+            await deliver_results(progress, self._delivery, self._options.endpoints.postal)
             progress.settle()
         await progress.publish()
         step_metrics.declaration_closed(self.group.value, progress.view.status.value)
@@ -199,13 +161,12 @@ class DeclarationWorkflow:
     def _delivery(self) -> Delivery:
         return self._declaration.delivery
 
-    def _queue(self, agency: Agency) -> str:
-        queues = self._options.task_queues
-        return {
-            Agency.JUSTICE: queues.justice,
-            Agency.POLICE: queues.police,
-            Agency.SOCIAL_SECURITY: queues.social_security,
-        }[agency]
+    def _agency(self, agency: Agency) -> workflow.NexusClient[Any]:
+        """The agency's Nexus service, reached through its endpoint."""
+        return workflow.create_nexus_client(
+            service=AGENCY_SERVICES[agency],
+            endpoint=getattr(self._options.endpoints, agency.value),
+        )
 
     def _refuse(self, reason: str) -> None:
         self._progress.cancel_unsettled_steps(f"Not started: {reason}")
@@ -225,23 +186,14 @@ class DeclarationWorkflow:
                 start_to_close_timeout=ORCHESTRATOR_CALL,
                 summary="check the attachments against their hashes",
             )
-            identity_check = workflow.execute_activity_method(
-                PoliceActivities.verify_identities,
+            identity_check = self._agency(Agency.POLICE).execute_operation(
+                PoliceService.verify_identities,
                 IdentityCheckRequest(
                     declaration_id=self._declaration_id, claims=self._identity_claims()
                 ),
-                task_queue=self._options.task_queues.police,
-                start_to_close_timeout=self._call_timeout,
-                retry_policy=AGENCY_RETRY_POLICY,
                 summary="cross-check the people with the population registry",
             )
-            if workflow.patched(PARALLEL_DOSSIER_CHECKS):
-                tampered, problems = await asyncio.gather(attachments_check, identity_check)
-            else:
-                tampered = await attachments_check
-                if tampered:
-                    identity_check.close()
-                problems = [] if tampered else await identity_check
+            tampered, registry = await asyncio.gather(attachments_check, identity_check)
             if tampered:
                 names = ", ".join(
                     a.filename for a in self._declaration.attachments if a.sha256 in tampered
@@ -251,6 +203,7 @@ class DeclarationWorkflow:
                     "no longer matches its checksum); file the declaration again."
                 )
                 return False
+            problems = registry.problems
             if not problems:
                 return True
             need = SupplementNeed(
@@ -275,18 +228,10 @@ class DeclarationWorkflow:
             request = spec.build(self._declaration, round_number, supersedes)
             progress.start_submission(procedure, round_number)
             await progress.publish()
-            decision, case_number = await self._submit(spec, request)
-            now = workflow.now()
-            progress.mark_received_by_agency(
-                procedure, case_number, now, self._clock.deadline(now, STEP_WORKING_DAYS[procedure])
-            )
-            # An agency that decided at once is reported once, with its decision.
-            if decision is None or not workflow.patched(ONE_REPORT_FOR_AN_IMMEDIATE_DECISION):
-                await progress.publish()
-            if decision is None:
-                decision = await self._await_decision(procedure, case_number)
+            decision = await self._decide(spec, request)
             if decision is None:
                 return None  # withdrawn while the agency was deciding
+            progress.set_case_number(procedure, decision.case_number)
             # Who decided goes to the audit trail: an officer, or the agency's automatic policy.
             actor = f"{spec.agency.value}:{decision.decided_by}" if decision.decided_by else None
             step_metrics.step_decided(
@@ -296,8 +241,15 @@ class DeclarationWorkflow:
                 progress.view.step(procedure).submitted_at,
             )
             if decision.outcome == "approved":
+                reason = (
+                    "Decided by the agency before the withdrawal." if self._withdrawal else None
+                )
                 progress.update_step(
-                    procedure, StepState.APPROVED, result=decision.result, actor=actor
+                    procedure,
+                    StepState.APPROVED,
+                    result=decision.result,
+                    reason=reason,
+                    actor=actor,
                 )
                 await progress.publish()
                 return decision.result
@@ -305,8 +257,15 @@ class DeclarationWorkflow:
                 state = (
                     StepState.REJECTED if decision.outcome == "rejected" else StepState.CANCELLED
                 )
+                reason = decision.reason
+                if state == StepState.CANCELLED and reason is None:
+                    reason = (
+                        "Cancelled: the declaration was withdrawn."
+                        if self._withdrawal
+                        else "Cancelled by the agency."
+                    )
                 progress.update_step(
-                    procedure, state, reason=decision.reason, result=decision.result, actor=actor
+                    procedure, state, reason=reason, result=decision.result, actor=actor
                 )
                 await progress.publish()
                 return None
@@ -323,114 +282,152 @@ class DeclarationWorkflow:
                 )
                 await progress.publish()
                 return None
-            round_number, supersedes = round_number + 1, case_number
+            round_number, supersedes = round_number + 1, decision.case_number
         return None
 
-    async def _submit(self, spec: StepSpec, request: object) -> tuple[OfficerDecision | None, str]:
-        self._submitting[spec.agency] += 1
-        try:
-            receipt = await workflow.execute_activity_method(
-                spec.activity,
-                request,
-                task_queue=self._queue(spec.agency),
-                start_to_close_timeout=self._call_timeout,
-                retry_policy=AGENCY_RETRY_POLICY,
-                summary=f"{spec.agency.value}: {spec.procedure.value} for {self._declaration_id}",
-            )
-        except ActivityError as error:
-            refusal = decision_from_refusal(error, spec, workflow.now())
-            if refusal.signed is None:
-                return refusal, refusal.case_number  # our own adapter could not submit it
-            return self._trusted_or_none(refusal), refusal.case_number
-        finally:
-            self._submitting[spec.agency] -= 1
-        inline = self._trusted_or_none(receipt.decision) if receipt.decision else None
-        return inline or self._decisions.pop(receipt.case_number, None), receipt.case_number
-
-    def _trusted_or_none(self, decision: OfficerDecision) -> OfficerDecision | None:
-        """An inline decision the agency did not sign is not acted on: the step waits for the
-        agency's signed decision instead."""
-        try:
-            return self._accepted(decision)
-        except UntrustedDecision as error:
-            workflow.logger.warning("untrusted_decision_ignored", extra={"reason": str(error)})
-            return None
-
-    async def _await_decision(
-        self, procedure: Procedure, case_number: str
-    ) -> OfficerDecision | None:
-        """Wait for the officer, reminding the agency before its deadline and escalating after."""
-        step = self._progress.view.step(procedure)
-        assert step.submitted_at is not None
-        assert step.deadline is not None
-        pending = ["reminder", "escalation"]
-        while True:
-            if case_number in self._decisions:
-                return self._decisions.pop(case_number)
+    async def _decide(self, spec: StepSpec, request: AgencyRequest) -> OfficerDecision | None:
+        """Open the case at the agency through its Nexus operation and wait for its decision,
+        reminding the agency before the step's deadline and escalating after it. A withdrawal
+        cancels the operation, which cancels the case at the agency. The decision counts only
+        once the trust store verifies it; None when the step ends without one."""
+        procedure = spec.procedure
+        handle = await self._agency(spec.agency).start_operation(
+            spec.operation,
+            request,
+            summary=f"{spec.agency.value}: {procedure.value} for {self._declaration_id}",
+        )
+        now = workflow.now()
+        deadline = self._clock.deadline(now, STEP_WORKING_DAYS[procedure])
+        self._progress.mark_received_by_agency(procedure, now, deadline)
+        outcome = asyncio.ensure_future(self._result_of(handle))
+        pending: list[FollowUpKind] = ["reminder", "escalation"]
+        while not outcome.done():
             if self._withdrawal is not None:
-                return None
+                handle.cancel()
+                decision = await outcome
+                return await self._verified(spec, decision) if decision else None
             wake_at = (
-                self._clock.reminder_time(step.submitted_at, step.deadline)
-                if pending and pending[0] == "reminder"
-                else step.deadline
+                self._clock.reminder_time(now, deadline)
+                if pending[:1] == ["reminder"]
+                else deadline
             )
             remaining = (wake_at - workflow.now()).total_seconds() if pending else None
             if remaining is None or remaining > 0:
                 try:
                     await workflow.wait_condition(
-                        lambda: case_number in self._decisions or self._withdrawal is not None,
-                        timeout=remaining,
+                        lambda: outcome.done() or self._withdrawal is not None, timeout=remaining
                     )
                     continue
                 except TimeoutError:
                     pass
             due = pending.pop(0)
+            await self._follow_up(spec.agency, request.idempotency_key, due, deadline)
             if due == "reminder":
-                await self._follow_up(step.agency, case_number, "reminder", step.deadline)
-                self._progress.record_event("reminder_sent", step=step)
+                self._progress.record_event(
+                    "reminder_sent", step=self._progress.view.step(procedure)
+                )
                 await self._progress.publish()
             else:
                 await self._escalate(
                     procedure.value,
-                    step.deadline,
-                    step.agency,
-                    case_number,
-                    f"The {step.agency.value} office has not decided "
+                    deadline,
+                    spec.agency,
+                    request.idempotency_key,
+                    f"The {spec.agency.value} office has not decided "
                     f"{procedure.value} by its deadline.",
                 )
+        decision = outcome.result()
+        return await self._verified(spec, decision) if decision else None
+
+    @staticmethod
+    async def _result_of(
+        handle: workflow.NexusOperationHandle[OfficerDecision],
+    ) -> OfficerDecision | None:
+        try:
+            return await handle
+        except NexusOperationError as error:
+            # Cancelled on withdrawal before the agency had decided anything.
+            workflow.logger.info("agency_case_ended_without_decision", extra={"error": str(error)})
+            return None
+
+    async def _verified(self, spec: StepSpec, decision: OfficerDecision) -> OfficerDecision | None:
+        """The decision as the agency signed it. A cancellation needs no signature: the case is
+        closed either way. One that no trusted key verifies is held for an operator and checked
+        again until a key the trust store gains (after a rotation) verifies it, or the
+        declaration is withdrawn."""
+        if decision.outcome == "cancelled":
+            return decision
+        step = self._progress.view.step(spec.procedure)
+        held = False
+        while True:
+            verdict: DecisionVerdict = await workflow.execute_local_activity_method(
+                TrustActivities.verify_decision,
+                DecisionCheck(
+                    declaration_id=self._declaration_id,
+                    procedure=spec.procedure.value,
+                    decision=decision,
+                ),
+                start_to_close_timeout=timedelta(seconds=15),
+                summary=f"verify the {spec.agency.value} decision",
+            )
+            if verdict.decision is not None:
+                if held:
+                    self._progress.mark_decision_held(spec.procedure, False)
+                    self._progress.record_event("decision_released", step=step)
+                return verdict.decision
+            if not held:
+                held = True
+                self._progress.record_event(
+                    "decision_held", step=step, reason=f"{verdict.problem}: {verdict.message}"
+                )
+                self._progress.mark_decision_held(spec.procedure, True)
+                await self._progress.publish()
+            try:
+                await workflow.wait_condition(
+                    lambda: self._withdrawal is not None,
+                    timeout=self._options.decision_recheck_seconds,
+                )
+                self._progress.mark_decision_held(spec.procedure, False)
+                return None
+            except TimeoutError:
+                continue
 
     async def _follow_up(
-        self,
-        agency: Agency,
-        case_number: str,
-        kind: Literal["reminder", "escalation"],
-        deadline: datetime,
+        self, agency: Agency, case_reference: str, kind: FollowUpKind, deadline: datetime
     ) -> None:
-        await workflow.execute_activity_method(
-            AgencyCaseActivities.follow_up_case,
-            CaseFollowUp(
-                declaration_id=self._declaration_id,
-                case_number=case_number,
-                kind=kind,
-                deadline=deadline,
-            ),
-            task_queue=self._queue(agency),
-            start_to_close_timeout=self._call_timeout,
-            retry_policy=AGENCY_RETRY_POLICY,
-            summary=f"{agency.value}: {kind} on case {case_number}",
-        )
+        """Remind or escalate at the agency. It never fails the declaration: an agency that
+        cannot take it now is logged, and the step goes on waiting for the decision."""
+        try:
+            await self._agency(agency).execute_operation(
+                "follow_up_case",
+                CaseFollowUp(
+                    declaration_id=self._declaration_id,
+                    case_reference=case_reference,
+                    kind=kind,
+                    deadline=deadline,
+                ),
+                output_type=type(None),
+                schedule_to_close_timeout=self._call_timeout * 10,
+                summary=f"{agency.value}: {kind}",
+            )
+        except NexusOperationError as error:
+            workflow.logger.warning(
+                "follow_up_failed",
+                extra={"agency": agency.value, "kind": kind, "error": str(error)},
+            )
 
     async def _escalate(
         self,
         scope: str,
         deadline: datetime,
         agency: Agency | None,
-        case_number: str | None,
+        case_reference: str | None,
         reason: str,
     ) -> None:
         procedure = Procedure(scope) if agency is not None else None
         self._progress.mark_overdue(procedure)
         step_metrics.deadline_missed("step" if procedure else "declaration")
+        case_number = self._progress.view.step(procedure).case_number if procedure else None
         await workflow.execute_local_activity_method(
             RecordActivities.record_escalation,
             Escalation(
@@ -445,8 +442,6 @@ class DeclarationWorkflow:
             start_to_close_timeout=timedelta(seconds=15),
             summary=f"escalate: {scope} overdue",
         )
-        if agency is not None and case_number is not None:
-            await self._follow_up(agency, case_number, "escalation", deadline)
         await self._progress.publish()
 
     async def _watch_group_deadline(self) -> None:
@@ -531,43 +526,10 @@ class DeclarationWorkflow:
         return answered
 
     async def _close_withdrawn(self) -> None:
-        """Cancel what is still open, at the agencies too; completed records stay."""
+        """Each running step has cancelled its case at its agency by now; what is still open is
+        cancelled here, and completed records stay."""
         progress = self._progress
-
-        async def close(procedure: Procedure) -> None:
-            step = progress.view.step(procedure)
-            if step.status in (StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED):
-                return
-            decision = self._decisions.pop(step.case_number, None) if step.case_number else None
-            if decision is None and step.case_number:
-                receipt = await workflow.execute_activity_method(
-                    AgencyCaseActivities.cancel_case,
-                    CaseCancellation(
-                        declaration_id=self._declaration_id,
-                        case_number=step.case_number,
-                        reason="withdrawn",
-                    ),
-                    task_queue=self._queue(step.agency),
-                    start_to_close_timeout=self._call_timeout,
-                    retry_policy=AGENCY_RETRY_POLICY,
-                    summary=f"{step.agency.value}: cancel case {step.case_number}",
-                )
-                decision = self._trusted_or_none(receipt.decision) if receipt.decision else None
-            if decision is not None and decision.outcome == "approved":
-                progress.update_step(
-                    procedure,
-                    StepState.APPROVED,
-                    result=decision.result,
-                    reason="Decided by the agency before the withdrawal.",
-                )
-            else:
-                progress.update_step(
-                    procedure,
-                    StepState.CANCELLED,
-                    reason="Cancelled: the declaration was withdrawn.",
-                )
-
-        await asyncio.gather(*(close(s.procedure) for s in progress.view.steps))
+        progress.cancel_unsettled_steps("Cancelled: the declaration was withdrawn.")
         approved = [
             s.procedure.value for s in progress.view.steps if s.status == StepState.APPROVED
         ]
@@ -581,6 +543,4 @@ class DeclarationWorkflow:
             ),
         )
         if approved:
-            await deliver_results(
-                progress, self._delivery, self._options.task_queues.postal, self._call_timeout
-            )
+            await deliver_results(progress, self._delivery, self._options.endpoints.postal)

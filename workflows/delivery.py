@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from temporalio import workflow
+from temporalio.exceptions import NexusOperationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.postal import PostalActivities
-    from schemas.agency_requests import ShipmentReceipt, ShipmentRequest
+    from agency_contracts.requests import ShipmentRequest
+    from agency_contracts.services import PostalService
     from schemas.common import Delivery
     from schemas.status import DeliveryState, StepState
 
-from workflows.agency_steps import AGENCY_RETRY_POLICY
 from workflows.declaration_progress import DeclarationProgress
 
 
@@ -27,11 +25,11 @@ def _documents(progress: DeclarationProgress) -> list[str]:
 
 
 async def deliver_results(
-    progress: DeclarationProgress,
-    delivery: Delivery,
-    postal_task_queue: str,
-    call_timeout: timedelta,
+    progress: DeclarationProgress, delivery: Delivery, postal_endpoint: str
 ) -> None:
+    """Hand the results over. Posting them never fails the declaration: while the postal
+    service is down it is retried, and if it refuses the shipment the delivery stays pending
+    for an operator."""
     if delivery.method == "pickup":
         progress.set_delivery(DeliveryState.READY_FOR_PICKUP)
     elif delivery.method == "electronic":
@@ -39,17 +37,20 @@ async def deliver_results(
         progress.set_delivery(DeliveryState.SENT)
     else:
         assert delivery.postal_address is not None, "checked at intake"
-        receipt: ShipmentReceipt = await workflow.execute_activity_method(
-            PostalActivities.send_results,
-            ShipmentRequest(
-                declaration_id=progress.view.declaration_id,
-                idempotency_key=f"{progress.view.declaration_id}:delivery:1",
-                recipient_address=delivery.postal_address,
-                documents=_documents(progress),
-            ),
-            task_queue=postal_task_queue,
-            start_to_close_timeout=call_timeout,
-            retry_policy=AGENCY_RETRY_POLICY,
-            summary=f"post: results of {progress.view.declaration_id}",
-        )
+        post = workflow.create_nexus_client(service=PostalService, endpoint=postal_endpoint)
+        try:
+            receipt = await post.execute_operation(
+                PostalService.post_results,
+                ShipmentRequest(
+                    declaration_id=progress.view.declaration_id,
+                    idempotency_key=f"{progress.view.declaration_id}:delivery:1",
+                    recipient_address=delivery.postal_address,
+                    documents=_documents(progress),
+                ),
+                summary=f"post: results of {progress.view.declaration_id}",
+            )
+        except NexusOperationError as error:
+            workflow.logger.warning("delivery_failed", extra={"error": str(error)})
+            progress.record_event("delivery_failed", reason="The postal service refused it.")
+            return
         progress.set_delivery(DeliveryState.POSTED, receipt.tracking_number)

@@ -1,10 +1,14 @@
-"""What the orchestrator asks of each agency: only the data that agency needs for its step."""
+"""What the orchestrator asks of each agency: only the data that agency needs for its step.
+
+Each request names its procedure, so an agency's case workflow can take any of its own requests
+as one typed input."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.common import AttachmentRef, Place, PostalAddress
 from schemas.death import Beneficiary, Payment
@@ -27,6 +31,7 @@ class PersonRef(BaseModel):
 
 
 class BirthRegistrationRequest(AgencyRequest):
+    procedure: Literal["birth_registration"] = "birth_registration"
     child_full_name: str
     child_sex: Sex
     child_date_of_birth: date
@@ -43,6 +48,7 @@ class BirthRegistrationRequest(AgencyRequest):
 
 
 class ResidenceRegistrationRequest(AgencyRequest):
+    procedure: Literal["residence_registration"] = "residence_registration"
     personal_id: str
     full_name: str
     sex: Sex
@@ -54,6 +60,7 @@ class ResidenceRegistrationRequest(AgencyRequest):
 
 
 class HealthInsuranceCardRequest(AgencyRequest):
+    procedure: Literal["health_insurance_card"] = "health_insurance_card"
     personal_id: str
     full_name: str
     sex: Sex
@@ -63,6 +70,7 @@ class HealthInsuranceCardRequest(AgencyRequest):
 
 
 class DeathRegistrationRequest(AgencyRequest):
+    procedure: Literal["death_registration"] = "death_registration"
     deceased_personal_id: str
     deceased_full_name: str
     deceased_sex: Sex
@@ -78,12 +86,14 @@ class DeathRegistrationRequest(AgencyRequest):
 
 
 class ResidenceRemovalRequest(AgencyRequest):
+    procedure: Literal["residence_removal"] = "residence_removal"
     personal_id: str
     date_of_death: date
     death_record_number: str
 
 
 class FuneralAllowanceRequest(AgencyRequest):
+    procedure: Literal["funeral_allowance"] = "funeral_allowance"
     deceased_personal_id: str
     date_of_death: date
     death_record_number: str
@@ -92,6 +102,7 @@ class FuneralAllowanceRequest(AgencyRequest):
 
 
 class SurvivorBenefitRequest(AgencyRequest):
+    procedure: Literal["survivor_benefit"] = "survivor_benefit"
     deceased_personal_id: str
     date_of_death: date
     death_record_number: str
@@ -107,3 +118,15 @@ class ShipmentRequest(AgencyRequest):
 
 class ShipmentReceipt(BaseModel):
     tracking_number: str
+
+
+CaseRequest = Annotated[
+    BirthRegistrationRequest
+    | ResidenceRegistrationRequest
+    | HealthInsuranceCardRequest
+    | DeathRegistrationRequest
+    | ResidenceRemovalRequest
+    | FuneralAllowanceRequest
+    | SurvivorBenefitRequest,
+    Field(discriminator="procedure"),
+]

@@ -1,9 +1,10 @@
-"""Carries an agency's decisions to the declarations' workflows.
+"""Carries an agency's decisions to its own open cases.
 
-It runs beside the agency's adapter worker, reads the agency's feed of decisions, records each
-on the declaration's workflow with an Update, and acknowledges it. The Update's ID is the
-agency's decision ID, so a decision relayed twice (by two adapter processes, or after a
-restart) is recorded once.
+It runs beside the agency's case worker, in the agency's own namespace: it reads the agency's
+feed of decisions, signals each to the case's workflow, and acknowledges it. A decision signalled
+twice (by two worker processes, or after a restart) is taken once: the case keeps one decision
+per case number and ends with it. Nothing here reaches the orchestrator, which learns each
+decision as the result of its Nexus operation.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import contextlib
 
 import structlog
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.agency_http import AgencyCase, AgencyHttpClient, AgencyUnavailable
 from adapters.case_decisions import decision_from_case
 from observability.logging import bind_boundary_context, get_logger
 from schemas.common import Agency
+from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 
-RECORD_DECISION_UPDATE = "record_decision"
 RELAY_CONCURRENCY = 16
 
 log = get_logger(__name__)
@@ -31,10 +32,6 @@ class FeedEntry(BaseModel):
     decision_id: int
     case: AgencyCase
     outcome: str
-
-
-def workflow_id_of(declaration_id: str) -> str:
-    return f"declaration-{declaration_id}"
 
 
 class DecisionRelay:
@@ -78,25 +75,20 @@ class DecisionRelay:
         return len(entries)
 
     async def _deliver(self, entry: FeedEntry) -> bool:
-        """Record the decision on its workflow. True when the feed entry is settled (recorded,
-        or refused for good); False to try again on the next poll."""
+        """Signal the decision to its case. True when the feed entry is settled (signalled, or
+        for a case that is closed or unknown); False to try again on the next poll."""
         case = entry.case
         decision = decision_from_case(self.agency, case, f"{self.agency.value}:{entry.decision_id}")
-        if decision is None:
+        if decision is None or case.idempotency_key is None:
             return True
-        handle = self.client.get_workflow_handle(workflow_id_of(case.declaration_id))
+        handle = self.client.get_workflow_handle(case_workflow_id(case.idempotency_key))
         try:
-            await handle.execute_update(RECORD_DECISION_UPDATE, decision, id=decision.decision_id)
-        except WorkflowUpdateFailedError as refused:
-            log.warning(
-                "decision_refused_by_workflow", outcome=decision.outcome, cause=str(refused.cause)
-            )
-            return True
+            await handle.signal(AgencyCaseWorkflow.record_decision, decision)
         except RPCError as error:
             if error.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                log.warning("decision_for_closed_declaration", outcome=decision.outcome)
+                log.info("decision_for_closed_case", outcome=decision.outcome)
                 return True
             log.warning("decision_relay_retry", error=error.status.name)
             return False
-        log.info("decision_recorded", outcome=decision.outcome)
+        log.info("decision_relayed", outcome=decision.outcome)
         return True

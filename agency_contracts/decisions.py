@@ -1,0 +1,82 @@
+"""What passes between the orchestrator and an agency besides the requests: the agency's
+decision on a case, the population-registry cross-check, and the follow-ups on an open case."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from schemas.common import Agency
+from schemas.results import StepResult
+from schemas.supplements import SupplementNeed
+
+DecisionOutcome = Literal["approved", "rejected", "supplement_requested", "cancelled"]
+
+
+class OfficerDecision(BaseModel):
+    """An agency's decision on one of its cases, as the adapter relays it to the workflow."""
+
+    decision_id: str
+    agency: Agency
+    case_number: str
+    outcome: DecisionOutcome
+    reason: str | None = None
+    result: StepResult | None = None
+    supplement: SupplementNeed | None = None
+    decided_at: datetime
+    decided_by: str | None = None
+    # The decision exactly as the agency signed it, and the agency's signature over it.
+    signed: str | None = None
+    signature: str | None = None
+
+
+class AgencyReceipt(BaseModel):
+    """The agency's answer to a submission: its case number, and the decision when it decided
+    at once."""
+
+    case_number: str
+    decision: OfficerDecision | None = None
+
+
+class IdentityClaim(BaseModel):
+    """A person as the declaration names them, to compare with the population registry."""
+
+    field: str
+    personal_id: str
+    full_name: str
+    date_of_birth: date | None = None
+
+
+class IdentityCheckRequest(BaseModel):
+    declaration_id: str
+    claims: list[IdentityClaim]
+
+
+class IdentityProblem(BaseModel):
+    field: str
+    message: str
+
+
+class IdentityCheckResult(BaseModel):
+    problems: list[IdentityProblem]
+
+
+FollowUpKind = Literal["reminder", "escalation"]
+
+
+class CaseFollowUp(BaseModel):
+    """A reminder or an escalation on an open case, which the orchestrator names by the
+    submission's idempotency key: the agency's case number may not be known to it yet."""
+
+    declaration_id: str
+    case_reference: str
+    kind: FollowUpKind
+    deadline: datetime
+
+
+class CaseCancellation(BaseModel):
+    declaration_id: str
+    case_number: str
+    reason: str

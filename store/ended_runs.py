@@ -1,0 +1,58 @@
+"""Declarations whose workflow ended without closing them (it failed, or an operator terminated
+it): the workflow cannot report that itself, so the orchestrator's worker watches Temporal's
+visibility and writes it to the store, where the portal's status reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError
+
+from observability.logging import get_logger
+from store.declarations import mark_run_ended
+
+log = get_logger(__name__)
+
+_ENDINGS = {
+    WorkflowExecutionStatus.FAILED: "failed",
+    WorkflowExecutionStatus.TERMINATED: "was terminated",
+    WorkflowExecutionStatus.TIMED_OUT: "timed out",
+}
+# Visibility is eventually consistent: each look reaches back past the previous one.
+_OVERLAP = timedelta(minutes=5)
+
+
+async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> int:
+    query = (
+        'WorkflowType IN ("BirthDeclarationWorkflow", "DeathDeclarationWorkflow") AND '
+        'ExecutionStatus IN ("Failed", "Terminated", "TimedOut") AND '
+        f'CloseTime >= "{since.isoformat()}"'
+    )
+    marked = 0
+    async for execution in client.list_workflows(query):
+        how = _ENDINGS.get(execution.status) if execution.status else None
+        if how is None:
+            continue
+        if await asyncio.to_thread(mark_run_ended, engine, execution.id, how):
+            marked += 1
+            log.error("declaration_run_ended", workflow_id=execution.id, ending=how)
+    return marked
+
+
+async def watch_ended_runs(
+    client: Client, engine: Engine, stop: asyncio.Event, interval: float
+) -> None:
+    since = datetime.now(UTC) - _OVERLAP
+    while not stop.is_set():
+        looked_at = datetime.now(UTC)
+        try:
+            await record_ended_runs(client, engine, since)
+            since = looked_at - _OVERLAP
+        except RPCError as error:
+            log.warning("ended_runs_watch_failed", error=error.status.name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -1,0 +1,48 @@
+"""Register one Nexus endpoint per agency, each routing to the agency's case workers in the
+agency's own namespace. On the dev server the stack does it at start-up (and the tests once per
+task-queue prefix); on a real cluster the cluster's administrators do, with the same names."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio.api.nexus.v1 import EndpointSpec, EndpointTarget
+from temporalio.api.operatorservice.v1 import CreateNexusEndpointRequest
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from agency_contracts.parties import AGENCY_PARTIES, case_task_queue, endpoint_name, namespace_of
+
+
+async def register_nexus_endpoints(client: Client, prefix: str) -> list[str]:
+    """Create each agency's endpoint unless it exists; the names, in the agencies' order."""
+    names = []
+    for agency in AGENCY_PARTIES:
+        name = endpoint_name(prefix, agency)
+        spec = EndpointSpec(
+            name=name,
+            target=EndpointTarget(
+                worker=EndpointTarget.Worker(
+                    namespace=namespace_of(agency), task_queue=case_task_queue(prefix, agency)
+                )
+            ),
+        )
+        try:
+            await client.operator_service.create_nexus_endpoint(
+                CreateNexusEndpointRequest(spec=spec)
+            )
+        except RPCError as error:
+            if error.status != RPCStatusCode.ALREADY_EXISTS:
+                raise
+        names.append(name)
+    return names
+
+
+def register_on_dev_server(address: str, prefix: str) -> list[str]:
+    """The same, from a process that is not async (the stack launchers)."""
+
+    async def register() -> list[str]:
+        client = await Client.connect(address)
+        return await register_nexus_endpoints(client, prefix)
+
+    return asyncio.run(register())
