@@ -3,6 +3,11 @@
 Only operators may use it: a bearer token (for the CLI and scripts) or the session cookie set
 by `/login` (for the Web UI, with "include cross-origin credentials" switched on in its codec
 settings). Every decode is written to the audit trail: who, when, and which workflow.
+
+Access is scoped by party: an operator of one agency decodes only that agency's namespace, with
+that agency's keys; the orchestrator's operators decode the orchestrator's namespace, including
+what it sent to each agency. A payload that is not encrypted, or not under a key of the
+namespace's party, is refused (400), never passed through.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from temporalio.api.common.v1 import Payloads
 from observability.logging import get_logger
 from security.principals import Principal
 from security.tokens import InvalidToken, read_token
-from settings import Settings
+from settings import AgencyWorkerSettings, Settings
 from store.audit import record_audit
 from store.database import engine_for
 from temporal_connection.data_converter import encryption_codec
-from temporal_connection.encryption_codec import workflow_of
+from temporal_connection.encryption_codec import EncryptionCodec, PayloadRefused, workflow_of
 
 AUDIENCE = "codec-server"
 SESSION_COOKIE = "lienthong_operator"
@@ -43,8 +48,27 @@ _LOGIN_FORM = """<!doctype html><html><head><meta charset="utf-8">
 <em>Include cross-origin credentials</em>.</p></body></html>"""
 
 
+def namespace_codecs(settings: Settings) -> dict[str, tuple[str, EncryptionCodec]]:
+    """For each namespace this codec server serves: its party, and the codec that party reads
+    its own history with."""
+    codecs = {}
+    for party in settings.codec_parties:
+        if party == "orchestrator":
+            codecs[settings.temporal_namespace] = (
+                party,
+                encryption_codec(settings).reading_every_ring(),
+            )
+        else:
+            agency = AgencyWorkerSettings.for_agency(party)
+            codecs[agency.temporal_namespace] = (
+                party,
+                EncryptionCodec(agency.payload_keys.ring()),
+            )
+    return codecs
+
+
 def create_codec_app(settings: Settings) -> FastAPI:
-    codec = encryption_codec(settings)
+    codecs = namespace_codecs(settings)
     engine = engine_for(settings.database_url)
     secret = settings.auth_token_secret.get_secret_value()
     app = FastAPI(title="lienthong codec server", docs_url=None, redoc_url=None)
@@ -77,18 +101,34 @@ def create_codec_app(settings: Settings) -> FastAPI:
             raise HTTPException(status_code=403, detail="Only operators may decode payloads.")
         return principal
 
+    def codec_for(principal: Principal, namespace: str) -> EncryptionCodec:
+        if namespace not in codecs:
+            raise HTTPException(status_code=404, detail=f"No keys are held for {namespace}.")
+        party, codec = codecs[namespace]
+        if principal.party != party:
+            raise HTTPException(
+                status_code=403,
+                detail=f"An operator of {principal.party} may not decode the {party} namespace.",
+            )
+        return codec
+
     async def transform(
         request: Request,
         namespace: str,
-        run: Callable[[list[Any]], Awaitable[list[Any]]],
+        run: Callable[[EncryptionCodec, list[Any]], Awaitable[list[Any]]],
         action: str | None,
     ) -> JSONResponse:
         principal = operator(request)
+        codec = codec_for(principal, namespace)
         try:
             incoming = json_format.ParseDict(await request.json(), Payloads())
         except (ValueError, json_format.ParseError):
             raise HTTPException(status_code=400, detail='Send {"payloads": [...]}.') from None
-        outgoing = await run(list(incoming.payloads))
+        try:
+            outgoing = await run(codec, list(incoming.payloads))
+        except PayloadRefused as refused:
+            log.warning("codec_payload_refused", namespace=namespace, reason=str(refused))
+            raise HTTPException(status_code=400, detail=str(refused)) from None
         if action is not None:
             known = sorted({w for p in incoming.payloads if (w := workflow_of(p))})
             workflows: list[str | None] = [*known] or [None]
@@ -105,23 +145,29 @@ def create_codec_app(settings: Settings) -> FastAPI:
                 )
         return JSONResponse(json_format.MessageToDict(Payloads(payloads=outgoing)))
 
+    async def decode_all(codec: EncryptionCodec, payloads: list[Any]) -> list[Any]:
+        return [codec.decrypt(p) for p in payloads]
+
+    async def encode_all(codec: EncryptionCodec, payloads: list[Any]) -> list[Any]:
+        return await codec.encode(payloads)
+
     @app.post("/decode")
     async def decode(request: Request) -> JSONResponse:
         namespace = request.headers.get("X-Namespace", settings.temporal_namespace)
-        return await transform(request, namespace, codec.decode, "codec_decode")
+        return await transform(request, namespace, decode_all, "codec_decode")
 
     @app.post("/{namespace}/decode")
     async def decode_in(namespace: str, request: Request) -> JSONResponse:
-        return await transform(request, namespace, codec.decode, "codec_decode")
+        return await transform(request, namespace, decode_all, "codec_decode")
 
     @app.post("/encode")
     async def encode(request: Request) -> JSONResponse:
         namespace = request.headers.get("X-Namespace", settings.temporal_namespace)
-        return await transform(request, namespace, codec.encode, None)
+        return await transform(request, namespace, encode_all, None)
 
     @app.post("/{namespace}/encode")
     async def encode_in(namespace: str, request: Request) -> JSONResponse:
-        return await transform(request, namespace, codec.encode, None)
+        return await transform(request, namespace, encode_all, None)
 
     @app.get("/login", response_class=HTMLResponse)
     async def login_form() -> str:

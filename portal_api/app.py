@@ -12,19 +12,22 @@ from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
 from portal_api.request_context import install_request_context
-from portal_api.routes import declarations, health
+from portal_api.routes import declarations, health, trust
 from reference_data.admin_units import load_admin_units
 from settings import Settings
 from store.database import engine_for
+from store.trust import seed_trust_store
 from temporal_connection.client import connect
 
 
 def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = engine_for(settings.database_url)
+        seed_trust_store(engine, settings.agency_verify_keys)
         app.state.intake = Intake(
             settings=settings,
-            engine=engine_for(settings.database_url),
+            engine=engine,
             client=await connect(settings, lazy=True),
             admin_units=load_admin_units(settings.admin_units_path),
         )
@@ -43,4 +46,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(declarations.router)
     app.include_router(health.router)
+    app.include_router(trust.router)
     return app

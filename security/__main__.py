@@ -1,5 +1,6 @@
 """Issue a signed token for local use: `python -m security portal`, `python -m security citizen
---citizen-id 001090012345`, `python -m security operator --audience codec-server`."""
+--citizen-id 001090012345`, `python -m security operator --audience codec-server [--party
+justice]` (an agency's operator decodes only that agency's namespace)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ def main() -> None:
     parser.add_argument("--citizen-id", default=None)
     parser.add_argument("--audience", default="portal-api", choices=["portal-api", "codec-server"])
     parser.add_argument("--hours", type=float, default=8)
+    parser.add_argument(
+        "--party",
+        default="orchestrator",
+        choices=["orchestrator", "justice", "police", "social_security", "postal"],
+    )
     args = parser.parse_args()
     settings = get_settings()
     print(
@@ -27,6 +33,7 @@ def main() -> None:
             citizen_id=args.citizen_id,
             audience=args.audience,
             lifetime=timedelta(hours=args.hours),
+            party=args.party,
         )
     )
 

@@ -13,6 +13,8 @@ class Scope(StrEnum):
     READ = "declarations:read"
     ACT = "declarations:act"
     AUDIT = "audit:read"
+    # Which agency keys the orchestrator trusts: adding, revoking, and the decisions held.
+    TRUST = "trust:manage"
 
 
 Role = Literal["portal", "citizen", "operator"]
@@ -23,7 +25,7 @@ ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     # A citizen, signed in through the portal: files, follows and acts on their own declarations.
     "citizen": frozenset({Scope.SUBMIT, Scope.READ, Scope.ACT}),
     # An operator reads any declaration and its audit trail.
-    "operator": frozenset({Scope.READ, Scope.AUDIT}),
+    "operator": frozenset({Scope.READ, Scope.AUDIT, Scope.TRUST}),
 }
 
 
@@ -33,6 +35,8 @@ class Principal(BaseModel):
     scopes: frozenset[Scope]
     # For a citizen: their personal ID, which must be the declarant's.
     citizen_id: str | None = None
+    # For an operator: the party whose namespace they operate (the orchestrator or an agency).
+    party: str = "orchestrator"
 
     def can(self, scope: Scope) -> bool:
         return scope in self.scopes

@@ -24,6 +24,7 @@ def issue_token(
     citizen_id: str | None = None,
     audience: str = "portal-api",
     lifetime: timedelta = timedelta(hours=1),
+    party: str = "orchestrator",
 ) -> str:
     now = datetime.now(UTC)
     claims: dict[str, object] = {
@@ -37,6 +38,8 @@ def issue_token(
     }
     if citizen_id is not None:
         claims["citizen_id"] = citizen_id
+    if role == "operator":
+        claims["party"] = party
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -61,4 +64,5 @@ def read_token(secret: str, token: str, audience: str = "portal-api") -> Princip
         role=role,
         scopes=frozenset(granted & ROLE_SCOPES[role]),
         citizen_id=claims.get("citizen_id"),
+        party=str(claims.get("party", "orchestrator")),
     )
