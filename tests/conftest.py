@@ -30,6 +30,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from agency_contracts.parties import case_task_queue, namespace_of
 from local_stack.declaration_factory import DeclarationFactory
 from local_stack.processes import (
     AGENCY_NAMES,
@@ -41,12 +42,13 @@ from local_stack.processes import (
 )
 from observability.logging import configure_logging
 from portal_api.app import create_app
-from schemas.workflow_inputs import TaskQueues
+from schemas.workflow_inputs import orchestrator_task_queue
 from security.principals import Role
 from security.tokens import issue_token
-from settings import DEFAULT_DATASET_DIR, Settings
+from settings import DEFAULT_DATASET_DIR, AgencyWorkerSettings, PartySettings, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
+from temporal_devserver.nexus_endpoints import register_nexus_endpoints
 from tests.portal_session import PortalAuth
 from tests.postgres_server import postgres_server
 from tests.scenario_people import SCENARIOS, write_test_dataset
@@ -151,29 +153,73 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
         "agency_http_timeout_seconds": 2.0,
         "agency_call_timeout_seconds": 6.0,
         "attachment_max_bytes": 256 * 1024,
-        "decision_poll_interval_seconds": 0.1,
+        "decision_recheck_seconds": 1.0,
+        "ended_runs_watch_seconds": 1.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def settings_env(settings: Settings, base: dict[str, str]) -> dict[str, str]:
+def agency_settings_for(
+    services: SessionServices, settings: Settings, agency: str
+) -> AgencyWorkerSettings:
+    """An agency's own case-worker settings beside a test stack: its sandbox system, its
+    namespace and keys (the development ones), the stack's server and prefix."""
+    return AgencyWorkerSettings.for_agency(
+        agency,
+        environment="test",
+        temporal_address=services.temporal_address,
+        task_queue_prefix=settings.task_queue_prefix,
+        system_url=services.agency_urls[agency],
+        agency_http_timeout_seconds=2.0,
+        agency_call_timeout_seconds=6.0,
+        decision_poll_interval_seconds=0.1,
+    )
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "model_dump"):
+        return {k: _plain(getattr(value, k)) for k in type(value).model_fields}  # type: ignore[attr-defined]
+    return value
+
+
+def settings_env(settings: PartySettings, base: dict[str, str], prefix: str = "") -> dict[str, str]:
     """The same settings as environment variables, for a worker in a separate process."""
     env = dict(base)
-    plain = settings.model_dump(mode="json", exclude_none=True)
-    for name, value in plain.items():
-        field = getattr(settings, name)
-        if isinstance(field, SecretStr):
-            value = field.get_secret_value()
-        elif isinstance(field, dict) and any(isinstance(v, SecretStr) for v in field.values()):
-            value = {k: v.get_secret_value() for k, v in field.items()}
-        env[name.upper()] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    for name in type(settings).model_fields:
+        value = _plain(getattr(settings, name))
+        if value is None:
+            continue
+        if isinstance(value, Path):
+            value = str(value)
+        env[f"{prefix}{name.upper()}"] = (
+            json.dumps(value, default=str) if isinstance(value, (dict, list)) else str(value)
+        )
+    return env
+
+
+def stack_env(services: SessionServices, settings: Settings) -> dict[str, str]:
+    """The environment of a worker process serving a stack: the orchestrator's settings, and
+    each agency's own under its prefix."""
+    env = settings_env(settings, services.env)
+    for agency in AGENCY_NAMES:
+        own = agency_settings_for(services, settings, agency)
+        env = settings_env(own, env, prefix=f"{agency.upper()}_")
     return env
 
 
 @pytest.fixture(scope="session")
 async def client(services: SessionServices) -> Client:
     return await connect(stack_settings(services))
+
+
+async def start_stack_endpoints(client: Client, settings: Settings) -> None:
+    """The agencies' Nexus endpoints of a stack's task-queue prefix."""
+    await register_nexus_endpoints(client, settings.task_queue_prefix)
 
 
 @pytest.fixture(scope="session")
@@ -217,10 +263,14 @@ class SharedWorkers:
         return [process.log_path for process in self.processes]
 
 
-async def _pollers(client: Client, queue: str, kind: TaskQueueType.ValueType) -> set[str]:
+async def _pollers(
+    client: Client, queue: str, kind: TaskQueueType.ValueType, namespace: str | None = None
+) -> set[str]:
     response = await client.workflow_service.describe_task_queue(
         DescribeTaskQueueRequest(
-            namespace=client.namespace, task_queue=TaskQueue(name=queue), task_queue_type=kind
+            namespace=namespace or client.namespace,
+            task_queue=TaskQueue(name=queue),
+            task_queue_type=kind,
         )
     )
     return {poller.identity for poller in response.pollers}
@@ -229,16 +279,23 @@ async def _pollers(client: Client, queue: str, kind: TaskQueueType.ValueType) ->
 async def _wait_until_polling(client: Client, shared: SharedWorkers, timeout: float = 90) -> None:
     """Until each orchestrator process polls for workflow tasks and the agency process for each
     agency's activities: a test's first declaration then finds every worker ready."""
-    queues = TaskQueues.with_prefix(shared.task_queue_prefix)
+    prefix = shared.task_queue_prefix
     expected = set(shared.orchestrator_identities)
     deadline = time.monotonic() + timeout
     while True:
         for process in shared.processes:
             if not process.running:
                 raise RuntimeError(f"{process.name} exited early:\n{process.log_tail()}")
-        seen = await _pollers(client, queues.orchestrator, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+        seen = await _pollers(
+            client, orchestrator_task_queue(prefix), TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        )
         agencies_ready = [
-            await _pollers(client, getattr(queues, agency), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+            await _pollers(
+                client,
+                case_task_queue(prefix, agency),
+                TaskQueueType.TASK_QUEUE_TYPE_NEXUS,
+                namespace_of(agency),
+            )
             for agency in AGENCY_NAMES
         ]
         if expected <= seen and all(agencies_ready):
@@ -261,7 +318,8 @@ async def shared_workers(
         yield None
         return
     settings = stack_settings(services, task_queue_prefix=f"test-shared-{secrets.token_hex(4)}")
-    env = settings_env(settings, services.env)
+    await start_stack_endpoints(client, settings)
+    env = stack_env(services, settings)
     started: list[ManagedProcess] = []
     try:
         for number in range(1, ORCHESTRATOR_PROCESSES + 1):
@@ -292,6 +350,10 @@ class Stack:
     # The log files of the worker processes serving this stack; none when they run in-process.
     worker_logs: list[Path] = field(default_factory=list)
 
+    def worker_env(self) -> dict[str, str]:
+        """The environment of a worker process of this stack's own."""
+        return stack_env(self.services, self.settings)
+
     def token(
         self,
         role: Role,
@@ -299,6 +361,7 @@ class Stack:
         citizen_id: str | None = None,
         subject: str | None = None,
         audience: str = "portal-api",
+        party: str = "orchestrator",
     ) -> str:
         return issue_token(
             self.settings.auth_token_secret.get_secret_value(),
@@ -306,6 +369,7 @@ class Stack:
             role,
             citizen_id=citizen_id,
             audience=audience,
+            party=party,
         )
 
 
@@ -339,13 +403,25 @@ async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
 
 
 async def start_workers(
-    settings: Settings, client: Client, stack: AsyncExitStack, roles: tuple[str, ...] = ROLES
+    settings: Settings,
+    client: Client,
+    stack: AsyncExitStack,
+    services: SessionServices,
+    roles: tuple[str, ...] = ROLES,
 ) -> None:
     executor = stack.enter_context(
         ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
     )
     stop = asyncio.Event()
-    relays = await start_role_workers(roles, client, settings, executor, stack, stop)
+    relays = await start_role_workers(
+        roles,
+        client,
+        settings,
+        executor,
+        stack,
+        stop,
+        lambda agency: agency_settings_for(services, settings, agency),
+    )
 
     async def stop_relays() -> None:
         stop.set()
@@ -378,8 +454,9 @@ async def stack_factory(
                 overrides["task_queue_prefix"] = shared_workers.task_queue_prefix
                 worker_logs = shared_workers.log_paths
             settings = stack_settings(services, **overrides)
+            await start_stack_endpoints(client, settings)
             if with_workers and shared_workers is None:
-                await start_workers(settings, client, exits)
+                await start_workers(settings, client, exits, services)
             api_url = await serve_api(settings, exits)
             portal = PortalAuth(settings.auth_token_secret.get_secret_value())
             api = await exits.enter_async_context(

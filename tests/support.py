@@ -112,10 +112,18 @@ async def officer_decides(
     return decided
 
 
-async def open_case(stack: Any, declaration_id: str, procedure: str) -> dict[str, Any]:
-    """The step once its agency has opened a case for it (it has a case number)."""
+async def open_case(
+    stack: Any, declaration_id: str, procedure: str, timeout: float = 30.0
+) -> dict[str, Any]:
+    """The step once its agency has opened a case for it, with the agency's case number (the
+    orchestrator learns it with the agency's decision; the agency knows it at once)."""
     view = await wait_for_step(stack.api, declaration_id, procedure, {"submitted"})
-    while step(view, procedure)["case_number"] is None:
+    agency = step(view, procedure)["agency"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cases = await agency_cases(stack.agencies[agency], declaration_id)
+        pending = [c for c in cases if c["procedure"] == procedure and c["status"] == "pending"]
+        if pending:
+            return {**step(view, procedure), "case_number": pending[-1]["case_number"]}
         await asyncio.sleep(0.1)
-        view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
-    return step(view, procedure)
+    raise AssertionError(f"no open {procedure} case at the {agency} office for {declaration_id}")

@@ -3,29 +3,33 @@ others; and every refusal changes nothing and is audited."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from temporalio.client import WorkflowUpdateFailedError
 
+from agency_contracts.decisions import OfficerDecision
 from local_stack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
-from schemas.decisions import OfficerDecision
 from security import decision_signatures
-from security.dev_credentials import dev_signing_seed
+from security.dev_credentials import dev_signing_key_id, dev_signing_seed
 from security.tokens import issue_token
 from store.audit import audit_trail
-from tests.conftest import Stack
+from store.trust import held_decisions
+from temporal_connection.client import connect
+from tests.conftest import Stack, agency_settings_for
 from tests.support import (
+    agency_cases,
     agency_policy,
     open_case,
     step,
     submit,
     wait_for_status,
 )
+from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 
 
 def bearer(token: str | None) -> dict[str, str]:
@@ -196,12 +200,15 @@ async def test_each_agency_answers_only_its_own_parties(stack: Stack) -> None:
 async def test_a_decision_not_signed_by_its_agency_is_refused(
     stack: Stack, filed: dict[str, Any]
 ) -> None:
-    view = (await stack.api.get(f"/v1/declarations/{filed['declaration_id']}")).json()
-    case_number = step(view, "residence_registration")["case_number"]
+    """Even the police's own case worker, compromised, cannot make the orchestrator act on a
+    decision the police's system did not sign: it is held for an operator, never acted on."""
+    declaration_id = filed["declaration_id"]
+    case = await open_case(stack, declaration_id, "residence_registration")
+    case_number = case["case_number"]
     content = {
         "agency": "police",
         "case_number": case_number,
-        "declaration_id": filed["declaration_id"],
+        "declaration_id": declaration_id,
         "procedure": "residence_registration",
         "outcome": "approved",
         "reason": None,
@@ -214,27 +221,32 @@ async def test_a_decision_not_signed_by_its_agency_is_refused(
         "supplement": None,
         "decided_at": "2026-11-25T00:00:00+00:00",
         "decided_by": "officer:forger",
+        "key_id": dev_signing_key_id("police"),
     }
     signed = decision_signatures.canonical(content)
-    handle = stack.client.get_workflow_handle(filed["workflow_id"])
-
-    def forged(seed_agency: str | None) -> OfficerDecision:
-        return OfficerDecision(
-            decision_id=f"forged-{seed_agency}",
-            agency=Agency.POLICE,
-            case_number=case_number,
-            outcome="approved",
-            decided_at=datetime(2026, 11, 25, tzinfo=UTC),
-            signed=signed,
-            signature=decision_signatures.sign(dev_signing_seed(seed_agency), signed)
-            if seed_agency
-            else None,
-        )
-
-    # Signed by another agency's key, or not signed at all: each is refused.
-    for decision in (forged("justice"), forged(None)):
-        with pytest.raises(WorkflowUpdateFailedError):
-            await handle.execute_update("record_decision", decision, id=decision.decision_id)
-    view = (await stack.api.get(f"/v1/declarations/{filed['declaration_id']}")).json()
+    forged = OfficerDecision(
+        decision_id="forged",
+        agency=Agency.POLICE,
+        case_number=case_number,
+        outcome="approved",
+        decided_at=datetime(2026, 11, 25, tzinfo=UTC),
+        signed=signed,
+        # Signed with another agency's key, under the police's key id.
+        signature=decision_signatures.sign(dev_signing_seed("justice"), signed),
+    )
+    police = await connect(agency_settings_for(stack.services, stack.settings, "police"))
+    case_id = case_workflow_id(f"{declaration_id}:residence_registration:1")
+    await police.get_workflow_handle(case_id).signal(AgencyCaseWorkflow.record_decision, forged)
+    for _ in range(100):
+        held = held_decisions(stack.engine, declaration_id)
+        if held:
+            break
+        await asyncio.sleep(0.1)
+    assert [(h.procedure, h.problem) for h in held] == [("residence_registration", "bad_signature")]
+    view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
     assert step(view, "residence_registration")["status"] == "submitted"
-    await stack.api.post(f"/v1/declarations/{filed['declaration_id']}/withdraw")
+    (police_case,) = await agency_cases(stack.agencies["police"], declaration_id)
+    assert police_case["status"] == "pending"
+    await stack.api.post(f"/v1/declarations/{declaration_id}/withdraw")
+    view = await wait_for_status(stack.api, declaration_id)
+    assert step(view, "residence_registration")["status"] == "cancelled"

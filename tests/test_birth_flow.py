@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from temporalio.api.enums.v1 import EventType
+from temporalio.converter import NexusSerializationContext
 
 from local_stack.declaration_factory import DeclarationFactory
 from sandbox_agencies.postal import s10_check_digit
@@ -121,23 +122,37 @@ async def test_workflow_query_search_attributes_and_summaries(
     assert static_summary is not None
     assert accepted["declaration_id"] in static_summary
 
-    # Every agency step carries a readable summary in the UI, on its agency's task queue.
-    summaries = {}
+    # Every agency step is a Nexus operation on its agency's endpoint, with a readable summary,
+    # and the UI links it to the case's workflow in the agency's own namespace.
+    summaries, links = {}, {}
     async for event in handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            attrs = event.activity_task_scheduled_event_attributes
-            # Summaries are encrypted like every payload; an operator's codec decodes them.
-            (summary,) = await stack.client.data_converter.decode(
-                [event.user_metadata.summary], [str]
+        if event.event_type == EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED:
+            attrs = event.nexus_operation_scheduled_event_attributes
+            # Summaries are encrypted like every payload, under the key of the agency it goes to;
+            # the orchestrator's operators hold it.
+            converter = stack.client.data_converter.with_context(
+                NexusSerializationContext(attrs.endpoint, attrs.service, attrs.operation)
             )
-            summaries[attrs.activity_type.name] = (attrs.task_queue.name, summary)
-    queues = stack.settings.task_queue_prefix
-    assert summaries["justice.register_birth"][0] == f"{queues}-agency-justice"
-    assert summaries["police.register_residence"][0] == f"{queues}-agency-police"
-    assert summaries["social_security.issue_health_insurance_card"][0] == (
-        f"{queues}-agency-social-security"
+            (summary,) = await converter.decode([event.user_metadata.summary], [str])
+            summaries[attrs.operation] = (attrs.endpoint, attrs.service, summary)
+        if event.event_type == EventType.EVENT_TYPE_NEXUS_OPERATION_STARTED:
+            for link in event.links:
+                links[link.workflow_event.workflow_id] = link.workflow_event.namespace
+    prefix = stack.settings.task_queue_prefix
+    assert summaries["register_birth"][:2] == (f"{prefix}-justice", "justice")
+    assert summaries["register_residence"][:2] == (f"{prefix}-police", "police")
+    assert summaries["issue_health_insurance_card"][:2] == (
+        f"{prefix}-social-security",
+        "social_security",
     )
-    assert "birth_registration" in summaries["justice.register_birth"][1]
+    assert summaries["verify_identities"][:2] == (f"{prefix}-police", "police")
+    assert "birth_registration" in summaries["register_birth"][2]
+    declaration_id = accepted["declaration_id"]
+    assert links == {
+        f"case-{declaration_id}:birth_registration:1": "justice",
+        f"case-{declaration_id}:residence_registration:1": "police",
+        f"case-{declaration_id}:health_insurance_card:1": "social-security",
+    }
 
     # Operators find it by search attribute (visibility catches up within moments).
     query = (

@@ -33,7 +33,7 @@ async def _encrypted_input(
 ) -> tuple[str, str, dict[str, object]]:
     accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
     await wait_for_status(stack.api, accepted["declaration_id"])
-    raw = await Client.connect(services.temporal_address)
+    raw = await Client.connect(services.temporal_address, namespace=stack.client.namespace)
     async for event in raw.get_workflow_handle(accepted["workflow_id"]).fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
             payloads = event.workflow_execution_started_event_attributes.input
@@ -69,7 +69,7 @@ async def test_decode_requires_an_operator_and_is_audited(
     decoded = await codec.post(
         "/decode",
         json=body,
-        headers={"Authorization": f"Bearer {operator}", "X-Namespace": "default"},
+        headers={"Authorization": f"Bearer {operator}", "X-Namespace": "lienthong"},
     )
     assert decoded.status_code == 200
     payloads = json_format.ParseDict(decoded.json(), Payloads())
@@ -115,3 +115,42 @@ async def test_the_web_ui_may_call_it_with_credentials(
     decoded = await codec.post("/decode", json=body, headers={"Origin": UI_ORIGIN})
     assert decoded.status_code == 200
     assert decoded.headers["access-control-allow-origin"] == UI_ORIGIN
+
+
+async def test_an_agencys_operator_decodes_only_that_agencys_namespace(
+    stack: Stack,
+    services: SessionServices,
+    factory: DeclarationFactory,
+    codec: httpx.AsyncClient,
+) -> None:
+    _, _, orchestrators = await _encrypted_input(stack, services, factory)
+    token = stack.token("operator", audience="codec-server", party="justice")
+    justice_operator = {"Authorization": f"Bearer {token}"}
+    # Not the orchestrator's namespace ...
+    refused = await codec.post(
+        "/decode", json=orchestrators, headers={**justice_operator, "X-Namespace": "lienthong"}
+    )
+    assert refused.status_code == 403
+    # ... nor the orchestrator's payloads passed off as the agency's: its keys do not open them.
+    refused = await codec.post(
+        "/decode", json=orchestrators, headers={**justice_operator, "X-Namespace": "justice"}
+    )
+    assert refused.status_code == 400
+    # Its own namespace's payloads it reads.
+    sealed = await codec.post(
+        "/encode",
+        json={"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "IjEi"}]},
+        headers={**justice_operator, "X-Namespace": "justice"},
+    )
+    assert sealed.status_code == 200
+    opened = await codec.post(
+        "/decode", json=sealed.json(), headers={**justice_operator, "X-Namespace": "justice"}
+    )
+    assert opened.status_code == 200
+    assert opened.json()["payloads"][0]["data"] == "IjEi"
+    # A payload that is not encrypted is refused, not passed through.
+    plain = {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "IjEi"}]}
+    refused = await codec.post(
+        "/decode", json=plain, headers={**justice_operator, "X-Namespace": "justice"}
+    )
+    assert refused.status_code == 400

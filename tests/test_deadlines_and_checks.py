@@ -18,7 +18,7 @@ from local_stack.declaration_factory import DeclarationFactory
 from portal_api.intake import workflow_id_for
 from schemas.birth import BirthDeclaration
 from schemas.common import AttachmentRef
-from schemas.workflow_inputs import BirthWorkflowInput, OrchestrationOptions, TaskQueues
+from schemas.workflow_inputs import BirthWorkflowInput, NexusEndpoints, OrchestrationOptions
 from store.attachments import store_attachment
 from store.escalations import list_escalations
 from store.models import AttachmentBlob
@@ -172,7 +172,7 @@ async def test_tampered_attachment_is_refused(stack: Stack, factory: Declaration
             received_at=datetime.now(UTC),
             declaration=declaration,
             options=OrchestrationOptions(
-                task_queues=TaskQueues.with_prefix(stack.settings.task_queue_prefix),
+                endpoints=NexusEndpoints.with_prefix(stack.settings.task_queue_prefix),
                 agency_call_timeout_seconds=5,
             ),
         ),

@@ -9,7 +9,7 @@ import httpx
 
 from local_stack.declaration_factory import DeclarationFactory
 from local_stack.processes import free_port, worker
-from tests.conftest import SessionServices, StackFactory, settings_env
+from tests.conftest import SessionServices, StackFactory
 from tests.support import submit, wait_for_status
 
 
@@ -33,7 +33,7 @@ async def test_worker_and_api_metrics(
 ) -> None:
     stack = await stack_factory(with_workers=False)
     metrics_port = free_port()
-    env = settings_env(stack.settings, services.env)
+    env = stack.worker_env()
     env["METRICS_BIND_ADDRESS"] = f"127.0.0.1:{metrics_port}"
     process = worker(["all"], services.log_dir, env, name="worker-with-metrics")
     try:

@@ -8,15 +8,17 @@ import os
 from typing import Any
 
 import pytest
-from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
-from temporalio.converter import WorkflowSerializationContext
+from temporalio.converter import NexusSerializationContext, WorkflowSerializationContext
 
 from local_stack.declaration_factory import DeclarationFactory
 from temporal_connection.encryption_codec import (
     KEY_ID,
+    REFUSED_ENCODING,
     EncryptionCodec,
+    KeyRing,
+    PayloadRefused,
     UnknownEncryptionKey,
     workflow_of,
 )
@@ -54,7 +56,7 @@ async def test_raw_history_holds_no_personal_data_in_clear_text(
     death = factory.death(deceased, form="lump_sum")
     secrets: set[str] = set()
     # A client without the codec sees the history exactly as the server stores it.
-    raw_client = await Client.connect(services.temporal_address)
+    raw_client = await Client.connect(services.temporal_address, namespace=stack.client.namespace)
     for kind, body in (("birth", birth), ("death", death)):
         accepted = await submit(stack.api, kind, body)
         view = await wait_for_status(stack.api, accepted["declaration_id"])
@@ -73,44 +75,98 @@ def key() -> bytes:
     return os.urandom(32)
 
 
-async def test_key_rotation_keeps_old_payloads_readable() -> None:
+def ring(active: str, *others: str, keys: dict[str, bytes] | None = None) -> KeyRing:
+    held = keys or {}
+    return KeyRing({k: held.get(k) or key() for k in (active, *others)}, active)
+
+
+PLAIN = Payload(metadata={"encoding": b"json/plain"}, data=b'"secret"')
+
+
+def test_key_rotation_keeps_old_payloads_readable() -> None:
     old, new = key(), key()
-    before = EncryptionCodec({"2025": old}, "2025")
-    sealed = await before.encode([Payload(metadata={"encoding": b"json/plain"}, data=b'"secret"')])
-    assert sealed[0].metadata[KEY_ID] == b"2025"
-    assert b"secret" not in sealed[0].data
+    before = EncryptionCodec(KeyRing({"2025": old}, "2025"))
+    sealed = before.encrypt(PLAIN)
+    assert sealed.metadata[KEY_ID] == b"2025"
+    assert b"secret" not in sealed.data
 
-    rotated = EncryptionCodec({"2025": old, "2026": new}, "2026")
-    assert (await rotated.decode(sealed))[0].data == b'"secret"'
-    fresh = await rotated.encode([Payload(metadata={"encoding": b"json/plain"}, data=b"1")])
-    assert fresh[0].metadata[KEY_ID] == b"2026"
+    rotated = EncryptionCodec(KeyRing({"2025": old, "2026": new}, "2026"))
+    assert rotated.decrypt(sealed).data == b'"secret"'
+    assert rotated.encrypt(PLAIN).metadata[KEY_ID] == b"2026"
 
-    retired = EncryptionCodec({"2026": new}, "2026")
+    retired = EncryptionCodec(KeyRing({"2026": new}, "2026"))
     with pytest.raises(UnknownEncryptionKey):
-        await retired.decode(sealed)
+        retired.decrypt(sealed)
 
 
-async def test_a_relabelled_or_altered_payload_does_not_decrypt() -> None:
-    codec = EncryptionCodec({"a": key(), "b": key()}, "a")
-    (sealed,) = await codec.encode([Payload(metadata={"encoding": b"json/plain"}, data=b"1")])
+def test_a_relabelled_or_altered_payload_does_not_decrypt() -> None:
+    codec = EncryptionCodec(ring("a", "b"))
+    sealed = codec.encrypt(PLAIN)
     relabelled = Payload()
     relabelled.CopyFrom(sealed)
     relabelled.metadata[KEY_ID] = b"b"
-    with pytest.raises(InvalidTag):
-        await codec.decode([relabelled])
+    with pytest.raises(PayloadRefused):
+        codec.decrypt(relabelled)
     altered = Payload()
     altered.CopyFrom(sealed)
     altered.data = sealed.data[:-1] + bytes([sealed.data[-1] ^ 1])
-    with pytest.raises(InvalidTag):
-        await codec.decode([altered])
+    with pytest.raises(PayloadRefused):
+        codec.decrypt(altered)
 
 
-async def test_payloads_name_their_workflow_for_the_audit_trail() -> None:
-    codec = EncryptionCodec({"a": key()}, "a").with_context(
-        WorkflowSerializationContext(namespace="default", workflow_id="declaration-LT-1")
+async def test_an_unencrypted_payload_is_refused_not_passed_through() -> None:
+    codec = EncryptionCodec(ring("a"))
+    with pytest.raises(PayloadRefused):
+        codec.decrypt(PLAIN)
+    # Inside a worker, the refused payload becomes one no converter reads: the signal or update
+    # that carried it is refused where it lands, and the workflow's task does not fail.
+    (refused,) = await codec.decode([PLAIN])
+    assert refused.metadata["encoding"] == REFUSED_ENCODING
+    assert refused.data == b""
+
+
+def test_nexus_payloads_are_sealed_for_the_agency_they_go_to() -> None:
+    justice_keys, police_keys = {"justice-1": key()}, {"police-1": key()}
+    orchestrator = EncryptionCodec(
+        ring("orchestrator-1"),
+        {
+            "justice": KeyRing(justice_keys, "justice-1"),
+            "police": KeyRing(police_keys, "police-1"),
+        },
     )
-    (sealed,) = await codec.encode([Payload(metadata={"encoding": b"json/plain"}, data=b"1")])
-    assert workflow_of(sealed) == "declaration-LT-1"
+    justice = EncryptionCodec(KeyRing(justice_keys, "justice-1"))
+    police = EncryptionCodec(KeyRing(police_keys, "police-1"))
+    to_justice = orchestrator.with_context(
+        NexusSerializationContext(endpoint="e", service="justice", operation="register_birth")
+    )
+    in_history = orchestrator.with_context(
+        WorkflowSerializationContext(namespace="lienthong", workflow_id="declaration-LT-1")
+    )
+    sent = to_justice.encrypt(PLAIN)
+    assert sent.metadata[KEY_ID] == b"justice-1"
+    assert justice.decrypt(sent).data == PLAIN.data
+    with pytest.raises(UnknownEncryptionKey):
+        police.decrypt(sent)
+    # The orchestrator's own history is closed to every agency.
+    own = in_history.encrypt(PLAIN)
+    for agency in (justice, police):
+        with pytest.raises(UnknownEncryptionKey):
+            agency.decrypt(own)
+    # An agency can answer its own operation, but cannot forge anything else in the
+    # orchestrator's history: outside the agency's Nexus operations its key is not accepted.
+    answer = justice.encrypt(PLAIN)
+    assert to_justice.decrypt(answer).data == PLAIN.data
+    with pytest.raises(UnknownEncryptionKey):
+        in_history.decrypt(answer)
+    # The orchestrator's operators read both, through the codec server.
+    assert orchestrator.reading_every_ring().decrypt(sent).data == PLAIN.data
+
+
+def test_payloads_name_their_workflow_for_the_audit_trail() -> None:
+    codec = EncryptionCodec(ring("a")).with_context(
+        WorkflowSerializationContext(namespace="lienthong", workflow_id="declaration-LT-1")
+    )
+    assert workflow_of(codec.encrypt(PLAIN)) == "declaration-LT-1"
 
 
 def test_settings_refuse_an_active_key_that_does_not_exist() -> None:

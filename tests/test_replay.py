@@ -1,6 +1,7 @@
-"""Replay guards determinism: histories recorded from earlier versions of the workflows must
-replay on the current code. After an intentional, versioned change to a workflow, record new
-histories with `RECORD_HISTORIES=1 pytest tests/test_replay.py` and keep the old ones."""
+"""Replay guards determinism: histories recorded from the workflows must replay on the current
+code, the declarations' in the orchestrator's namespace and the agency cases' in the agencies'.
+Until the first release, an intentional change to a workflow re-records them with
+`RECORD_HISTORIES=1 pytest tests/test_replay.py` instead of adding versioning branches."""
 
 from __future__ import annotations
 
@@ -12,21 +13,40 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from local_stack.declaration_factory import DeclarationFactory, attachment
-from settings import Settings
+from settings import AgencyWorkerSettings, Settings
+from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter
-from tests.conftest import Stack
+from tests.conftest import Stack, agency_settings_for
 from tests.support import agency_policy, submit, wait_for_status, wait_for_step
 from worker import workflow_runner
+from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
-# Histories recorded by each version of the workflows are kept side by side: the current code
-# must replay every one of them. Bump this when recording after a versioned workflow change.
-RECORDING = "signed-decisions"
+DECLARATIONS = {
+    "birth_completed",
+    "birth_rejected",
+    "death_completed",
+    "birth_supplemented",
+    "birth_withdrawn",
+}
+# An agency case's history is named `case_<agency>_<flow>`; it replays with that agency's keys.
+CASES = {
+    "case_justice_birth_registration",
+    "case_police_residence_registration_withdrawn",
+    "case_social_security_survivor_benefit",
+}
 
 
-def replayer() -> Replayer:
+def replayer(name: str) -> Replayer:
+    if name.startswith("case_"):
+        agency = next(a for a in ("justice", "police", "social_security") if a in name)
+        return Replayer(
+            workflows=[AgencyCaseWorkflow],
+            data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),
+            workflow_runner=workflow_runner(),
+        )
     return Replayer(
         workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
         data_converter=build_data_converter(Settings()),
@@ -37,48 +57,53 @@ def replayer() -> Replayer:
 @pytest.mark.parametrize("path", sorted(HISTORIES.glob("*.json")), ids=lambda p: p.stem)
 async def test_recorded_history_replays_on_current_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text())  # noqa: ASYNC240
-    result = await replayer().replay_workflow(history, raise_on_replay_failure=True)
+    result = await replayer(path.stem).replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
 
 
 def test_recorded_histories_exist() -> None:
-    names = {p.stem for p in HISTORIES.glob("*.json")}
-    flows = {
-        "birth_completed",
-        "birth_rejected",
-        "death_completed",
-        "birth_supplemented",
-        "birth_withdrawn",
-    }
-    assert flows <= names  # before agencies signed their decisions
-    assert {f"{flow}.{RECORDING}" for flow in flows} <= names
+    assert {p.stem for p in HISTORIES.glob("*.json")} == DECLARATIONS | CASES
 
 
-async def _replay(stack: Stack, workflow_id: str, name: str) -> None:
-    handle = stack.client.get_workflow_handle(workflow_id)
-    history = await handle.fetch_history()
-    result = await replayer().replay_workflow(history, raise_on_replay_failure=True)
+async def _replay(stack: Stack, workflow_id: str, name: str, agency: str | None = None) -> None:
+    client = stack.client
+    if agency is not None:
+        client = await connect(agency_settings_for(stack.services, stack.settings, agency))
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    result = await replayer(name).replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
     if os.environ.get("RECORD_HISTORIES") == "1":
-        (HISTORIES / f"{name}.{RECORDING}.json").write_text(history.to_json())
+        (HISTORIES / f"{name}.json").write_text(history.to_json())
 
 
-async def _run_and_replay(stack: Stack, kind: str, body: dict[str, object], name: str) -> None:
+async def _replay_case(stack: Stack, declaration_id: str, procedure: str, name: str) -> None:
+    agency = name.removeprefix("case_").removesuffix(f"_{procedure}").split(f"_{procedure}")[0]
+    workflow_id = case_workflow_id(f"{declaration_id}:{procedure}:1")
+    await _replay(stack, workflow_id, name, agency)
+
+
+async def _run_and_replay(stack: Stack, kind: str, body: dict[str, object], name: str) -> str:
     accepted = await submit(stack.api, kind, body)
     await wait_for_status(stack.api, accepted["declaration_id"])
     await _replay(stack, accepted["workflow_id"], name)
+    declaration_id: str = accepted["declaration_id"]
+    return declaration_id
 
 
 async def test_fresh_birth_histories_replay(stack: Stack, factory: DeclarationFactory) -> None:
     body = factory.birth(next(factory.couples()))
-    await _run_and_replay(stack, "birth", body, "birth_completed")
+    completed = await _run_and_replay(stack, "birth", body, "birth_completed")
+    await _replay_case(stack, completed, "birth_registration", "case_justice_birth_registration")
     await _run_and_replay(stack, "birth", body, "birth_rejected")  # a repeat: justice refuses
 
 
 async def test_fresh_death_history_replays(stack: Stack, factory: DeclarationFactory) -> None:
     deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
-    await _run_and_replay(
+    completed = await _run_and_replay(
         stack, "death", factory.death(deceased, form="monthly"), "death_completed"
+    )
+    await _replay_case(
+        stack, completed, "survivor_benefit", "case_social_security_survivor_benefit"
     )
 
 
@@ -114,3 +139,9 @@ async def test_fresh_supplement_and_withdrawal_histories_replay(
             "withdrawn"
         )
     await _replay(stack, withdrawn["workflow_id"], "birth_withdrawn")
+    await _replay_case(
+        stack,
+        withdrawn["declaration_id"],
+        "residence_registration",
+        "case_police_residence_registration_withdrawn",
+    )

@@ -17,45 +17,57 @@ from temporalio.service import RPCError
 from local_stack.declaration_factory import DeclarationFactory
 from local_stack.processes import free_port, worker
 from store.models import DeclarationRecord
+from temporal_connection.client import connect
 from tests.conftest import (
     SessionServices,
     Stack,
     StackFactory,
+    agency_settings_for,
     serve_api,
-    settings_env,
     stack_settings,
 )
-from tests.support import agency_cases, step, submit, wait_for_status, wait_for_step
+from tests.support import (
+    agency_cases,
+    agency_policy,
+    officer_decides,
+    open_case,
+    step,
+    submit,
+    wait_for_status,
+    wait_for_step,
+)
+from workflows.agency_case import case_workflow_id
 
 
 async def test_agency_outage_is_retried_until_the_step_completes(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
     police = stack.officers["police"]
-    # Three seconds of refusals: longer than the adapter's own quick tries, so Temporal retries.
-    await police.put("/sandbox/faults", json={"outage_seconds": 3, "status_code": 503})
-    try:
+    async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        view = await wait_for_status(stack.api, accepted["declaration_id"])
-    finally:
-        await police.delete("/sandbox/faults")
+        case = await open_case(stack, accepted["declaration_id"], "birth_registration")
+        # Three seconds of refusals when the police's step starts: longer than the case
+        # worker's own quick tries, so Temporal retries the submission.
+        await police.put("/sandbox/faults", json={"outage_seconds": 3, "status_code": 503})
+        try:
+            await officer_decides(stack, "justice", case["case_number"], "approve")
+            view = await wait_for_status(stack.api, accepted["declaration_id"])
+        finally:
+            await police.delete("/sandbox/faults")
     assert view["status"] == "completed"
     assert len(await agency_cases(stack.agencies["police"], accepted["declaration_id"])) == 1
 
-    police_queue = f"{stack.settings.task_queue_prefix}-agency-police"
-    scheduled_on: dict[int, str] = {}
-    attempts = []
-    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
-    async for event in handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            scheduled_on[event.event_id] = (
-                event.activity_task_scheduled_event_attributes.task_queue.name
-            )
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
-            started = event.activity_task_started_event_attributes
-            if scheduled_on[started.scheduled_event_id] == police_queue:
-                attempts.append(started.attempt)
-    assert max(attempts) >= 2, "a police activity should have needed a second attempt"
+    # The retries happened inside the police's own namespace, in the case's workflow.
+    police_client = await connect(agency_settings_for(stack.services, stack.settings, "police"))
+    police_case = police_client.get_workflow_handle(
+        case_workflow_id(f"{accepted['declaration_id']}:residence_registration:1")
+    )
+    attempts = [
+        event.activity_task_started_event_attributes.attempt
+        async for event in police_case.fetch_history_events()
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+    ]
+    assert max(attempts) >= 2, "the police submission should have needed a second attempt"
 
 
 @pytest.mark.slow
@@ -67,7 +79,7 @@ async def test_worker_killed_mid_flight_recovers_without_duplicates(
     kind: str,
 ) -> None:
     stack = await stack_factory(with_workers=False, agency_call_timeout_seconds=4.0)
-    env = settings_env(stack.settings, services.env)
+    env = stack.worker_env()
     log_dir = services.log_dir
     first = worker(["all"], log_dir, env, name="worker-to-kill")
     police = stack.officers["police"]
