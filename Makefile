@@ -69,13 +69,16 @@ dataset: setup
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 
-# The fault suite: a few hundred declarations through killed workers, an agency outage and a
-# Temporal restart; fails unless nothing is lost or duplicated (docs/fault-suite.md).
+# The fault suite: a few hundred declarations through killed workers (the orchestrator's and each
+# agency's case worker), an agency outage and a Temporal restart; fails unless nothing is lost or
+# duplicated (docs/fault-suite.md).
 faults: setup
 	$(RUN) python -m resilience.fault_suite
 
-# The benchmark: the product at its peak, a bare workflow of the same shape, and the product at
-# half its peak rate, in one run (docs/benchmarks.md). Pass more with BENCH_ARGS, for example
+# The benchmark: the product at its peak, a bare workflow of the same shape (the same Nexus
+# operations, each backed by a bare handler), and the product at half its peak rate, in one run,
+# with the orchestrator's CPU and history events per declaration against the baseline's
+# (docs/benchmarks.md). Pass more with BENCH_ARGS, for example
 # BENCH_ARGS="--hold 10000" to also hold ten thousand declarations open on the officers.
 bench: setup
 	$(RUN) python -m bench $(BENCH_ARGS)

@@ -4,10 +4,18 @@ In one run, on one dev server with the same worker settings, it measures:
 
 1. the product at its peak: declarations filed through the portal API as fast as the stack takes
    them (a fixed number in flight), against sandbox agencies that decide at once;
-2. the baseline at its peak: bare workflows of the same shape, started directly;
+2. the baseline at its peak: bare workflows of the same shape (the same Nexus operations, each
+   backed by a bare handler), started directly;
 3. the product at half its peak rate, filed at a steady pace, for its latency;
 4. optionally (`--hold 10000`), many declarations left open, waiting on officers, and the
    orchestrator worker's memory while they accumulate.
+
+The orchestrator and the agencies run as they are deployed: the orchestrator worker in its own
+process and namespace, the agencies' case workers in another process, each in its agency's
+namespace behind its Nexus endpoint; the baseline's workers are split the same way. For each peak
+phase it records the CPU the orchestrator's own processes spent (its worker and the Temporal
+server) and the history events each declaration wrote in the orchestrator's namespace, and sets
+both beside the baseline's.
 
 Latency runs from the moment a declaration is submitted to the moment its workflow closes.
 Results are printed and written to `var/bench/results.json`.
@@ -25,6 +33,7 @@ import signal
 import statistics
 import subprocess
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,12 +54,21 @@ from local_stack.processes import (
     worker,
 )
 from sandbox_agencies.dataset_generator import write_dataset
-from schemas.workflow_inputs import TaskQueues
+from schemas.workflow_inputs import NexusEndpoints, orchestrator_task_queue
 from security.tokens import issue_token
 from settings import PROJECT_ROOT, Settings
 from temporal_connection.client import connect
+from temporal_devserver.nexus_endpoints import register_when_ready
 
 STATE = PROJECT_ROOT / "var" / "bench"
+BASELINE = "baseline"
+# The processes, by the names the CPU readings carry. The orchestrator's own are its worker and
+# the Temporal server; the agencies' case workers, the sandboxes and the portal API are not.
+TEMPORAL = "temporal"
+PRODUCT_ORCHESTRATOR = "orchestrator-worker"
+PRODUCT_AGENCIES = "agency-workers"
+BASELINE_ORCHESTRATOR = "baseline-orchestrator"
+BASELINE_AGENCIES = "baseline-agencies"
 
 
 @dataclass
@@ -63,6 +81,11 @@ class PhaseResult:
     latency_p95: float
     latency_p99: float
     peak_worker_rss_mb: float
+    # CPU the orchestrator's own processes (its worker and the Temporal server) spent over the
+    # phase, per declaration.
+    orchestrator_cpu_ms_per_declaration: float
+    # Events each declaration's workflow wrote to its history in the orchestrator's namespace.
+    history_events_per_declaration: float
     notes: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,8 +108,13 @@ def cpu_by_process(processes: list[ManagedProcess]) -> dict[str, float]:
 
 def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     """CPU seconds each process spent between two readings, busiest first."""
-    spent = {name: round(after[name] - before.get(name, 0.0), 1) for name in after}
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
     return dict(sorted(spent.items(), key=lambda item: -item[1]))
+
+
+def orchestrator_cpu(spent: dict[str, float], worker_name: str) -> float:
+    """CPU seconds of the orchestrator's own processes: its worker and the Temporal server."""
+    return spent.get(worker_name, 0.0) + spent.get(TEMPORAL, 0.0)
 
 
 def rss_mb(pid: int, field_name: str = "VmHWM") -> float:
@@ -106,12 +134,25 @@ class BenchStack:
     api_url: str
     agency_urls: dict[str, str]
     processes: list[ManagedProcess]
-    product_worker: ManagedProcess
-    baseline_worker: ManagedProcess
+    orchestrator_worker: ManagedProcess
+    baseline_orchestrator: ManagedProcess
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.task_queue_prefix
+
+    @property
+    def baseline_prefix(self) -> str:
+        return f"{self.prefix}-{BASELINE}"
 
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+
+
+def pid_of(process: ManagedProcess) -> int:
+    assert process.process is not None, f"{process.name} was never started"
+    return process.process.pid
 
 
 def prepare_dataset(households: int) -> Path:
@@ -119,6 +160,14 @@ def prepare_dataset(households: int) -> Path:
     if not (dataset / "population.json").exists():
         write_dataset(dataset, seed=2026, households=households)
     return dataset
+
+
+def baseline_worker(
+    name: str, roles: list[str], log_dir: Path, env: dict[str, str]
+) -> ManagedProcess:
+    return ManagedProcess(
+        name, python_module("bench.baseline_worker", *roles), env, log_dir / f"{name}.log"
+    ).start()
 
 
 def start_stack(args: argparse.Namespace) -> BenchStack:
@@ -148,35 +197,48 @@ def start_stack(args: argparse.Namespace) -> BenchStack:
             else {}
         ),
         "LOG_LEVEL": "WARNING",
+        # The orchestrator's settings name each agency's system; each agency's case worker reads
+        # its own, under its prefix (its namespace and keys are the development ones).
         **{f"{a.upper()}_URL": url for a, url in agency_urls.items()},
+        **{f"{a.upper()}_SYSTEM_URL": url for a, url in agency_urls.items()},
     }
     settings = Settings.model_validate(
         {k.lower(): v for k, v in env.items() if k.lower() in Settings.model_fields}
     )
-    processes = [
-        dev_server(
-            STATE / "temporal.db", ports["temporal"], free_port(), log_dir, env, headless=True
+    baseline_env = {**env, "TASK_QUEUE_PREFIX": f"{settings.task_queue_prefix}-{BASELINE}"}
+    processes: list[ManagedProcess] = []
+    try:
+        processes.append(
+            dev_server(
+                STATE / "temporal.db", ports["temporal"], free_port(), log_dir, env, headless=True
+            )
         )
-    ]
-    processes += [sandbox_agency(a, ports[a], log_dir, env) for a in AGENCY_NAMES]
-    product_worker = worker(["all"], log_dir, env, name="product-worker")
-    baseline_env = {**env, "TASK_QUEUE_PREFIX": env["TASK_QUEUE_PREFIX"] + "-baseline"}
-    baseline_worker = ManagedProcess(
-        "baseline-worker",
-        python_module("bench.baseline_worker"),
-        baseline_env,
-        log_dir / "baseline-worker.log",
-    ).start()
-    processes += [product_worker, baseline_worker]
-    processes.append(portal_api(ports["api"], log_dir, env))
+        processes += [sandbox_agency(a, ports[a], log_dir, env) for a in AGENCY_NAMES]
+        # The orchestrator's worker in a process of its own, so its CPU is its own; the
+        # agencies' case workers together in another. The baseline's are split the same way.
+        orchestrator = worker(["orchestrator"], log_dir, env, name=PRODUCT_ORCHESTRATOR)
+        processes.append(orchestrator)
+        processes.append(worker(list(AGENCY_NAMES), log_dir, env, name=PRODUCT_AGENCIES))
+        baseline_orchestrator = baseline_worker(
+            BASELINE_ORCHESTRATOR, ["orchestrator"], log_dir, baseline_env
+        )
+        processes.append(baseline_orchestrator)
+        processes.append(
+            baseline_worker(BASELINE_AGENCIES, list(AGENCY_NAMES), log_dir, baseline_env)
+        )
+        processes.append(portal_api(ports["api"], log_dir, env))
+    except BaseException:
+        for process in reversed(processes):
+            process.stop()
+        raise
     return BenchStack(
         settings,
         env,
         f"http://127.0.0.1:{ports['api']}",
         agency_urls,
         processes,
-        product_worker,
-        baseline_worker,
+        orchestrator,
+        baseline_orchestrator,
     )
 
 
@@ -186,7 +248,7 @@ def start_profilers(py_spy: str | None, stack: BenchStack) -> list[subprocess.Po
         return []
     profilers = []
     for process in stack.processes:
-        if process.process is None or process.name == "baseline-worker":
+        if process.process is None or process.name.startswith(BASELINE):
             continue
         output = STATE / "profiles" / f"{process.name}.txt"
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -271,62 +333,115 @@ async def file_declarations(
     return submitted
 
 
+def baseline_shape(index: int, endpoints: NexusEndpoints) -> BaselineShape:
+    """The bare twin of `declaration_bodies`' declaration at `index`: a birth (2 cases after the
+    justice office's, results by post) or a death (3 cases, results picked up)."""
+    birth = index % 2 == 0
+    return BaselineShape(parallel_steps=2 if birth else 3, post_results=birth, endpoints=endpoints)
+
+
 async def start_baselines(
     client: Client, stack: BenchStack, count: int, concurrency: int
 ) -> dict[str, float]:
-    queues = TaskQueues.with_prefix(stack.env["TASK_QUEUE_PREFIX"] + "-baseline")
+    endpoints = NexusEndpoints.with_prefix(stack.baseline_prefix)
+    task_queue = orchestrator_task_queue(stack.baseline_prefix)
     started: dict[str, float] = {}
     slots = asyncio.Semaphore(concurrency)
 
     async def start_one(index: int) -> None:
         async with slots:
-            shape = BaselineShape(parallel_steps=2 if index % 2 == 0 else 3, queues=queues)
-            workflow_id = f"baseline-{secrets.token_hex(6)}"
+            workflow_id = f"{BASELINE}-{secrets.token_hex(6)}"
             started[workflow_id] = time.time()
             await client.start_workflow(
                 BaselineDeclarationWorkflow.run,
-                shape,
+                baseline_shape(index, endpoints),
                 id=workflow_id,
-                task_queue=queues.orchestrator,
+                task_queue=task_queue,
             )
 
     await asyncio.gather(*(start_one(i) for i in range(count)))
     return started
 
 
-async def closed_times(
+@dataclass
+class Closed:
+    """When each workflow closed, and how many events its history holds."""
+
+    times: dict[str, float]
+    history_events: dict[str, int]
+
+
+async def closed_workflows(
     client: Client, workflow_ids: set[str], prefix: str, timeout: float
-) -> dict[str, float]:
-    """When each workflow closed, once all of them have."""
+) -> Closed:
+    """The workflows (in the orchestrator's namespace), once all of them have closed."""
     deadline = time.monotonic() + timeout
-    query = f'TaskQueue = "{prefix}-orchestrator" AND ExecutionStatus != "Running"'
+    query = f'TaskQueue = "{orchestrator_task_queue(prefix)}" AND ExecutionStatus != "Running"'
     while True:
         closed = {
-            w.id: w.close_time.timestamp()
+            w.id: w
             async for w in client.list_workflows(query)
             if w.id in workflow_ids and w.close_time is not None
         }
         if len(closed) == len(workflow_ids) or time.monotonic() > deadline:
-            return closed
+            break
         await asyncio.sleep(1)
+    events = {w.id: w.history_length for w in closed.values()}
+    # Visibility records the history length as a workflow closes; ask the server directly for
+    # any it does not have.
+    unknown = [workflow_id for workflow_id, length in events.items() if not length]
+    slots = asyncio.Semaphore(16)
+
+    async def describe(workflow_id: str) -> None:
+        async with slots:
+            events[workflow_id] = (
+                await client.get_workflow_handle(workflow_id).describe()
+            ).history_length
+
+    await asyncio.gather(*(describe(w) for w in unknown))
+    return Closed(
+        {w.id: w.close_time.timestamp() for w in closed.values() if w.close_time is not None},
+        events,
+    )
 
 
 def measure(
-    phase: str, submitted: dict[str, float], closed: dict[str, float], worker_pid: int, **notes: Any
+    phase: str,
+    submitted: dict[str, float],
+    closed: Closed,
+    worker: ManagedProcess,
+    cpu_seconds: dict[str, float],
+    **notes: Any,
 ) -> PhaseResult:
-    latencies = [closed[w] - submitted[w] for w in submitted if w in closed]
-    span = max(closed.values()) - min(submitted.values())
+    latencies = [closed.times[w] - submitted[w] for w in submitted if w in closed.times]
+    span = max(closed.times.values()) - min(submitted.values())
+    count = len(latencies)
+    events = [closed.history_events[w] for w in submitted if w in closed.history_events]
     return PhaseResult(
         phase=phase,
-        declarations=len(latencies),
+        declarations=count,
         seconds=round(span, 2),
-        throughput_per_second=round(len(latencies) / span, 2),
+        throughput_per_second=round(count / span, 2),
         latency_p50=round(statistics.median(latencies), 3),
         latency_p95=round(percentile(latencies, 0.95), 3),
         latency_p99=round(percentile(latencies, 0.99), 3),
-        peak_worker_rss_mb=round(rss_mb(worker_pid), 1),
-        notes={"not_closed": len(submitted) - len(latencies), **notes},
+        peak_worker_rss_mb=round(rss_mb(pid_of(worker)), 1),
+        orchestrator_cpu_ms_per_declaration=round(
+            1000 * orchestrator_cpu(cpu_seconds, worker.name) / count, 1
+        ),
+        history_events_per_declaration=round(statistics.mean(events), 1),
+        notes={
+            "not_closed": len(submitted) - count,
+            "history_events_min_max": [min(events), max(events)],
+            "orchestrator_processes": [worker.name, TEMPORAL],
+            "cpu_seconds": {name: round(seconds, 1) for name, seconds in cpu_seconds.items()},
+            **notes,
+        },
     )
+
+
+def ratio(product: float, baseline: float) -> float:
+    return round(product / baseline, 3)
 
 
 async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, Any]:
@@ -341,7 +456,7 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     factory = DeclarationFactory.from_directory(Path(stack.env["SANDBOX_DATA_DIR"]), seed=11)
     couples = factory.couples()
     samples: list[dict[str, float]] = []
-    pid = stack.product_worker.process.pid if stack.product_worker.process else 0
+    pid = pid_of(stack.orchestrator_worker)
     batch = 500
     for start in range(0, count, batch):
         couple = next(couples)
@@ -356,8 +471,7 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
         print(f"  {samples[-1]}", flush=True)
     await asyncio.sleep(10)
     waiting = await client.count_workflows(
-        f'TaskQueue = "{stack.env["TASK_QUEUE_PREFIX"]}-orchestrator" AND '
-        'ExecutionStatus = "Running"'
+        f'TaskQueue = "{orchestrator_task_queue(stack.prefix)}" AND ExecutionStatus = "Running"'
     )
     return {
         "samples": samples,
@@ -371,77 +485,133 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
 # --- the run ----------------------------------------------------------------------------------
 
 
+async def run_phase(
+    stack: BenchStack,
+    client: Client,
+    phase: str,
+    worker: ManagedProcess,
+    prefix: str,
+    timeout: float,
+    start: Callable[[], Awaitable[dict[str, float]]],
+    **notes: Any,
+) -> PhaseResult:
+    """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
+    each process spent meanwhile."""
+    cpu_before = cpu_by_process(stack.processes)
+    started = await start()
+    closed = await closed_workflows(client, set(started), prefix, timeout)
+    spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
+    result = measure(phase, started, closed, worker, spent, **notes)
+    print(f"  {result}", flush=True)
+    return result
+
+
+def summary(product: PhaseResult, baseline: PhaseResult, half: PhaseResult) -> dict[str, Any]:
+    """The figures the benchmark is read by, per declaration, product beside baseline."""
+    return {
+        "throughput_per_second": {
+            "product": product.throughput_per_second,
+            BASELINE: baseline.throughput_per_second,
+        },
+        "latency_at_half_peak_rate_seconds": {
+            "offered_rate_per_second": half.notes["offered_rate_per_second"],
+            "p50": half.latency_p50,
+            "p95": half.latency_p95,
+            "p99": half.latency_p99,
+        },
+        "orchestrator_cpu_ms_per_declaration": {
+            "product": product.orchestrator_cpu_ms_per_declaration,
+            BASELINE: baseline.orchestrator_cpu_ms_per_declaration,
+        },
+        "history_events_per_declaration": {
+            "product": product.history_events_per_declaration,
+            BASELINE: baseline.history_events_per_declaration,
+        },
+    }
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     stack = start_stack(args)
     try:
+        for prefix in (stack.prefix, stack.baseline_prefix):
+            await register_when_ready(stack.settings.temporal_address, prefix)
         client = await connect(stack.settings)
         factory = DeclarationFactory.from_directory(Path(stack.env["SANDBOX_DATA_DIR"]), seed=5)
-        prefix = stack.env["TASK_QUEUE_PREFIX"]
-        product_pid = stack.product_worker.process.pid if stack.product_worker.process else 0
-        baseline_pid = stack.baseline_worker.process.pid if stack.baseline_worker.process else 0
+
+        def file(count: int, **pace: Any) -> Callable[[], Awaitable[dict[str, float]]]:
+            return lambda: file_declarations(stack, declaration_bodies(factory, count), **pace)
+
+        def bare(count: int) -> Callable[[], Awaitable[dict[str, float]]]:
+            return lambda: start_baselines(client, stack, count, args.concurrency)
 
         print(f"Warming up with {args.warmup} declarations …", flush=True)
-        warm = await file_declarations(
-            stack, declaration_bodies(factory, args.warmup), concurrency=args.concurrency
-        )
-        await closed_times(client, set(warm), prefix, args.timeout)
-        warm_baseline = await start_baselines(client, stack, args.warmup, args.concurrency)
-        await closed_times(client, set(warm_baseline), prefix + "-baseline", args.timeout)
+        warm = await file(args.warmup, concurrency=args.concurrency)()
+        await closed_workflows(client, set(warm), stack.prefix, args.timeout)
+        warm_baseline = await bare(args.warmup)()
+        await closed_workflows(client, set(warm_baseline), stack.baseline_prefix, args.timeout)
 
         print(
             f"Product at peak: {args.declarations} declarations, {args.concurrency} in flight …",
             flush=True,
         )
-        cpu_before = cpu_by_process(stack.processes)
         profilers = start_profilers(args.py_spy, stack)
-        submitted = await file_declarations(
-            stack, declaration_bodies(factory, args.declarations), concurrency=args.concurrency
-        )
-        product = measure(
+        product = await run_phase(
+            stack,
+            client,
             "product_peak",
-            submitted,
-            await closed_times(client, set(submitted), prefix, args.timeout),
-            product_pid,
-            cpu_seconds=cpu_spent(cpu_before, cpu_by_process(stack.processes)),
+            stack.orchestrator_worker,
+            stack.prefix,
+            args.timeout,
+            file(args.declarations, concurrency=args.concurrency),
         )
         stop_profilers(profilers)
-        print(f"  {product}", flush=True)
 
         print(f"Baseline at peak: {args.declarations} bare workflows …", flush=True)
-        cpu_before = cpu_by_process(stack.processes)
-        started = await start_baselines(client, stack, args.declarations, args.concurrency)
-        baseline = measure(
+        baseline = await run_phase(
+            stack,
+            client,
             "baseline_peak",
-            started,
-            await closed_times(client, set(started), prefix + "-baseline", args.timeout),
-            baseline_pid,
-            cpu_seconds=cpu_spent(cpu_before, cpu_by_process(stack.processes)),
+            stack.baseline_orchestrator,
+            stack.baseline_prefix,
+            args.timeout,
+            bare(args.declarations),
         )
-        print(f"  {baseline}", flush=True)
 
         rate = product.throughput_per_second / 2
         count = max(20, int(rate * args.half_rate_seconds))
         print(f"Product at half its peak rate: {count} declarations at {rate:.1f}/s …", flush=True)
-        paced = await file_declarations(
-            stack, declaration_bodies(factory, count), rate_per_second=rate
-        )
-        half = measure(
+        half = await run_phase(
+            stack,
+            client,
             "product_half_rate",
-            paced,
-            await closed_times(client, set(paced), prefix, args.timeout),
-            product_pid,
+            stack.orchestrator_worker,
+            stack.prefix,
+            args.timeout,
+            file(count, rate_per_second=rate),
             offered_rate_per_second=round(rate, 2),
         )
-        print(f"  {half}", flush=True)
 
         results: dict[str, Any] = {
             "command": "python -m bench "
             + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()),
             "machine": {"cpus": os.cpu_count()},
+            "processes": {
+                "orchestrator": [PRODUCT_ORCHESTRATOR, TEMPORAL],
+                "agencies": [PRODUCT_AGENCIES],
+                BASELINE: [BASELINE_ORCHESTRATOR, BASELINE_AGENCIES],
+            },
             "phases": [asdict(product), asdict(baseline), asdict(half)],
-            "throughput_ratio_to_baseline": round(
-                product.throughput_per_second / baseline.throughput_per_second, 3
+            "throughput_ratio_to_baseline": ratio(
+                product.throughput_per_second, baseline.throughput_per_second
             ),
+            "orchestrator_cpu_ratio_to_baseline": ratio(
+                product.orchestrator_cpu_ms_per_declaration,
+                baseline.orchestrator_cpu_ms_per_declaration,
+            ),
+            "history_events_ratio_to_baseline": ratio(
+                product.history_events_per_declaration, baseline.history_events_per_declaration
+            ),
+            "per_declaration": summary(product, baseline, half),
         }
         if args.hold:
             print(f"Holding {args.hold} declarations open on the justice officers …", flush=True)

@@ -3,13 +3,14 @@
     python -m resilience.fault_suite                     # or: make faults
     python -m resilience.fault_suite --declarations 100 --outage-seconds 30
 
-It starts its own stack (Temporal dev server on an on-disk database, the four sandbox agencies,
-the orchestrator worker and each agency adapter worker in separate processes, the portal API) in
-a fresh directory under var/fault-suite/, files declarations through the portal API over a few
-minutes and, meanwhile:
+It starts its own stack (Temporal dev server on an on-disk database with a namespace per party
+and the agencies' Nexus endpoints, the four sandbox agencies, the orchestrator worker and each
+agency's case worker in separate processes, the portal API) in a fresh directory under
+var/fault-suite/, files declarations through the portal API over a few minutes and, meanwhile:
 
 1. SIGKILLs the orchestrator worker and starts a new one;
-2. SIGKILLs an agency adapter worker (police) and starts a new one;
+2. SIGKILLs the case worker of each agency in turn (justice, police, social security, postal)
+   and starts a new one;
 3. stops a sandbox agency's service (social security) for a minute, then starts it again;
 4. restarts the Temporal dev server on its database file.
 
@@ -84,6 +85,12 @@ def parse_options(argv: list[str] | None = None) -> SuiteOptions:
     )
     parser.add_argument("--pause-seconds", type=float, default=15, help="between two faults")
     parser.add_argument(
+        "--between-agency-kills",
+        type=float,
+        default=5,
+        help="seconds between killing one agency's case worker and the next",
+    )
+    parser.add_argument(
         "--decision-delay",
         type=float,
         default=40,
@@ -115,6 +122,7 @@ def parse_options(argv: list[str] | None = None) -> SuiteOptions:
         plan=FaultPlan(
             first_fault_after=args.first_fault_after,
             pause_seconds=args.pause_seconds,
+            between_agency_kills_seconds=args.between_agency_kills,
             outage_seconds=args.outage_seconds,
             temporal_down_seconds=args.temporal_down_seconds,
         ),
@@ -130,7 +138,8 @@ class Clients:
 
 @asynccontextmanager
 async def open_clients(settings: Settings, ports: StackPorts) -> AsyncIterator[Clients]:
-    """The portal (a portal token) and each agency as its own adapter sees it (its service key)."""
+    """The portal (a portal token), each agency as its case worker sees it (its service key),
+    and Temporal in the orchestrator's namespace."""
     token = issue_token(
         settings.auth_token_secret.get_secret_value(),
         "portal",
@@ -222,7 +231,7 @@ def build_report(
     shutdown: dict[str, int | None],
 ) -> report.SuiteReport:
     counts = report.count(results, verification.checks, len(verification.phantoms))
-    failures = report.failures(counts, exits, fault_run.failures)
+    failures = report.failures(counts, exits, fault_run.failures, verification.still_running)
     return report.SuiteReport(
         passed=not failures,
         failures=failures,
@@ -233,7 +242,10 @@ def build_report(
             "declarations": options.declarations,
             "submit_seconds": options.submit_seconds,
             **asdict(options.tuning),
-            **asdict(options.plan),
+            **{
+                name: ", ".join(value) if isinstance(value, tuple) else value
+                for name, value in asdict(options.plan).items()
+            },
         },
         counts=counts,
         outcomes=dict(Counter(c.status for c in verification.checks)),
@@ -269,7 +281,11 @@ async def run_suite(options: SuiteOptions) -> report.SuiteReport:
     try:
         timeline.record("starting the stack", str(stack.layout.run_dir))
         await asyncio.to_thread(stack.start)
-        timeline.record("stack ready", "Temporal, 4 agencies, 5 workers, portal API")
+        timeline.record(
+            "stack ready",
+            "Temporal (5 namespaces, 4 Nexus endpoints), 4 agencies, "
+            "5 workers (orchestrator, 4 agency case workers), portal API",
+        )
         async with open_clients(settings, stack.ports) as clients:
             watcher = asyncio.create_task(watch_processes(stack, timeline, exits))
             try:

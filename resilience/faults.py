@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import httpx
 from temporalio.client import Client
 
+from local_stack.processes import AGENCY_NAMES
 from resilience.recovery import Feed, read_feeds, still_waiting, unpolled_queues, wait_for
 from resilience.snapshot import describe_in_flight
 from resilience.stack import TASK_QUEUE_PREFIX, WORKER_ROLES, FaultStack
@@ -28,7 +29,9 @@ class FaultPlan:
     pause_seconds: float = 15.0
     # How long a killed worker stays dead before its replacement starts.
     restart_delay_seconds: float = 3.0
-    killed_adapter: str = "police"
+    # A case worker of each agency is killed in turn, this long after the last one recovered.
+    killed_agencies: tuple[str, ...] = AGENCY_NAMES
+    between_agency_kills_seconds: float = 5.0
     outage_agency: str = "social_security"
     outage_seconds: float = 60.0
     temporal_down_seconds: float = 15.0
@@ -50,7 +53,7 @@ class FaultRun:
     def strike(self, fault: str) -> None:
         self.timeline.record(f"FAULT: {fault}", describe_in_flight(self.stack.layout.store_path))
 
-    async def step(self, what: str, action: Callable[[], None]) -> bool:
+    async def step(self, what: str, action: Callable[[], object]) -> bool:
         """Run a blocking process action off the event loop (filings go on meanwhile)."""
         try:
             await asyncio.to_thread(action)
@@ -109,6 +112,8 @@ async def observe_recovery(
 
 
 async def kill_worker(run: FaultRun, role: str) -> None:
+    """SIGKILL the role's worker (the orchestrator's, or an agency's case worker with its decision
+    relay), start a new one after a pause, and watch it take up its task queue again."""
     run.strike(f"SIGKILL the {role} worker")
     if not await run.step(f"killing the {role} worker", lambda: run.stack.kill_worker(role)):
         return
@@ -128,7 +133,7 @@ async def agency_outage(run: FaultRun, agency: str, seconds: float) -> None:
     await asyncio.sleep(seconds)
     if await run.step(f"starting {agency}", lambda: run.stack.start_agency(agency)):
         run.timeline.record(f"{agency} service serving again", "same state directory")
-    # The agency's adapter worker never stopped polling; what must resume is its relay.
+    # The agency's case worker never stopped polling; what must resume is its relay.
     await observe_recovery(run, [])
 
 
@@ -141,7 +146,9 @@ async def restart_temporal(run: FaultRun) -> None:
     since = datetime.now(UTC)
     if not await run.step("starting the Temporal dev server", run.stack.start_temporal):
         return
-    run.timeline.record("Temporal dev server listening again", "same database file")
+    run.timeline.record(
+        "Temporal dev server listening again", "same database file, namespaces and endpoints"
+    )
 
     async def api_healthy() -> bool:
         return await asyncio.to_thread(run.stack.api_healthy)
@@ -154,8 +161,9 @@ async def inject_faults(run: FaultRun) -> None:
     plan = run.plan
     await asyncio.sleep(plan.first_fault_after)
     await kill_worker(run, "orchestrator")
-    await asyncio.sleep(plan.pause_seconds)
-    await kill_worker(run, plan.killed_adapter)
+    for number, agency in enumerate(plan.killed_agencies):
+        await asyncio.sleep(plan.between_agency_kills_seconds if number else plan.pause_seconds)
+        await kill_worker(run, agency)
     await asyncio.sleep(plan.pause_seconds)
     await agency_outage(run, plan.outage_agency, plan.outage_seconds)
     await asyncio.sleep(plan.pause_seconds)

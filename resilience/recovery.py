@@ -16,36 +16,55 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from schemas.workflow_inputs import TaskQueues
+from agency_contracts.parties import case_task_queue, namespace_of
+from local_stack.processes import AGENCY_NAMES
+from schemas.workflow_inputs import orchestrator_task_queue
 
-# The agencies whose decisions come later, through their adapter's relay; the post office
-# answers every shipment at once, so it has no feed to relay.
+# The agencies whose decisions come later, through the relay beside their case worker; the post
+# office answers every shipment at once, so it has no feed to relay.
 RELAYED_AGENCIES = ("justice", "police", "social_security")
 
+WORKFLOW = TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+ACTIVITY = TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY
+NEXUS = TaskQueueType.TASK_QUEUE_TYPE_NEXUS
 
-def task_queues_by_role(prefix: str) -> dict[str, tuple[str, TaskQueueType.ValueType]]:
-    """Each worker role's task queue, and the kind of task its worker must be polling for."""
-    queues = TaskQueues.with_prefix(prefix)
-    activity = TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY
-    return {
-        "orchestrator": (queues.orchestrator, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
-        "justice": (queues.justice, activity),
-        "police": (queues.police, activity),
-        "social_security": (queues.social_security, activity),
-        "postal": (queues.postal, activity),
+
+@dataclass(frozen=True)
+class RoleQueue:
+    """A worker role's task queue, in its party's namespace, and the kinds of task its worker
+    polls there."""
+
+    namespace: str
+    name: str
+    kinds: tuple[TaskQueueType.ValueType, ...]
+
+
+def task_queues_by_role(prefix: str) -> dict[str, RoleQueue]:
+    """The orchestrator's queue in its namespace (declarations, and the dossier check); each
+    agency's case queue in the agency's own namespace, where its case worker takes the Nexus
+    calls and runs its cases' workflows and activities. The post office answers its one
+    operation at once and runs neither."""
+    queues = {
+        "orchestrator": RoleQueue(
+            namespace_of("orchestrator"), orchestrator_task_queue(prefix), (WORKFLOW, ACTIVITY)
+        )
     }
+    for agency in AGENCY_NAMES:
+        kinds = (NEXUS,) if agency == "postal" else (WORKFLOW, ACTIVITY, NEXUS)
+        queues[agency] = RoleQueue(namespace_of(agency), case_task_queue(prefix, agency), kinds)
+    return queues
 
 
 async def _polled_since(
-    client: Client, queue: str, kind: TaskQueueType.ValueType, since: datetime
+    client: Client, queue: RoleQueue, kind: TaskQueueType.ValueType, since: datetime
 ) -> bool:
-    """Whether a worker has polled the queue since `since` (a killed worker's last poll stays
-    listed for a while, so any poller would not do)."""
+    """Whether a worker has polled the queue for `kind` since `since` (a killed worker's last
+    poll stays listed for a while, so any poller would not do)."""
     try:
         response = await client.workflow_service.describe_task_queue(
             DescribeTaskQueueRequest(
-                namespace=client.namespace,
-                task_queue=TaskQueue(name=queue),
+                namespace=queue.namespace,
+                task_queue=TaskQueue(name=queue.name),
                 task_queue_type=kind,
             ),
             timeout=timedelta(seconds=5),
@@ -55,18 +74,25 @@ async def _polled_since(
     return any(p.last_access_time.ToDatetime(tzinfo=UTC) >= since for p in response.pollers)
 
 
+async def _role_polled_since(client: Client, queue: RoleQueue, since: datetime) -> bool:
+    polled = await asyncio.gather(*(_polled_since(client, queue, k, since) for k in queue.kinds))
+    return all(polled)
+
+
 async def unpolled_queues(
     client: Client, prefix: str, roles: Sequence[str], since: datetime
 ) -> list[str]:
-    """Those of `roles` whose task queue no worker has polled since `since`."""
+    """Those of `roles` whose task queue has not been polled, for every kind of task its worker
+    takes, since `since`."""
     queues = task_queues_by_role(prefix)
-    polled = await asyncio.gather(*(_polled_since(client, *queues[r], since) for r in roles))
+    polled = await asyncio.gather(*(_role_polled_since(client, queues[r], since) for r in roles))
     return [role for role, ok in zip(roles, polled, strict=True) if not ok]
 
 
 @dataclass(frozen=True)
 class Feed:
-    """Decisions the agency has made that its adapter has not yet relayed and acknowledged."""
+    """Decisions the agency has made that the relay beside its case worker has not yet passed on
+    and acknowledged."""
 
     agency: str
     ages: dict[int, float]  # decision ID -> seconds since the agency decided

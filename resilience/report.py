@@ -111,7 +111,12 @@ def retries(filings: list[FilingResult]) -> dict[str, int]:
     return dict(Counter(reason for f in filings for reason in f.retried_for))
 
 
-def failures(report_counts: Counts, unexpected: list[str], fault_failures: list[str]) -> list[str]:
+def failures(
+    report_counts: Counts,
+    unexpected: list[str],
+    fault_failures: list[str],
+    still_running: list[str],
+) -> list[str]:
     """Why the run fails; empty when it passes."""
     found = []
     if report_counts.lost:
@@ -126,6 +131,9 @@ def failures(report_counts: Counts, unexpected: list[str], fault_failures: list[
         found.append(f"{report_counts.not_accepted} filing(s) never accepted")
     if report_counts.phantom:
         found.append(f"{report_counts.phantom} record(s) of declarations the portal never knew")
+    if still_running:
+        # Every declaration closed, so every case it opened at an agency has closed too.
+        found.append(f"{len(still_running)} workflow(s) still running in Temporal")
     if unexpected:
         found.append(f"{len(unexpected)} process(es) exited on their own")
     if fault_failures:

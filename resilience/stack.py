@@ -1,6 +1,7 @@
 """The fault suite's own stack: every component in its own process, on its own ports and in its
 own directory, so that each can be killed, stopped and started again on its own while the others
-keep running."""
+keep running. As deployed: the orchestrator worker in the orchestrator's namespace, and each
+agency's case worker in the agency's own namespace, reached through the agency's Nexus endpoint."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import httpx
 from local_stack.processes import AGENCY_NAMES, ManagedProcess, free_port, python_module
 from settings import PROJECT_ROOT
 from temporal_devserver.launch import dev_server_command
+from temporal_devserver.nexus_endpoints import register_on_dev_server
 
-# One worker process per role, so a fault can take out exactly one of them.
+# One worker process per role, so a fault can take out exactly one of them: the orchestrator's,
+# and each agency's case worker.
 WORKER_ROLES = ("orchestrator", *AGENCY_NAMES)
 TASK_QUEUE_PREFIX = "faults"
 SHUTDOWN_ORDER = ("api", "worker", "agency", "temporal")
@@ -91,9 +94,22 @@ class StackPorts:
         return f"http://127.0.0.1:{self.agencies[agency]}"
 
 
-def stack_env(layout: StackLayout, ports: StackPorts, tuning: StackTuning) -> dict[str, str]:
-    """The settings of every process, as environment variables (the upper-cased field names)."""
+def agency_env(agency: str, ports: StackPorts, tuning: StackTuning) -> dict[str, str]:
+    """An agency case worker's own settings, under its prefix (`JUSTICE_SYSTEM_URL`, …). Its
+    namespace and payload keys are its development defaults; outside production it shares the
+    stack's Temporal address and task-queue prefix."""
+    prefix = f"{agency.upper()}_"
     return {
+        f"{prefix}SYSTEM_URL": ports.agency_url(agency),
+        f"{prefix}AGENCY_CALL_TIMEOUT_SECONDS": str(tuning.agency_call_timeout_seconds),
+        f"{prefix}DECISION_POLL_INTERVAL_SECONDS": str(tuning.decision_poll_interval_seconds),
+    }
+
+
+def stack_env(layout: StackLayout, ports: StackPorts, tuning: StackTuning) -> dict[str, str]:
+    """The settings of every process, as environment variables (the upper-cased field names):
+    the orchestrator's, the sandboxes', and each agency case worker's under its prefix."""
+    env = {
         **os.environ,
         "TEMPORAL_ADDRESS": ports.temporal_address,
         "TASK_QUEUE_PREFIX": TASK_QUEUE_PREFIX,
@@ -102,9 +118,11 @@ def stack_env(layout: StackLayout, ports: StackPorts, tuning: StackTuning) -> di
         "SANDBOX_DECISION_MODE": "delayed",
         "SANDBOX_DECISION_DELAY_SECONDS": str(tuning.decision_delay_seconds),
         "AGENCY_CALL_TIMEOUT_SECONDS": str(tuning.agency_call_timeout_seconds),
-        "DECISION_POLL_INTERVAL_SECONDS": str(tuning.decision_poll_interval_seconds),
         **{f"{agency.upper()}_URL": ports.agency_url(agency) for agency in AGENCY_NAMES},
     }
+    for agency in AGENCY_NAMES:
+        env.update(agency_env(agency, ports, tuning))
+    return env
 
 
 def log_contains(path: Path, marker: str) -> bool:
@@ -195,14 +213,17 @@ class FaultStack:
         for process, ready, timeout in pending:
             self._await_ready(process, ready, timeout)
 
-    def start_temporal(self) -> None:
-        """Start the dev server on the run's database file: a restart finds everything there."""
+    def start_temporal(self) -> list[str]:
+        """Start the dev server on the run's database file, and register the agencies' Nexus
+        endpoints. A restart finds everything there, the namespaces and endpoints included (the
+        registration then changes nothing). Returns the endpoints' names."""
         # Headless: the suite needs no UI.
         command = dev_server_command(
             self.layout.temporal_db, port=self.ports.temporal, headless=True
         )
         process = self._spawn("temporal", "temporal", command)
         self._await_ready(process, lambda: port_open(self.ports.temporal), 90)
+        return register_on_dev_server(self.ports.temporal_address, TASK_QUEUE_PREFIX)
 
     def stop_temporal(self) -> None:
         self._release("temporal").stop(timeout=30)

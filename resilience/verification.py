@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import httpx
 from temporalio.client import Client
 
+from agency_contracts.parties import namespace_of
 from local_stack.processes import AGENCY_NAMES
 from resilience.snapshot import CLOSED
 from resilience.timeline import Timeline
@@ -221,8 +222,15 @@ def unknown_at_agencies(sandbox_dir: Path, known: set[str]) -> list[str]:
     return sorted(found)
 
 
+def declaration_of_case(workflow_id: str) -> str:
+    """The declaration a case's workflow belongs to: it is named by the submission's idempotency
+    key, `case-<declaration>:<procedure>:<round>`."""
+    return workflow_id.removeprefix("case-").split(":", 1)[0]
+
+
 async def temporal_sweep(client: Client, known: set[str]) -> tuple[list[str], list[str]]:
-    """Workflows for declarations the portal never returned, and workflows still running."""
+    """Workflows for declarations the portal never returned, and workflows still running: the
+    declarations in the orchestrator's namespace, and the cases in each agency's."""
     unknown, running = [], []
     async for execution in client.list_workflows():
         declaration_id = execution.id.removeprefix("declaration-")
@@ -230,4 +238,12 @@ async def temporal_sweep(client: Client, known: set[str]) -> tuple[list[str], li
             unknown.append(f"temporal: workflow {execution.id}")
         if execution.status is not None and execution.status.name == "RUNNING":
             running.append(execution.id)
+    for agency in AGENCY_NAMES:
+        namespace = namespace_of(agency)
+        cases = Client(client.service_client, namespace=namespace)
+        async for execution in cases.list_workflows():
+            if declaration_of_case(execution.id) not in known:
+                unknown.append(f"temporal {namespace}: workflow {execution.id}")
+            if execution.status is not None and execution.status.name == "RUNNING":
+                running.append(f"{namespace}: {execution.id}")
     return sorted(unknown), sorted(running)

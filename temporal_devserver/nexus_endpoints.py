@@ -5,6 +5,7 @@ task-queue prefix); on a real cluster the cluster's administrators do, with the 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from temporalio.api.nexus.v1 import EndpointSpec, EndpointTarget
 from temporalio.api.operatorservice.v1 import CreateNexusEndpointRequest
@@ -38,11 +39,19 @@ async def register_nexus_endpoints(client: Client, prefix: str) -> list[str]:
     return names
 
 
-def register_on_dev_server(address: str, prefix: str) -> list[str]:
+async def register_when_ready(address: str, prefix: str, timeout: float = 60.0) -> list[str]:
+    """The same, retried while a server that has just opened its port settles."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client = await Client.connect(address)
+            return await register_nexus_endpoints(client, prefix)
+        except (RPCError, RuntimeError):  # refused, or not connected yet
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+def register_on_dev_server(address: str, prefix: str, timeout: float = 60.0) -> list[str]:
     """The same, from a process that is not async (the stack launchers)."""
-
-    async def register() -> list[str]:
-        client = await Client.connect(address)
-        return await register_nexus_endpoints(client, prefix)
-
-    return asyncio.run(register())
+    return asyncio.run(register_when_ready(address, prefix, timeout))
