@@ -288,7 +288,15 @@ async def start_role_workers(
     return tasks
 
 
-async def run_workers(roles: list[str]) -> None:
+OrchestratorBuilder = Callable[[Client, Settings, ThreadPoolExecutor], RoleWorker]
+AgencyBuilder = Callable[[Client, AgencyWorkerSettings], RoleWorker]
+
+
+async def run_workers(
+    roles: Sequence[str],
+    build_orchestrator: OrchestratorBuilder = orchestrator_worker,
+    build_agency: AgencyBuilder = agency_worker,
+) -> None:
     """Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
     case worker is deployed with its own alone."""
     stop = asyncio.Event()
@@ -303,10 +311,10 @@ async def run_workers(roles: list[str]) -> None:
                 executor = stack.enter_context(
                     ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
                 )
-                built = orchestrator_worker(await connect(settings), settings, executor)
+                built = build_orchestrator(await connect(settings), settings, executor)
             else:
                 own = agency_settings(role)
-                built = agency_worker(await connect(own), own)
+                built = build_agency(await connect(own), own)
             task = await _start(built, role, stack, stop)
             if task is not None:
                 tasks.append(task)
@@ -315,15 +323,20 @@ async def run_workers(roles: list[str]) -> None:
         await asyncio.gather(*tasks)
 
 
-def main() -> None:
+def main(
+    description: str | None = __doc__,
+    service: str = "worker",
+    build_orchestrator: OrchestratorBuilder = orchestrator_worker,
+    build_agency: AgencyBuilder = agency_worker,
+) -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("roles", nargs="+", choices=[*ROLES, "all"])
     args = parser.parse_args()
     roles = list(ROLES) if "all" in args.roles else list(dict.fromkeys(args.roles))
-    configure_logging("worker", os.environ.get("LOG_LEVEL", "INFO"))
-    asyncio.run(run_workers(roles))
+    configure_logging(service, os.environ.get("LOG_LEVEL", "INFO"))
+    asyncio.run(run_workers(roles, build_orchestrator, build_agency))
     # The workers have shut down cleanly by now. The SDK's native threads can still abort the
     # interpreter's own teardown (PyGILState_Release), which a supervisor would read as a crash:
     # end the process here instead, once the logs are flushed.
