@@ -48,33 +48,43 @@ class PoliceClient:
 
 
 def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
+    """What differs from the registry. About the declarant, each detail is named; about anyone
+    else, one plain answer names all the details to check and reveals none of the registry's."""
+    mismatched = _mismatches(claim, person)
+    if not mismatched:
+        return []
     role = claim.field.replace("_", " ")
-    if person is None:
+    if claim.field != "declarant":
+        details = ["personal_id", "full_name"] + (["date_of_birth"] if claim.date_of_birth else [])
         return [
             IdentityProblem(
-                field=f"{claim.field}.personal_id",
-                message=f"The {role}'s personal ID is not in the national population registry; "
-                "check the number.",
+                field=f"{claim.field}.{detail}",
+                message=f"The {role}'s details do not match the national population registry; "
+                "check the personal ID, the name and the date of birth against the identity "
+                "card.",
             )
+            for detail in details
         ]
-    problems = []
+    messages = {
+        "personal_id": "Your personal ID is not in the national population registry; check the "
+        "number.",
+        "full_name": "Your name does not match the population registry for this personal ID; "
+        "write it exactly as on your identity card.",
+        "date_of_birth": "Your date of birth does not match the population registry; check it "
+        "against your identity card.",
+    }
+    return [IdentityProblem(field=f"declarant.{d}", message=messages[d]) for d in mismatched]
+
+
+def _mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+    if person is None:
+        return ["personal_id"]
+    mismatched = []
     if not _same_name(person["full_name"], claim.full_name):
-        problems.append(
-            IdentityProblem(
-                field=f"{claim.field}.full_name",
-                message=f"The {role}'s name does not match the population registry for this "
-                "personal ID; write it exactly as on the identity card.",
-            )
-        )
+        mismatched.append("full_name")
     if (
         claim.date_of_birth is not None
         and person["date_of_birth"] != claim.date_of_birth.isoformat()
     ):
-        problems.append(
-            IdentityProblem(
-                field=f"{claim.field}.date_of_birth",
-                message=f"The {role}'s date of birth does not match the population registry; "
-                "check it against the identity card.",
-            )
-        )
-    return problems
+        mismatched.append("date_of_birth")
+    return mismatched

@@ -1,7 +1,8 @@
 """What a citizen can do with a declaration already filed: supplement it when asked, or withdraw it.
 
-A supplement is merged into the declaration and checked exactly like a new declaration before
-the workflow sees it; only the steps waiting for it run again.
+A supplement may change only what the open requests name (`supplement_scope`). It is merged into
+the declaration and checked exactly like a new declaration before the workflow sees it; only the
+steps waiting for it run again, after the people are checked with the registry again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from observability.logging import get_logger
 from portal_api.auth import Access
 from portal_api.errors import DeclarationBreaksRules
 from portal_api.intake import Intake
+from portal_api.supplement_scope import agencies_engaged, out_of_scope, requested_fields
 from schemas.birth import BirthDeclaration, BirthDeclarationFields
 from schemas.common import AttachmentUpload, StrictModel
 from schemas.death import DeathDeclaration, DeathDeclarationFields
@@ -88,7 +90,8 @@ class CitizenActions:
         self, declaration_id: str, submission: SupplementSubmission, access: Access
     ) -> ActionAccepted:
         record = await self._record(declaration_id, access, "supplement")
-        if read_status(record).status != DeclarationState.AWAITING_SUPPLEMENT:
+        view = read_status(record)
+        if view.status != DeclarationState.AWAITING_SUPPLEMENT:
             raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
         if not submission.changes and not submission.attachments:
             raise DeclarationBreaksRules(
@@ -104,9 +107,14 @@ class CitizenActions:
             "declaration", result_type=BirthDeclaration if birth else DeathDeclaration
         )
         fields_model = BirthDeclarationFields if birth else DeathDeclarationFields
-        merged = deep_merge(
-            current.model_dump(mode="json", exclude={"attachments"}), submission.changes
+        as_filed = current.model_dump(mode="json", exclude={"attachments"})
+        not_asked = out_of_scope(
+            submission.changes, as_filed, requested_fields(view), agencies_engaged(view)
         )
+        if not_asked:
+            await access.audit("supplement", declaration_id, "changes not asked for", "denied")
+            raise DeclarationBreaksRules(not_asked)
+        merged = deep_merge(as_filed, submission.changes)
         try:
             fields = fields_model.model_validate(merged)
         except ValidationError as error:

@@ -48,8 +48,12 @@ async def test_parent_unknown_to_the_registry_is_caught_before_any_agency(
     view = await wait_for_status(
         stack.api, accepted["declaration_id"], frozenset({"awaiting_supplement"})
     )
-    assert view["supplement_request"]["fields"] == ["father.personal_id"]
-    assert "not in the national population registry" in view["supplement_request"]["message"]
+    assert view["supplement_request"]["fields"] == [
+        "father.personal_id",
+        "father.full_name",
+        "father.date_of_birth",
+    ]
+    assert "father's details do not match" in view["supplement_request"]["message"]
     for agency in ("justice", "police", "social_security"):
         assert await agency_cases(stack.agencies[agency], accepted["declaration_id"]) == []
     withdrawn = await stack.api.post(f"/v1/declarations/{accepted['declaration_id']}/withdraw")

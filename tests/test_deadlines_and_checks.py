@@ -122,8 +122,10 @@ async def test_registry_mismatch_goes_back_to_the_citizen_before_any_agency(
     view = await wait_for_status(stack.api, declaration_id, frozenset({"awaiting_supplement"}))
     request = view["supplement_request"]
     assert request["requested_by"] == "population_registry"
-    assert request["fields"] == ["mother.full_name"]
-    assert "mother's name does not match" in request["message"]
+    # About a third party, the answer reveals none of the registry's details: it names all of
+    # them to check.
+    assert request["fields"] == ["mother.personal_id", "mother.full_name", "mother.date_of_birth"]
+    assert "mother's details do not match" in request["message"]
     assert all(s["status"] == "pending" for s in view["steps"])
     for agency in ("justice", "police", "social_security"):
         assert await agency_cases(stack.agencies[agency], declaration_id) == []

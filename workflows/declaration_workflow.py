@@ -50,6 +50,10 @@ from workflows.delivery import deliver_results
 
 Declaration = BirthDeclaration | DeathDeclaration
 ORCHESTRATOR_CALL = timedelta(seconds=30)
+# The registry cross-check finds a mismatch at most this many times before it refuses.
+MAX_REGISTRY_ROUNDS = 3
+# The parts of a declaration that name people the registry knows.
+PEOPLE = frozenset({"declarant", "mother", "father", "deceased", "survivor_benefit"})
 AGENCY_SERVICES: dict[Agency, type] = {
     Agency.JUSTICE: JusticeService,
     Agency.POLICE: PoliceService,
@@ -89,6 +93,8 @@ class DeclarationWorkflow:
             )
         )
         self._supplement_answers = 0
+        self._changed_since_registry_check: set[str] = set()
+        self._registry_rounds = 0
         self._awaiting_supplement: set[str] = set()
         self._withdrawal: WithdrawalRequest | None = None
 
@@ -106,6 +112,7 @@ class DeclarationWorkflow:
     def answer_supplement(self, answer: SupplementAnswer) -> str:
         self._declaration = answer.declaration
         self._supplement_answers += 1
+        self._changed_since_registry_check.update(answer.changed)
         self._progress.record_event("supplement_answered", reason=", ".join(answer.changed))
         return "accepted"
 
@@ -117,6 +124,13 @@ class DeclarationWorkflow:
             raise ValueError("Nothing is awaited from the citizen.")
         if type(answer.declaration) is not type(self._declaration):
             raise ValueError("The supplement is for another kind of declaration.")
+        # The portal refuses these first; the workflow holds to them whoever sends the answer.
+        if answer.declaration.declarant.personal_id != self._declaration.declarant.personal_id:
+            raise ValueError("The declarant of a declaration does not change.")
+        if getattr(answer.declaration, "procedures", None) != getattr(
+            self._declaration, "procedures", None
+        ):
+            raise ValueError("The procedures chosen do not change.")
 
     @workflow.update(name="withdraw")
     def withdraw(self, request: WithdrawalRequest) -> str:
@@ -176,6 +190,7 @@ class DeclarationWorkflow:
         """Before any agency: the attachments are as filed, and the people are who the registry
         says they are. A mismatch goes back to the citizen; False when the declaration ends."""
         while self._withdrawal is None:
+            self._changed_since_registry_check.clear()
             attachments_check = workflow.execute_activity_method(
                 RecordActivities.verify_attachments,
                 AttachmentCheck(
@@ -206,8 +221,17 @@ class DeclarationWorkflow:
             problems = registry.problems
             if not problems:
                 return True
+            self._registry_rounds += 1
+            if self._registry_rounds >= MAX_REGISTRY_ROUNDS:
+                self._refuse(
+                    "the people named still do not match the population registry after "
+                    f"{MAX_REGISTRY_ROUNDS} checks; file the declaration again with the "
+                    "details on their identity cards."
+                )
+                return False
             need = SupplementNeed(
-                fields=[p.field for p in problems], message=" ".join(p.message for p in problems)
+                fields=[p.field for p in problems],
+                message=" ".join(dict.fromkeys(p.message for p in problems)),
             )
             answered = await self._await_supplement(POPULATION_REGISTRY, need, ())
             if answered is False:
@@ -281,6 +305,9 @@ class DeclarationWorkflow:
                     f"not received within {SUPPLEMENT_WAIT_WORKING_DAYS} working days.",
                 )
                 await progress.publish()
+                return None
+            # A corrected person is checked with the registry again before any agency sees them.
+            if self._changed_since_registry_check & PEOPLE and not await self._check_dossier():
                 return None
             round_number, supersedes = round_number + 1, decision.case_number
         return None

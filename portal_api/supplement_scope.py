@@ -1,0 +1,72 @@
+"""What a supplement may change: only the parts of the declaration that the open requests name.
+
+The procedures chosen never change, nor does who the declarant is. A person's identity (personal
+ID or passport) changes only where a request names it, and only before any agency has relied on
+it: once a case is open, replacing the person would make the agency act on someone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from schemas.rules import RuleViolation
+from schemas.status import DeclarationStatusView, StepState
+
+NOT_REQUESTED = "field_not_requested"
+IDENTITY_FIELDS = ("personal_id", "passport_number")
+NEVER_CHANGED = frozenset({"procedures"})
+
+
+def requested_fields(view: DeclarationStatusView) -> list[str]:
+    """The fields the open requests name (`mother.full_name`, `deceased.place_of_death`, …)."""
+    requests = [view.supplement_request] + [
+        s.supplement_request for s in view.steps if s.status == StepState.AWAITING_SUPPLEMENT
+    ]
+    return [field for request in requests if request is not None for field in request.fields]
+
+
+def agencies_engaged(view: DeclarationStatusView) -> bool:
+    """Whether any agency has opened a case on the declaration's people."""
+    return any(s.status != StepState.PENDING for s in view.steps)
+
+
+def _violation(path: Iterable[str], message: str) -> RuleViolation:
+    return RuleViolation(("body", "changes", *path), message, NOT_REQUESTED)
+
+
+def out_of_scope(
+    changes: Mapping[str, Any],
+    current: Mapping[str, Any],
+    requested: list[str],
+    engaged: bool,
+) -> list[RuleViolation]:
+    """A violation for each change the open requests do not allow."""
+    parts = {field.split(".", 1)[0] for field in requested}
+    violations = []
+    for part, value in changes.items():
+        if part in NEVER_CHANGED:
+            violations.append(_violation([part], "The procedures chosen cannot be changed."))
+            continue
+        if part not in parts:
+            violations.append(
+                _violation([part], f"No one asked for a correction of {part}; leave it out.")
+            )
+            continue
+        before = current.get(part)
+        if not isinstance(value, Mapping) or not isinstance(before, Mapping):
+            continue
+        for field in IDENTITY_FIELDS:
+            if field not in value or value[field] == before.get(field):
+                continue
+            if part == "declarant":
+                message = "The declarant's personal ID cannot be changed; file a new declaration."
+            elif f"{part}.{field}" not in requested or engaged:
+                message = (
+                    f"The {part}'s identity cannot be replaced: an agency has already relied on "
+                    "it, or no one asked for it."
+                )
+            else:
+                continue
+            violations.append(_violation([part, field], message))
+    return violations
