@@ -55,7 +55,7 @@ from local_stack.processes import (
 )
 from sandbox_agencies.dataset_generator import write_dataset
 from schemas.workflow_inputs import NexusEndpoints, orchestrator_task_queue
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from settings import PROJECT_ROOT, Settings
 from temporal_connection.client import connect
 from temporal_devserver.nexus_endpoints import register_when_ready
@@ -305,7 +305,7 @@ async def file_declarations(
 ) -> dict[str, float]:
     """File the declarations, as many at a time as `concurrency` allows, or at a steady rate.
     Returns the submission time of each workflow."""
-    token = issue_token(stack.settings.auth_token_secret.get_secret_value(), "bench", "portal")
+    token = issue_from_settings(stack.settings, "portal", "bench")
     submitted: dict[str, float] = {}
     limits = httpx.Limits(max_connections=concurrency or 64)
     async with httpx.AsyncClient(

@@ -2,7 +2,8 @@
 
 Only operators may use it: a bearer token (for the CLI and scripts) or the session cookie set
 by `/login` (for the Web UI, with "include cross-origin credentials" switched on in its codec
-settings). Every decode is written to the audit trail: who, when, and which workflow.
+settings). The cookie holds an opaque session id, never the token. Every operator's first look
+at a workflow is written to the audit trail: who, when, and which workflow.
 
 Access is scoped by party: an operator of one agency decodes only that agency's namespace, with
 that agency's keys; the orchestrator's operators decode the orchestrator's namespace, including
@@ -23,6 +24,8 @@ from google.protobuf import json_format
 from starlette.concurrency import run_in_threadpool
 from temporalio.api.common.v1 import Payloads
 
+from codec_server.decode_audit import DecodeAudit
+from codec_server.sessions import OperatorSessions
 from observability.logging import get_logger
 from security.principals import Principal
 from security.tokens import InvalidToken, read_token
@@ -44,8 +47,8 @@ _LOGIN_FORM = """<!doctype html><html><head><meta charset="utf-8">
 <form method="post" action="/login"><label>Operator token<br>
 <textarea name="token" rows="5" cols="70" required></textarea></label><br>
 <button type="submit">Sign in</button></form>
-<p>Then, in the Temporal UI's codec server settings, switch on
-<em>Include cross-origin credentials</em>.</p></body></html>"""
+<p>Then, in the Temporal UI's codec server settings, enter this server's address as the
+endpoint and switch on <em>Include cross-origin credentials</em>.</p></body></html>"""
 
 
 def namespace_codecs(settings: Settings) -> dict[str, tuple[str, EncryptionCodec]]:
@@ -70,8 +73,10 @@ def namespace_codecs(settings: Settings) -> dict[str, tuple[str, EncryptionCodec
 def create_codec_app(settings: Settings) -> FastAPI:
     codecs = namespace_codecs(settings)
     engine = engine_for(settings.database_url)
-    secret = settings.auth_token_secret.get_secret_value()
+    # Public keys only: this server verifies operators' tokens and issues none.
+    verify_keys = settings.token_verify_keys
     app = FastAPI(title="lienthong codec server", docs_url=None, redoc_url=None)
+    sessions, audit = OperatorSessions(), DecodeAudit()
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.codec_allowed_origins,
@@ -82,7 +87,9 @@ def create_codec_app(settings: Settings) -> FastAPI:
 
     def operator(request: Request) -> Principal:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        token = token or request.cookies.get(SESSION_COOKIE, "")
+        session = sessions.principal(request.cookies.get(SESSION_COOKIE, ""))
+        if not token and session is not None:
+            return session
         if not token:
             raise HTTPException(
                 status_code=401,
@@ -90,7 +97,7 @@ def create_codec_app(settings: Settings) -> FastAPI:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         try:
-            principal = read_token(secret, token, audience=AUDIENCE)
+            principal = read_token(verify_keys, token, audience=AUDIENCE)
         except InvalidToken:
             raise HTTPException(
                 status_code=401,
@@ -133,6 +140,8 @@ def create_codec_app(settings: Settings) -> FastAPI:
             known = sorted({w for p in incoming.payloads if (w := workflow_of(p))})
             workflows: list[str | None] = [*known] or [None]
             for workflow_id in workflows:
+                if not audit.first_look(principal.actor, workflow_id or ""):
+                    continue
                 declaration = workflow_id.removeprefix("declaration-") if workflow_id else None
                 await run_in_threadpool(
                     record_audit,
@@ -176,7 +185,7 @@ def create_codec_app(settings: Settings) -> FastAPI:
     @app.post("/login", response_class=HTMLResponse)
     async def login(token: str = Form(max_length=4096)) -> HTMLResponse:
         try:
-            principal = read_token(secret, token.strip(), audience=AUDIENCE)
+            principal = read_token(verify_keys, token.strip(), audience=AUDIENCE)
         except InvalidToken:
             return HTMLResponse(_LOGIN_FORM.format(message="That token is not valid."), 401)
         if principal.role != "operator":
@@ -185,8 +194,14 @@ def create_codec_app(settings: Settings) -> FastAPI:
             f"<p>Signed in as {html.escape(principal.subject)}. The Temporal UI can now show "
             "decoded payloads.</p>"
         )
+        # Secure: browsers send it over HTTPS, and to a loopback codec server over HTTP.
         response.set_cookie(
-            SESSION_COOKIE, token.strip(), httponly=True, samesite="lax", max_age=8 * 3600
+            SESSION_COOKIE,
+            sessions.open(principal),
+            httponly=True,
+            secure=True,
+            samesite="lax",
+            max_age=int(sessions.lifetime_seconds),
         )
         log.info("operator_signed_in", operator=principal.subject)
         return response

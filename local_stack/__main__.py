@@ -24,7 +24,7 @@ from local_stack.processes import (
     wait_http_ok,
     worker,
 )
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from settings import PROJECT_ROOT, get_settings
 from temporal_devserver.nexus_endpoints import register_on_dev_server
 
@@ -64,11 +64,7 @@ def main() -> None:
     try:
         codec_url = f"http://127.0.0.1:{CODEC_PORT}"
         print(f"Starting the Temporal dev server (SQLite at {var / 'temporal.db'}) …", flush=True)
-        processes.append(
-            dev_server(
-                var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env, codec_endpoint=codec_url
-            )
-        )
+        processes.append(dev_server(var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env))
         endpoints = register_on_dev_server(f"127.0.0.1:{TEMPORAL_PORT}", settings.task_queue_prefix)
         print(f"Registered the agencies' Nexus endpoints: {', '.join(endpoints)}", flush=True)
         print(f"Starting the codec server on {codec_url} …", flush=True)
@@ -97,10 +93,10 @@ def main() -> None:
             "(a portal token: `uv run python -m security portal`)"
         )
         print(f"  Logs:              {log_dir}")
-        operator = issue_token(
-            settings.auth_token_secret.get_secret_value(),
-            "demo-operator",
+        operator = issue_from_settings(
+            settings,
             "operator",
+            "demo-operator",
             audience="codec-server",
             lifetime=timedelta(hours=8),
         )
@@ -109,7 +105,7 @@ def main() -> None:
         )
         print(f"  1. sign in at {codec_url}/login with this operator token:\n     {operator}")
         print(
-            "  2. in the UI, open the codec server settings (the data encoder icon), keep the "
+            "  2. in the UI, open the codec server settings (the data encoder icon), enter the "
             f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
         )
         print("  Every decode is recorded in the audit trail.")

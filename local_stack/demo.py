@@ -11,7 +11,7 @@ import httpx
 
 from local_stack.declaration_factory import Couple, DeclarationFactory, attachment
 from sandbox_agencies.dataset import PersonEntry
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from settings import Settings
 
 CLOSED = {"completed", "partially_completed", "rejected", "withdrawn"}
@@ -111,7 +111,6 @@ def _answer_supplement(api: httpx.Client, declaration_id: str, citizen_token: st
 def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[str, str]]:
     factory = DeclarationFactory.from_directory(settings.sandbox_data_dir)
     police_key = settings.service_key("police") or ""
-    secret = settings.auth_token_secret.get_secret_value()
     couples = (
         c
         for c in factory.couples()
@@ -125,10 +124,10 @@ def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[st
         )
     )
     home_birth = _home_birth(factory, next(couples))
-    family = issue_token(
-        secret, "demo-family", "citizen", citizen_id=home_birth["declarant"]["personal_id"]
+    family = issue_from_settings(
+        settings, "citizen", citizen_id=home_birth["declarant"]["personal_id"]
     )
-    portal = {"Authorization": f"Bearer {issue_token(secret, 'portal', 'portal')}"}
+    portal = {"Authorization": f"Bearer {issue_from_settings(settings, 'portal', 'portal')}"}
     with httpx.Client(base_url=api_url, timeout=30, headers=portal) as api:
         filed = [
             (

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from portal_api.body_limit import BodySizeLimit
+from portal_api.authentication import RequireBearer
+from portal_api.body_limit import BodyLimits, BodySizeLimit
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
@@ -41,9 +42,14 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # Added first, so innermost of the middleware: its 401s are logged and counted like any.
+    app.add_middleware(RequireBearer, settings=settings)
     install_request_context(app)
+    app.add_middleware(
+        BodySizeLimit, routes=app.router.routes, limits=BodyLimits.from_settings(settings)
+    )
+    # Outermost, so that bodies refused for their size are counted too.
     install_metrics(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(declarations.router)
     app.include_router(health.router)
     app.include_router(trust.router)

@@ -1,8 +1,9 @@
 """Who is calling the portal API, and whether they may do this to that declaration.
 
 Callers present a signed bearer token (see security.tokens). A missing or invalid token is a
-401; a valid token without the scope, or a citizen reaching for someone else's declaration, is a
-403. Either way nothing changes, and the refusal goes to the audit trail.
+401, answered before the body is read (portal_api.authentication) and again here; a valid token
+without the scope, or a citizen reaching for someone else's declaration, is a 403. Either way
+nothing changes, and the refusal goes to the audit trail.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from portal_api.authentication import MISSING, NotAuthenticated, principal_of
 from security.principals import Principal, Scope
-from security.pseudonyms import person_ref
-from security.tokens import InvalidToken, read_token
 from settings import Settings
 from store.audit import record_audit
 from store.models import DeclarationRecord
@@ -35,21 +35,13 @@ async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None:
-        raise HTTPException(
-            status_code=401,
-            detail="A bearer token is required.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
     try:
-        return read_token(
-            _settings(request).auth_token_secret.get_secret_value(), credentials.credentials
-        )
-    except InvalidToken:
+        if credentials is None:
+            raise NotAuthenticated(MISSING)
+        return principal_of(_settings(request), credentials.credentials)
+    except NotAuthenticated as refused:
         raise HTTPException(
-            status_code=401,
-            detail="The bearer token is not valid.",
-            headers={"WWW-Authenticate": "Bearer"},
+            status_code=401, detail=str(refused), headers={"WWW-Authenticate": "Bearer"}
         ) from None
 
 
@@ -73,10 +65,6 @@ class Access:
                 action, declaration_id, f"This credential does not allow {scope.value}."
             )
 
-    def declarant_ref(self, personal_id: str) -> str:
-        secret = self.intake.settings.auth_token_secret.get_secret_value()
-        return person_ref(secret, personal_id)
-
     async def require_own_declarant(self, action: str, declarant_personal_id: str) -> None:
         """A citizen files only as themselves."""
         if self.principal.role == "citizen" and self.principal.citizen_id != declarant_personal_id:
@@ -90,10 +78,11 @@ class Access:
             return
         if principal.role == "portal" and record.client_id == principal.actor:
             return
+        # Under every pseudonym key version: a declaration filed before a rotation stays theirs.
         if (
             principal.role == "citizen"
             and principal.citizen_id is not None
-            and record.declarant_ref == self.declarant_ref(principal.citizen_id)
+            and record.declarant_ref in self.intake.settings.pseudonyms.refs(principal.citizen_id)
         ):
             return
         raise await self.refuse(

@@ -49,7 +49,6 @@ from schemas.workflow_inputs import (
     OrchestrationOptions,
     orchestrator_task_queue,
 )
-from security.pseudonyms import person_ref
 from settings import Settings
 from store.attachments import store_attachment
 from store.declarations import (
@@ -111,6 +110,7 @@ class Intake:
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
             working_day_seconds=self.settings.working_day_seconds,
             decision_recheck_seconds=self.settings.decision_recheck_seconds,
+            requester_verify_keys=self.settings.requester_verify_keys,
         )
 
     @property
@@ -157,6 +157,7 @@ class Intake:
 
         return await self._accept(
             group=ProcedureGroup.BIRTH,
+            attachments=refs,
             procedures=BIRTH_PROCEDURES,
             delivery=declaration.delivery,
             submission=submission,
@@ -193,6 +194,7 @@ class Intake:
 
         return await self._accept(
             group=ProcedureGroup.DEATH,
+            attachments=refs,
             procedures=death_procedures(declaration),
             delivery=declaration.delivery,
             late_registration=late,
@@ -209,6 +211,7 @@ class Intake:
         self,
         *,
         group: ProcedureGroup,
+        attachments: Sequence[AttachmentRef],
         procedures: Sequence[Procedure],
         delivery: Delivery,
         late_registration: bool = False,
@@ -227,14 +230,15 @@ class Intake:
             procedure=group.value,
             workflow_id=workflow_id_for(declaration_id),
             client_id=client_id,
-            declarant_ref=person_ref(
-                self.settings.auth_token_secret.get_secret_value(), declarant_id
-            ),
+            declarant_ref=self.settings.pseudonyms.ref(declarant_id),
             idempotency_key=idempotency_key,
             request_fingerprint=request_fingerprint(submission),
             received_at=now,
             province_code=self.admin_units.province_of(commune_code),
             commune_code=commune_code,
+            # Recorded with the declaration: uploads of a refused or never-started declaration
+            # stay unreferenced, and the worker's sweep deletes them after a grace period.
+            attachment_hashes=tuple(a.sha256 for a in attachments),
             initial_view=initial_view(
                 declaration_id,
                 group,

@@ -51,7 +51,7 @@ from resilience.verification import (
     unknown_in_store,
     wait_until_closed,
 )
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from settings import PROJECT_ROOT, Settings, get_settings
 
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var" / "fault-suite"
@@ -140,8 +140,8 @@ class Clients:
 async def open_clients(settings: Settings, ports: StackPorts) -> AsyncIterator[Clients]:
     """The portal (a portal token), each agency as its case worker sees it (its service key),
     and Temporal in the orchestrator's namespace."""
-    token = issue_token(
-        settings.auth_token_secret.get_secret_value(),
+    token = issue_from_settings(
+        settings,
         "portal",
         "portal",
         lifetime=timedelta(hours=6),

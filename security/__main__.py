@@ -1,20 +1,24 @@
 """Issue a signed token for local use: `python -m security portal`, `python -m security citizen
 --citizen-id 001090012345`, `python -m security operator --audience codec-server [--party
-justice]` (an agency's operator decodes only that agency's namespace)."""
+justice]` (an agency's operator decodes only that agency's namespace). The portal's issuer
+signs portal and citizen tokens, the operators' issuer operator tokens, each with its key in
+TOKEN_SIGNING_KEYS (development keys unless configured)."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import timedelta
 
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from settings import get_settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("role", choices=["portal", "citizen", "operator"])
-    parser.add_argument("--subject", default=None)
+    parser.add_argument(
+        "--subject", default=None, help="a portal's or operator's name (not for citizens)"
+    )
     parser.add_argument("--citizen-id", default=None)
     parser.add_argument("--audience", default="portal-api", choices=["portal-api", "codec-server"])
     parser.add_argument("--hours", type=float, default=8)
@@ -24,18 +28,21 @@ def main() -> None:
         choices=["orchestrator", "justice", "police", "social_security", "postal"],
     )
     args = parser.parse_args()
-    settings = get_settings()
-    print(
-        issue_token(
-            settings.auth_token_secret.get_secret_value(),
-            args.subject or args.role,
+    if args.role == "citizen" and not args.citizen_id:
+        parser.error("a citizen token needs --citizen-id (its subject is derived from it)")
+    try:
+        token = issue_from_settings(
+            get_settings(),
             args.role,
+            args.subject,
             citizen_id=args.citizen_id,
             audience=args.audience,
             lifetime=timedelta(hours=args.hours),
             party=args.party,
         )
-    )
+    except (LookupError, ValueError) as error:
+        parser.error(str(error))
+    print(token)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import lru_cache
+
+from security.decision_signatures import public_key_b64
+from security.principals import ISSUER_ROLES
 
 AGENCIES = ("justice", "police", "social_security", "postal")
 DEV_MARK = "dev-"
@@ -39,9 +43,32 @@ def dev_signing_seed(agency: str) -> str:
     return base64.b64encode(_derive(f"{agency} decision signing key")).decode()
 
 
-def is_dev_value(value: str) -> bool:
-    return (
-        value.startswith(DEV_MARK)
-        or value in {dev_payload_key(p) for p in PARTIES}
-        or value in {dev_signing_seed(a) for a in AGENCIES}
+def dev_token_key_id(issuer: str) -> str:
+    return f"{issuer}-dev-1"
+
+
+def dev_token_seed(issuer: str) -> str:
+    """A token issuer's development Ed25519 seed (base64 of 32 bytes)."""
+    return base64.b64encode(_derive(f"{issuer} token signing key")).decode()
+
+
+PSEUDONYM_DEV_VERSION = "dev-1"
+
+
+def dev_pseudonym_key() -> str:
+    return dev_secret("declarant pseudonym key 1")
+
+
+@lru_cache(maxsize=1)
+def _dev_values() -> frozenset[str]:
+    seeds = {dev_signing_seed(a) for a in AGENCIES} | {dev_token_seed(i) for i in ISSUER_ROLES}
+    return frozenset(
+        {dev_payload_key(p) for p in PARTIES}
+        | seeds
+        # Trusting a development public key is as bad as holding its seed: anyone can sign.
+        | {public_key_b64(seed) for seed in seeds}
     )
+
+
+def is_dev_value(value: str) -> bool:
+    return value.startswith(DEV_MARK) or value in _dev_values()

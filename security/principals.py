@@ -1,4 +1,4 @@
-"""The parties that call the portal API, and what each may do."""
+"""The parties that call the portal API, what each may do, and who may vouch for each."""
 
 from __future__ import annotations
 
@@ -28,8 +28,23 @@ ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     "operator": frozenset({Scope.READ, Scope.AUDIT, Scope.TRUST}),
 }
 
+# Token issuers, each with its own keys and the only roles it may grant: the national portal
+# vouches for itself and the citizens it signs in, and cannot mint an operator; the operators'
+# issuer cannot speak for the portal or a citizen.
+PORTAL_ISSUER = "lienthong-portal"
+OPERATOR_ISSUER = "lienthong-operators"
+ISSUER_ROLES: dict[str, frozenset[str]] = {
+    PORTAL_ISSUER: frozenset({"portal", "citizen"}),
+    OPERATOR_ISSUER: frozenset({"operator"}),
+}
+
+
+def issuer_of(role: Role) -> str:
+    return next(issuer for issuer, roles in ISSUER_ROLES.items() if role in roles)
+
 
 class Principal(BaseModel):
+    # For a citizen, the keyed pseudonym of their personal ID (see security.pseudonyms).
     subject: str
     role: Role
     scopes: frozenset[Scope]
@@ -43,5 +58,6 @@ class Principal(BaseModel):
 
     @property
     def actor(self) -> str:
-        """How the audit trail names this party (a citizen by role, not by personal ID)."""
+        """How the audit trail names this party. A citizen's subject is the pseudonym of their
+        own personal ID, so two citizens are never one actor and the trail holds no ID."""
         return f"{self.role}:{self.subject}"

@@ -22,9 +22,10 @@ class DeclarationRecord(SQLModel, table=True):
     status: str = Field(max_length=24, index=True)
     workflow_id: str = Field(max_length=80)
     client_id: str = Field(default="portal", max_length=80)
-    # A keyed hash of the declarant's personal ID: enough to tell a citizen their own
-    # declarations, without keeping the ID itself in this column.
-    declarant_ref: str = Field(default="", max_length=64, index=True)
+    # A keyed hash of the declarant's personal ID, prefixed by the key's version
+    # (security.pseudonyms): enough to tell a citizen their own declarations, without keeping
+    # the ID itself in this column.
+    declarant_ref: str = Field(default="", max_length=100, index=True)
     idempotency_key: str | None = Field(default=None, max_length=200)
     request_fingerprint: str = Field(max_length=64)
     received_at: datetime
@@ -32,9 +33,12 @@ class DeclarationRecord(SQLModel, table=True):
     province_code: str | None = Field(default=None, max_length=2, index=True)
     commune_code: str | None = Field(default=None, max_length=5)
     workflow_started: bool = False
-    # The latest status view, so status stays readable after Temporal has let the workflow go.
-    status_json: str = Field(sa_column=Column(Text, nullable=False))
+    # The latest status view, so status stays readable after Temporal has let the workflow go;
+    # sealed (store.at_rest), as it names people and what the agencies issued them.
+    status_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     updated_at: datetime
+    # When the declaration reached a terminal state: the attachments' retention counts from it.
+    closed_at: datetime | None = None
 
 
 class StepEventRecord(SQLModel, table=True):
@@ -49,7 +53,8 @@ class StepEventRecord(SQLModel, table=True):
     procedure: str | None = Field(default=None, max_length=30)
     # Step and declaration states, and delivery ones prefixed (`delivery_ready_for_pickup`).
     status: str = Field(max_length=40)
-    reason: str | None = Field(default=None, sa_column=Column(Text))
+    # Sealed: an agency's or a citizen's reason may name people.
+    reason_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     case_number: str | None = Field(default=None, max_length=60)
     occurred_at: datetime
 
@@ -60,7 +65,8 @@ class StepResultRecord(SQLModel, table=True):
     declaration_id: str = Field(primary_key=True, max_length=40)
     procedure: str = Field(primary_key=True, max_length=30)
     agency: str = Field(max_length=20)
-    result_json: str = Field(sa_column=Column(Text, nullable=False))
+    # Sealed: results hold personal IDs, social-insurance numbers and card codes.
+    result_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     recorded_at: datetime
 
 
@@ -72,8 +78,21 @@ class AttachmentBlob(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     media_type: str = Field(max_length=60)
     size_bytes: int
+    # Sealed, bound to the hash: the hash check opens it and hashes what it holds.
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    stored_at: datetime
+    # Renewed whenever the same content is stored again, so the sweep's grace period counts from
+    # the latest upload, not the first.
+    stored_at: datetime = Field(index=True)
+
+
+class AttachmentUse(SQLModel, table=True):
+    """Which declaration references which attachment: an attachment none references, past a
+    grace period, is swept; a closed declaration's references go when its retention ends."""
+
+    __tablename__ = "attachment_uses"
+
+    declaration_id: str = Field(primary_key=True, max_length=DECLARATION_ID_LENGTH)
+    sha256: str = Field(primary_key=True, max_length=64, index=True)
 
 
 class EscalationRecord(SQLModel, table=True):

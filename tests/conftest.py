@@ -43,8 +43,8 @@ from local_stack.processes import (
 from observability.logging import configure_logging
 from portal_api.app import create_app
 from schemas.workflow_inputs import orchestrator_task_queue
+from security.issuing import issue_from_settings
 from security.principals import Role
-from security.tokens import issue_token
 from settings import DEFAULT_DATASET_DIR, AgencyWorkerSettings, PartySettings, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
@@ -69,6 +69,7 @@ ORCHESTRATOR_PROCESSES = 2
 @dataclass(frozen=True)
 class SessionServices:
     temporal_address: str
+    ui_url: str
     agency_urls: dict[str, str]
     dataset_dir: Path
     database_url: str
@@ -120,9 +121,10 @@ def services(session_dir: Path) -> Iterator[SessionServices]:
 
         # Registered after the database, so unwound before it: the processes stop first.
         exits.callback(stop_processes)
-        port = free_port()
+        port, ui_port = free_port(), free_port()
         processes.append(
-            dev_server(session_dir / "temporal.db", port, free_port(), log_dir, env, headless=True)
+            # With its Web UI: an operator's view of decoded payloads is tested in a browser.
+            dev_server(session_dir / "temporal.db", port, ui_port, log_dir, env)
         )
         urls = {}
         for agency in AGENCY_NAMES:
@@ -131,6 +133,7 @@ def services(session_dir: Path) -> Iterator[SessionServices]:
             urls[agency] = f"http://127.0.0.1:{agency_port}"
         yield SessionServices(
             temporal_address=f"127.0.0.1:{port}",
+            ui_url=f"http://127.0.0.1:{ui_port}",
             agency_urls=urls,
             dataset_dir=dataset_dir,
             database_url=database_url,
@@ -363,10 +366,11 @@ class Stack:
         audience: str = "portal-api",
         party: str = "orchestrator",
     ) -> str:
-        return issue_token(
-            self.settings.auth_token_secret.get_secret_value(),
-            subject or f"test-{role}",
+        """A token from the issuer of `role`; a citizen's subject is their pseudonym."""
+        return issue_from_settings(
+            self.settings,
             role,
+            subject or f"test-{role}",
             citizen_id=citizen_id,
             audience=audience,
             party=party,
@@ -458,7 +462,7 @@ async def stack_factory(
             if with_workers and shared_workers is None:
                 await start_workers(settings, client, exits, services)
             api_url = await serve_api(settings, exits)
-            portal = PortalAuth(settings.auth_token_secret.get_secret_value())
+            portal = PortalAuth(settings)
             api = await exits.enter_async_context(
                 httpx.AsyncClient(base_url=api_url, timeout=30, auth=portal)
             )

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 import httpx
 
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
+from settings import Settings
 
 _FILED = re.compile(r"^/v1/declarations/(birth|death)$")
 _CITIZEN_ACTION = re.compile(r"^/v1/declarations/([^/]+)/(supplement|withdraw)$")
@@ -20,18 +21,16 @@ _CITIZEN_ACTION = re.compile(r"^/v1/declarations/([^/]+)/(supplement|withdraw)$"
 class PortalAuth(httpx.Auth):
     requires_response_body = True
 
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.portal_token = issue_token(secret, "portal", "portal", lifetime=timedelta(hours=4))
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.portal_token = issue_from_settings(
+            settings, "portal", "portal", lifetime=timedelta(hours=4)
+        )
         self.declarants: dict[str, str] = {}
 
     def citizen_token(self, personal_id: str) -> str:
-        return issue_token(
-            self.secret,
-            f"citizen-{personal_id[-4:]}",
-            "citizen",
-            citizen_id=personal_id,
-            lifetime=timedelta(hours=4),
+        return issue_from_settings(
+            self.settings, "citizen", citizen_id=personal_id, lifetime=timedelta(hours=4)
         )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

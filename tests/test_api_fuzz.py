@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from local_stack.processes import ManagedProcess, free_port, portal_api
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
 from tests.conftest import SessionServices, settings_env, stack_settings
 
 
@@ -24,8 +24,8 @@ def fuzzed_api(services: SessionServices) -> Iterator[tuple[str, dict[str, str]]
     process: ManagedProcess = portal_api(
         port, services.log_dir, settings_env(api_settings, dict(os.environ))
     )
-    secret = api_settings.auth_token_secret.get_secret_value()
-    headers = {"Authorization": f"Bearer {issue_token(secret, 'fuzzer', 'portal')}"}
+    token = issue_from_settings(api_settings, "portal", "fuzzer")
+    headers = {"Authorization": f"Bearer {token}"}
     try:
         yield f"http://127.0.0.1:{port}", headers
     finally:

@@ -16,11 +16,13 @@ from local_stack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
 from security import decision_signatures
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
-from security.tokens import issue_token
+from security.issuing import issue_from_settings
+from security.principals import OPERATOR_ISSUER, PORTAL_ISSUER
 from store.audit import audit_trail
 from store.trust import held_decisions
 from temporal_connection.client import connect
-from tests.conftest import Stack, agency_settings_for
+from tests.conftest import Stack, StackFactory, agency_settings_for
+from tests.forged_tokens import forge, random_seed
 from tests.support import (
     agency_cases,
     agency_policy,
@@ -60,16 +62,23 @@ async def test_authorization_matrix(
     own = f"/v1/declarations/{filed['declaration_id']}"
     tokens = {
         "none": None,
-        "forged": issue_token("a-secret-that-is-not-the-api's-own-secret", "x", "operator"),
-        "expired": issue_token(
-            stack.settings.auth_token_secret.get_secret_value(),
-            "p",
-            "portal",
-            lifetime=timedelta(seconds=-5),
+        # Under the operators' key id, signed by a key the API does not hold.
+        "forged": forge(OPERATOR_ISSUER, "operator", seed=random_seed()),
+        "unknown_kid": forge(OPERATOR_ISSUER, "operator", kid="lienthong-operators-9"),
+        # Each issuer signing a role only the other may grant.
+        "portal_as_operator": forge(PORTAL_ISSUER, "operator"),
+        "operator_as_portal": forge(OPERATOR_ISSUER, "portal", sub="portal"),
+        # A citizen token whose subject is another citizen's pseudonym.
+        "impostor": forge(
+            PORTAL_ISSUER,
+            "citizen",
+            citizen_id=declarant,
+            sub=stack.settings.pseudonyms.ref("001090000009"),
         ),
-        "other_portal": issue_token(
-            stack.settings.auth_token_secret.get_secret_value(), "other-portal", "portal"
+        "expired": issue_from_settings(
+            stack.settings, "portal", "portal", lifetime=timedelta(seconds=-5)
         ),
+        "other_portal": stack.token("portal", subject="other-portal"),
         "portal": stack.token("portal", subject="portal"),
         "citizen": stack.token("citizen", citizen_id=declarant),
         "stranger": stack.token("citizen", citizen_id="001090000009"),
@@ -82,6 +91,15 @@ async def test_authorization_matrix(
     expectations: list[tuple[str, str, str, Any, int]] = [
         ("none", "POST", "/v1/declarations/birth", mine, 401),
         ("forged", "GET", own, None, 401),
+        ("forged", "GET", f"{own}/audit", None, 401),
+        ("unknown_kid", "GET", own, None, 401),
+        ("portal_as_operator", "GET", own, None, 401),
+        ("portal_as_operator", "GET", f"{own}/audit", None, 401),
+        ("portal_as_operator", "GET", "/v1/trust/agency-keys", None, 401),
+        ("operator_as_portal", "GET", own, None, 401),
+        ("operator_as_portal", "POST", "/v1/declarations/birth", mine, 401),
+        ("impostor", "GET", own, None, 401),
+        ("impostor", "POST", f"{own}/withdraw", None, 401),
         ("expired", "GET", own, None, 401),
         ("none", "GET", own, None, 401),
         ("none", "GET", f"{own}/audit", None, 401),
@@ -133,6 +151,8 @@ async def test_the_audit_trail_records_who_did_what(stack: Stack, filed: dict[st
     own = f"/v1/declarations/{filed['declaration_id']}"
     stranger = stack.token("citizen", citizen_id="001090000009")
     assert (await call(stack, "POST", f"{own}/withdraw", stranger)).status_code == 403
+    another = stack.token("citizen", citizen_id="001090000008")
+    assert (await call(stack, "POST", f"{own}/withdraw", another)).status_code == 403
     case = await open_case(stack, filed["declaration_id"], "residence_registration")
     response = await stack.officers["police"].post(
         f"/v1/officer/cases/{case['case_number']}/decision",
@@ -145,7 +165,17 @@ async def test_the_audit_trail_records_who_did_what(stack: Stack, filed: dict[st
     seen = {(e.action, e.actor, e.outcome) for e in trail}
     assert ("submit", "portal:portal", "allowed") in seen
     assert ("read_status", "portal:portal", "allowed") in seen
-    assert ("withdraw", "citizen:test-citizen", "denied") in seen
+    # The stranger is named by the pseudonym of their own personal ID, never by the ID.
+    assert (
+        "withdraw",
+        f"citizen:{stack.settings.pseudonyms.ref('001090000009')}",
+        "denied",
+    ) in seen
+    assert not any("001090000009" in actor for _, actor, _ in seen)
+    denied = {
+        actor for action, actor, outcome in seen if (action, outcome) == ("withdraw", "denied")
+    }
+    assert len(denied) == 2, "two citizens are two actors"
     assert ("agency_decision", "police:officer:cb-0042", "allowed") in seen
     assert ("agency_decision", "justice:policy:immediate", "allowed") in seen
     audit = await call(stack, "GET", f"{own}/audit", stack.token("operator"))
@@ -250,3 +280,80 @@ async def test_a_decision_not_signed_by_its_agency_is_refused(
     await stack.api.post(f"/v1/declarations/{declaration_id}/withdraw")
     view = await wait_for_status(stack.api, declaration_id)
     assert step(view, "residence_registration")["status"] == "cancelled"
+
+
+async def _raw_exchange(api_url: str, head: str, body: bytes, wait: float) -> bytes:
+    """Send a request head and the first bytes of its body, and whatever comes back within
+    `wait` seconds (nothing, when the API is still waiting for the rest of the body)."""
+    host, port = api_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(head.encode() + body)
+        await writer.drain()
+        try:
+            return await asyncio.wait_for(reader.read(4096), wait)
+        except TimeoutError:
+            return b""
+    finally:
+        writer.close()
+
+
+async def test_credentials_are_checked_before_the_body_is_read(intake_stack: Stack) -> None:
+    """A body is announced and a byte of it sent: without a valid credential the 401 comes at
+    once, from the headers alone; with one, the API waits for the body it was promised. (The
+    body stays within the size limit, which refuses a larger one with 413, also unread.)"""
+    announced = 1024 * 1024
+
+    def head(token: str | None) -> str:
+        authorization = f"Authorization: Bearer {token}\r\n" if token else ""
+        return (
+            "POST /v1/declarations/birth HTTP/1.1\r\nHost: api\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {announced}\r\n"
+            f"{authorization}\r\n"
+        )
+
+    for token in (None, "not-a-token", forge(PORTAL_ISSUER, "operator")):
+        answer = await _raw_exchange(intake_stack.api_url, head(token), b"{", wait=5)
+        status, _, rest = answer.partition(b"\r\n")
+        assert status.startswith(b"HTTP/1.1 401"), answer[:200]
+        assert b"www-authenticate: bearer" in rest.lower()
+        assert b'"detail"' in rest
+    # The contrast: an authenticated request is left waiting for the rest of its body.
+    portal = intake_stack.token("portal", subject="portal")
+    assert await _raw_exchange(intake_stack.api_url, head(portal), b"{", wait=1) == b""
+
+
+async def test_public_routes_need_no_credential(intake_stack: Stack) -> None:
+    async with httpx.AsyncClient(base_url=intake_stack.api_url, timeout=30) as raw:
+        assert (await raw.get("/openapi.json")).status_code == 200
+        assert (await raw.get("/docs")).status_code == 200
+        assert (await raw.get("/healthz")).status_code in (200, 503)
+        assert (await raw.get("/v1/trust/agency-keys")).status_code == 401
+
+
+async def test_a_declaration_filed_before_the_pseudonym_key_rotated_stays_the_citizens(
+    stack_factory: StackFactory, factory: DeclarationFactory
+) -> None:
+    before = await stack_factory(with_workers=False)
+    body = factory.birth(next(factory.couples()))
+    declarant = body["declarant"]["personal_id"]
+    accepted = await submit(before.api, "birth", body)
+    path = f"/v1/declarations/{accepted['declaration_id']}"
+    old_keys = before.settings.pseudonym_keys
+    after = await stack_factory(
+        with_workers=False,
+        pseudonym_keys={**old_keys, "2026-2": "a rotated pseudonym key, 32 characters or more"},
+        pseudonym_active_key="2026-2",
+    )
+    citizen = after.token("citizen", citizen_id=declarant)
+    assert (await call(after, "GET", path, citizen)).status_code == 200
+    stranger = after.token("citizen", citizen_id="001090000009")
+    assert (await call(after, "GET", path, stranger)).status_code == 403
+    # Once the old key is dropped, the old declaration is no longer recognised as theirs.
+    dropped = await stack_factory(
+        with_workers=False,
+        pseudonym_keys={"2026-2": "a rotated pseudonym key, 32 characters or more"},
+        pseudonym_active_key="2026-2",
+    )
+    citizen = dropped.token("citizen", citizen_id=declarant)
+    assert (await call(dropped, "GET", path, citizen)).status_code == 403

@@ -1,0 +1,115 @@
+"""Production refuses development credentials, plain-HTTP agency systems and a wildcard codec
+origin: pure settings tests, no servers."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from agency_contracts.parties import AGENCY_PARTIES
+from security.decision_signatures import public_key_b64
+from security.dev_credentials import AGENCIES, dev_token_key_id, dev_token_seed
+from security.principals import ISSUER_ROLES, OPERATOR_ISSUER, PORTAL_ISSUER
+from settings import Settings
+
+
+def key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def ring(key_id: str) -> dict[str, Any]:
+    return {"keys": {key_id: key()}, "active": key_id}
+
+
+def production(**overrides: Any) -> Settings:
+    """Production settings with nothing a production deployment may not have, but `overrides`."""
+    values: dict[str, Any] = {
+        "environment": "production",
+        "temporal_tls": True,
+        "database_url": "postgresql+psycopg://lienthong@db.internal/lienthong",
+        "payload_encryption_keys": {"orchestrator-1": key()},
+        "payload_encryption_active_key": "orchestrator-1",
+        "peer_payload_keys": {a: ring(f"{a}-1") for a in AGENCY_PARTIES},
+        "agency_service_keys": {a: key() for a in AGENCIES},
+        "agency_officer_keys": {a: key() for a in AGENCIES},
+        "agency_signing_keys": {a: key() for a in AGENCIES},
+        "agency_verify_keys": {a: {f"{a}-1": public_key_b64(key())} for a in AGENCIES},
+        "requester_signing_keys": {"requester-1": key()},
+        "requester_signing_active_key": "requester-1",
+        "store_encryption_keys": {"store-1": key()},
+        "store_encryption_active_key": "store-1",
+        # The API and codec server verify; they hold no issuer's private key.
+        "token_signing_keys": {},
+        "token_verify_keys": {i: {f"{i}-2026-1": public_key_b64(key())} for i in ISSUER_ROLES},
+        "pseudonym_keys": {"2026-1": key()},
+        "pseudonym_active_key": "2026-1",
+        "justice_url": "https://justice.example.gov.vn",
+        "police_url": "https://police.example.gov.vn",
+        "social_security_url": "https://bhxh.example.gov.vn",
+        "postal_url": "https://post.example.vn",
+        "codec_allowed_origins": ["https://temporal-ui.example.gov.vn"],
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def refused(**overrides: Any) -> str:
+    with pytest.raises(ValidationError) as error:
+        production(**overrides)
+    return str(error.value)
+
+
+def test_a_production_deployment_without_development_credentials_starts() -> None:
+    settings = production(
+        token_signing_keys={OPERATOR_ISSUER: {"key_id": "ops-2026-1", "seed": key()}}
+    )
+    assert settings.token_signing_key(OPERATOR_ISSUER).key_id == "ops-2026-1"
+
+
+def test_production_refuses_development_token_keys() -> None:
+    dev_seed = {"key_id": dev_token_key_id(PORTAL_ISSUER), "seed": dev_token_seed(PORTAL_ISSUER)}
+    assert "TOKEN_SIGNING_KEYS[lienthong-portal] is a development key" in refused(
+        token_signing_keys={PORTAL_ISSUER: dev_seed}
+    )
+    dev_public = {
+        dev_token_key_id(OPERATOR_ISSUER): public_key_b64(dev_token_seed(OPERATOR_ISSUER))
+    }
+    assert "TOKEN_VERIFY_KEYS[lienthong-operators]" in refused(
+        token_verify_keys={OPERATOR_ISSUER: dev_public}
+    )
+    # Left unset, both are the development defaults.
+    message = refused(token_signing_keys=Settings().token_signing_keys)
+    assert "TOKEN_SIGNING_KEYS" in message
+
+
+def test_production_refuses_development_or_weak_pseudonym_keys() -> None:
+    development = Settings()
+    assert "PSEUDONYM_KEYS[dev-1]" in refused(
+        pseudonym_keys=development.pseudonym_keys,
+        pseudonym_active_key=development.pseudonym_active_key,
+    )
+    assert "PSEUDONYM_KEYS[short]" in refused(
+        pseudonym_keys={"short": "too-short"}, pseudonym_active_key="short"
+    )
+
+
+@pytest.mark.parametrize("name", ["justice_url", "police_url", "social_security_url", "postal_url"])
+def test_production_refuses_plain_http_agency_systems(name: str) -> None:
+    assert f"{name.upper()} must use https" in refused(**{name: "http://10.0.0.7:8101"})
+
+
+def test_production_refuses_a_wildcard_codec_origin() -> None:
+    assert "CODEC_ALLOWED_ORIGINS" in refused(codec_allowed_origins=["*"])
+
+
+def test_token_and_pseudonym_keys_are_checked_in_every_environment() -> None:
+    with pytest.raises(ValidationError, match="unknown issuer"):
+        Settings(token_verify_keys={"lienthong": {}})
+    with pytest.raises(ValidationError, match="not base64"):
+        Settings(token_verify_keys={OPERATOR_ISSUER: {"k": "not-a-key"}})
+    with pytest.raises(ValidationError, match="names no configured key"):
+        Settings(pseudonym_active_key="missing")
