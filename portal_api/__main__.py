@@ -8,6 +8,7 @@ import uvicorn
 
 from observability.logging import configure_logging
 from portal_api.app import create_app
+from portal_api.metrics import serve_metrics
 from settings import get_settings
 
 
@@ -18,6 +19,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     configure_logging("portal-api", settings.log_level)
+    if settings.api_metrics_bind_address:
+        serve_metrics(settings.api_metrics_bind_address)
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
     )

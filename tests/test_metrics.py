@@ -1,14 +1,22 @@
-"""Prometheus metrics: the SDK's and the product's from a worker, the API's from the API."""
+"""Prometheus metrics: the SDK's and the product's from a worker, the API's from the API on an
+address of its own (never on the public API), with labels that no request can multiply."""
 
 from __future__ import annotations
 
 import asyncio
+import random
+import secrets
 import time
 
 import httpx
+from fastapi.routing import iter_route_contexts
+from prometheus_client.parser import text_string_to_metric_families
 
 from local_stack.declaration_factory import DeclarationFactory
 from local_stack.processes import free_port, worker
+from portal_api.app import create_app
+from portal_api.metrics import METHODS, OTHER_METHOD, UNMATCHED_ROUTE
+from tests.api_process import api_process
 from tests.conftest import SessionServices, StackFactory
 from tests.support import submit, wait_for_status
 
@@ -28,7 +36,7 @@ async def scrape(url: str, wanted: str, timeout: float = 30) -> str:
             await asyncio.sleep(0.5)
 
 
-async def test_worker_and_api_metrics(
+async def test_worker_metrics(
     stack_factory: StackFactory, services: SessionServices, factory: DeclarationFactory
 ) -> None:
     stack = await stack_factory(with_workers=False)
@@ -56,12 +64,87 @@ async def test_worker_and_api_metrics(
         for line in page.splitlines()
     )
 
-    api_page = (await stack.api.get("/metrics")).text
+
+def api_series(page: str) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
+    """The API's request series on a metrics page, by name and labels."""
+    return {
+        (sample.name, tuple(sorted(sample.labels.items())))
+        for family in text_string_to_metric_families(page)
+        if family.name.startswith("lienthong_api_")
+        for sample in family.samples
+        if not sample.name.endswith("_created")
+    }
+
+
+async def test_api_metrics_are_served_apart_from_the_public_api(
+    stack_factory: StackFactory, factory: DeclarationFactory
+) -> None:
+    stack = await stack_factory(with_workers=False)
+    metrics_port = free_port()
+    portal = {"Authorization": f"Bearer {stack.token('portal')}"}
+    with api_process(stack, API_METRICS_BIND_ADDRESS=f"127.0.0.1:{metrics_port}") as api_proc:
+        async with httpx.AsyncClient(base_url=api_proc.url, timeout=30, headers=portal) as api:
+            accepted = await submit(api, "birth", factory.birth(next(factory.couples())))
+            # The public API serves no metrics, to anyone.
+            assert (await api.get("/metrics")).status_code == 404
+            anonymous = await api.get("/metrics", headers={"Authorization": ""})
+            assert anonymous.status_code in (401, 404)
+            page = await scrape(f"http://127.0.0.1:{metrics_port}/metrics", 'status="202"')
+    assert (await stack.api.get("/metrics")).status_code == 404
     requests = [
-        line for line in api_page.splitlines() if line.startswith("lienthong_api_requests_total")
+        line for line in page.splitlines() if line.startswith("lienthong_api_requests_total")
     ]
     assert any(
         'route="/v1/declarations/birth"' in line and 'status="202"' in line for line in requests
     )
     # Declaration IDs never become labels.
-    assert accepted["declaration_id"] not in api_page
+    assert accepted["declaration_id"] not in page
+
+
+async def test_made_up_methods_and_paths_add_no_series(stack_factory: StackFactory) -> None:
+    stack = await stack_factory(with_workers=False)
+    metrics_port = free_port()
+    metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
+    portal = {"Authorization": f"Bearer {stack.token('portal')}"}
+    templates = {
+        route.path_format for route in iter_route_contexts(create_app(stack.settings).router.routes)
+    }
+
+    def made_up_request() -> tuple[str, str, dict[str, str]]:
+        method = random.choice(["X", "PROPFIND", "GETT", "post", "BREW"]) + secrets.token_hex(3)
+        path = random.choice(
+            [
+                "/v1/declarations/birth",
+                f"/v1/declarations/{secrets.token_hex(8)}",
+                f"/v1/declarations/{secrets.token_hex(8)}/withdraw",
+                f"/{secrets.token_hex(8)}/{secrets.token_hex(4)}",
+                "/healthz",
+            ]
+        )
+        return method.upper(), path, random.choice([portal, {}])
+
+    with api_process(stack, API_METRICS_BIND_ADDRESS=f"127.0.0.1:{metrics_port}") as api_proc:
+        async with httpx.AsyncClient(base_url=api_proc.url, timeout=30) as api:
+            # One of each kind first: each may add its one series of made-up methods.
+            for path in (
+                "/v1/declarations/birth",
+                "/v1/declarations/x",
+                "/v1/declarations/x/withdraw",
+                "/no/where",
+                "/healthz",
+            ):
+                for headers in (portal, {}):
+                    await api.request("BREW", path, headers=headers)
+            async with httpx.AsyncClient(timeout=10) as scraper:
+                before = api_series((await scraper.get(metrics_url)).text)
+                for _ in range(300):
+                    method, path, headers = made_up_request()
+                    await api.request(method, path, headers=headers)
+                after = api_series((await scraper.get(metrics_url)).text)
+    assert after == before
+    for _, labels in after:
+        values = dict(labels)
+        assert values["method"] in METHODS | {OTHER_METHOD}
+        assert values["route"] in templates | {UNMATCHED_ROUTE}
+        if "status" in values:
+            assert len(values["status"]) == 3 and values["status"].isdigit()
