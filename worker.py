@@ -50,6 +50,7 @@ from observability.logging import configure_logging, get_logger
 from schemas.common import Agency
 from schemas.workflow_inputs import orchestrator_task_queue
 from settings import AgencyWorkerSettings, Settings, get_settings
+from store.attachment_sweep import SweepPolicy, watch_attachments
 from store.database import engine_for
 from store.ended_runs import watch_ended_runs
 from store.trust import seed_trust_store
@@ -179,9 +180,13 @@ def orchestrator_worker(
     engine = engine_for(settings.database_url)
     seed_trust_store(engine, settings.agency_verify_keys)
     records, trust = RecordActivities(engine), TrustActivities(engine)
+    sweep = SweepPolicy.of(settings)
 
     async def watch(stop: asyncio.Event) -> None:
-        await watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds)
+        await asyncio.gather(
+            watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds),
+            watch_attachments(engine, sweep, stop, settings.attachment_sweep_seconds),
+        )
 
     return RoleWorker(
         workflow_worker(

@@ -8,7 +8,7 @@ from temporalio import activity
 from activities.agency_errors import bind_activity_context
 from schemas.decisions import AttachmentCheck, Escalation
 from schemas.progress import ProgressReport
-from store.attachments import find_tampered
+from store.attachments import find_tampered, record_attachment_uses
 from store.declarations import save_progress
 from store.escalations import record_escalation
 
@@ -31,4 +31,8 @@ class RecordActivities:
     def verify_attachments(self, check: AttachmentCheck) -> list[str]:
         """The hashes whose stored content no longer matches (or is gone)."""
         bind_activity_context(check.declaration_id)
+        # A supplement's uploads reach the store before the workflow has them, and a workflow
+        # may be started without the portal's intake: the check is where every attachment a
+        # workflow holds becomes referenced, so the sweep keeps it.
+        record_attachment_uses(self.engine, check.declaration_id, check.sha256)
         return find_tampered(self.engine, check.sha256)

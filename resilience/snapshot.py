@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.status import TERMINAL_STATES
+from store.sealing import STATUS, store_cipher
 
 CLOSED = frozenset(state.value for state in TERMINAL_STATES)
 DECIDED_STEP_STATES = frozenset({"approved", "rejected", "cancelled"})
@@ -37,8 +38,14 @@ def _read_views(store_path: Path) -> list[dict[str, Any]]:
         return []
     # The workers write while this reads; the store's WAL journal lets both proceed.
     with closing(sqlite3.connect(store_path, timeout=10)) as connection:
-        rows = connection.execute("SELECT status_json FROM declarations").fetchall()
-    return [json.loads(row[0]) for row in rows]
+        rows = connection.execute(
+            "SELECT declaration_id, status_sealed FROM declarations"
+        ).fetchall()
+    # The status is sealed at rest; this process holds the store's keys, as the stack's do.
+    cipher = store_cipher()
+    return [
+        json.loads(cipher.open_text(sealed, STATUS, declaration)) for declaration, sealed in rows
+    ]
 
 
 def describe_in_flight(store_path: Path) -> str:

@@ -7,18 +7,20 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from schemas.progress import ProgressReport
 from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView, StepState
 from store.database import session_scope
 from store.models import (
     DECLARATION_ID_LENGTH,
+    AttachmentUse,
     AuditEntry,
     DeclarationRecord,
     StepEventRecord,
     StepResultRecord,
 )
+from store.sealing import STATUS, STEP_REASON, STEP_RESULT, store_cipher
 
 
 class IdempotencyConflict(Exception):
@@ -38,10 +40,46 @@ class NewDeclaration:
     province_code: str | None
     commune_code: str | None
     initial_view: DeclarationStatusView
+    # The attachments it was filed with, by hash.
+    attachment_hashes: tuple[str, ...] = ()
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _sealed_status(view: DeclarationStatusView) -> bytes:
+    return store_cipher().seal_text(view.model_dump_json(), STATUS, view.declaration_id)
+
+
+def _set_status(record: DeclarationRecord, view: DeclarationStatusView) -> None:
+    record.status = view.status.value
+    record.status_sealed = _sealed_status(view)
+    if view.status in TERMINAL_STATES and record.closed_at is None:
+        record.closed_at = _now()
+
+
+def _step_row(declaration_id: str, part: str | int) -> str:
+    return f"{declaration_id}\x00{part}"
+
+
+def read_status(record: DeclarationRecord) -> DeclarationStatusView:
+    return DeclarationStatusView.model_validate_json(
+        store_cipher().open_text(record.status_sealed, STATUS, record.declaration_id)
+    )
+
+
+def read_step_result(record: StepResultRecord) -> str:
+    """The step's result as JSON."""
+    row = _step_row(record.declaration_id, record.procedure)
+    return store_cipher().open_text(record.result_sealed, STEP_RESULT, row)
+
+
+def read_step_reason(record: StepEventRecord) -> str | None:
+    if record.reason_sealed is None:
+        return None
+    row = _step_row(record.declaration_id, record.sequence)
+    return store_cipher().open_text(record.reason_sealed, STEP_REASON, row)
 
 
 def find_by_idempotency_key(
@@ -66,6 +104,7 @@ def create_or_get_declaration(
         declaration_id=new.declaration_id,
         procedure=new.procedure,
         status=new.initial_view.status.value,
+        status_sealed=_sealed_status(new.initial_view),
         workflow_id=new.workflow_id,
         client_id=new.client_id,
         declarant_ref=new.declarant_ref,
@@ -75,15 +114,20 @@ def create_or_get_declaration(
         deadline=new.initial_view.deadline,
         province_code=new.province_code,
         commune_code=new.commune_code,
-        status_json=new.initial_view.model_dump_json(),
         updated_at=_now(),
     )
+    uses = [
+        AttachmentUse(declaration_id=new.declaration_id, sha256=h) for h in new.attachment_hashes
+    ]
     with session_scope(engine) as session:
         if new.idempotency_key is not None:
             existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
             if existing is not None:
                 return _same_request_or_conflict(existing, new), False
         session.add(record)
+        # In the same transaction as the record: an attachment is never referenced by a
+        # declaration that was not recorded, nor a recorded one left without its references.
+        session.add_all(uses)
         try:
             session.commit()
         except IntegrityError:
@@ -123,6 +167,11 @@ def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
         record = session.get(DeclarationRecord, declaration_id)
         if record is not None and not record.workflow_started:
             session.delete(record)
+            # Its attachments, if nothing else references them, are left to the sweep: another
+            # submission may have stored the same content a moment ago.
+            session.exec(
+                delete(AttachmentUse).where(col(AttachmentUse.declaration_id) == declaration_id)
+            )
             session.commit()
 
 
@@ -133,10 +182,6 @@ def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord | 
         return None
     with session_scope(engine) as session:
         return session.get(DeclarationRecord, declaration_id)
-
-
-def read_status(record: DeclarationRecord) -> DeclarationStatusView:
-    return DeclarationStatusView.model_validate_json(record.status_json)
 
 
 def save_progress(engine: Engine, report: ProgressReport) -> None:
@@ -152,13 +197,14 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                 declaration_id=view.declaration_id,
                 procedure=view.procedure.value,
                 status=view.status.value,
+                status_sealed=_sealed_status(view),
                 workflow_id=view.workflow_id or "",
                 request_fingerprint="",
                 received_at=view.received_at,
                 workflow_started=True,
-                status_json=view.model_dump_json(),
                 updated_at=_now(),
             )
+            _set_status(record, view)
         # A workflow reports its events in order, so those up to the newest recorded one were
         # recorded already (by an earlier attempt of this same report).
         newest_known = (
@@ -171,9 +217,8 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
         )
         new_events = [e for e in report.events if e.sequence > newest_known]
         if new_events or not report.events:
-            record.status = view.status.value
+            _set_status(record, view)
             record.deadline = view.deadline
-            record.status_json = view.model_dump_json()
             record.workflow_started = True
             record.updated_at = _now()
         session.add(record)
@@ -183,7 +228,8 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     AuditEntry(
                         at=event.occurred_at,
                         actor=event.actor,
-                        action="agency_decision",
+                        # An agency's decision on a step, or what the declarant asked for.
+                        action="agency_decision" if event.agency else event.status,
                         declaration_id=view.declaration_id,
                         detail=f"{event.procedure}: {event.status} (case {event.case_number})",
                     )
@@ -195,7 +241,11 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     agency=event.agency,
                     procedure=event.procedure,
                     status=event.status,
-                    reason=event.reason,
+                    reason_sealed=None
+                    if event.reason is None
+                    else store_cipher().seal_text(
+                        event.reason, STEP_REASON, _step_row(view.declaration_id, event.sequence)
+                    ),
                     case_number=event.case_number,
                     occurred_at=event.occurred_at,
                 )
@@ -211,7 +261,11 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     declaration_id=view.declaration_id,
                     procedure=step.procedure.value,
                     agency=step.agency.value,
-                    result_json=step.result.model_dump_json(),
+                    result_sealed=store_cipher().seal_text(
+                        step.result.model_dump_json(),
+                        STEP_RESULT,
+                        _step_row(view.declaration_id, step.procedure.value),
+                    ),
                     recorded_at=_now(),
                 )
             )
@@ -254,8 +308,7 @@ def mark_run_ended(engine: Engine, workflow_id: str, how: str) -> bool:
             "alerted; nothing more happens until they act."
         )
         view.updated_at = _now()
-        record.status = view.status.value
-        record.status_json = view.model_dump_json()
+        _set_status(record, view)
         record.updated_at = view.updated_at
         session.add(record)
         session.commit()
