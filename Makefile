@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 # apt-get needs root; on a developer's machine that is sudo, as root (CI, a fresh box) nothing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test setup postgresql lint format dataset clean faults bench
+.PHONY: run test setup postgresql browser lint format dataset clean faults bench
 
 run: setup
 	$(RUN) python -m local_stack
@@ -26,7 +26,7 @@ run: setup
 # process, fresh for each test. Then as the product is deployed: the store on a PostgreSQL server
 # of its own, the workers in separate processes, two orchestrator workers sharing the load
 # (tests/test_scale_out.py shows both took work).
-test: setup postgresql
+test: setup postgresql browser
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
@@ -42,6 +42,16 @@ postgresql:
 		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends postgresql; \
+	fi
+
+# The operator's view of decoded payloads is checked in a real browser: Debian's headless
+# Chromium and its driver (tests/test_codec_in_the_browser.py).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		echo "Installing Debian's chromium and chromium-driver for the browser check"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends chromium chromium-driver; \
 	fi
 
 setup: $(UV)

@@ -104,12 +104,9 @@ def dev_server(
     log_dir: Path,
     env: dict[str, str],
     headless: bool = False,
-    codec_endpoint: str | None = None,
 ) -> ManagedProcess:
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    command = dev_server_command(
-        db_path, port=port, ui_port=ui_port, headless=headless, codec_endpoint=codec_endpoint
-    )
+    command = dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless)
     process = ManagedProcess("temporal", command, env, log_dir / "temporal.log").start()
     wait_for_port(port, timeout=90)
     return process

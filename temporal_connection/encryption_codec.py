@@ -10,8 +10,8 @@ service, which is the agency it is for; anything else is the party's own.
 
 Each encrypted payload names the key that sealed it, so keys can be rotated: new payloads use the
 active key, and old histories stay readable while their key is still held. The payload also names
-the workflow it belongs to (not personal data), so the codec server can say which workflow each
-decode was for.
+the workflow it belongs to (not personal data), bound into its authenticated encryption, so the
+codec server can say which workflow each decode was for and no one can relabel it.
 """
 
 from __future__ import annotations
@@ -131,9 +131,10 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
     def encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(_NONCE_BYTES)
         key_id = self._active[self._sealing_ring]
-        # The key id is bound as associated data: relabelling a payload breaks it.
         cipher = self._ciphers[self._sealing_ring][key_id]
-        sealed = cipher.encrypt(nonce, payload.SerializeToString(), key_id.encode())
+        sealed = cipher.encrypt(
+            nonce, payload.SerializeToString(), _associated(key_id, self._workflow_id)
+        )
         metadata = {"encoding": ENCODING, KEY_ID: key_id.encode()}
         if self._workflow_id:
             metadata[WORKFLOW_ID] = self._workflow_id.encode()
@@ -156,10 +157,20 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         nonce, sealed = payload.data[:_NONCE_BYTES], payload.data[_NONCE_BYTES:]
         decrypted = Payload()
         try:
-            decrypted.ParseFromString(cipher.decrypt(nonce, sealed, key_id.encode()))
+            opened = cipher.decrypt(nonce, sealed, _associated(key_id, workflow_of(payload)))
+            decrypted.ParseFromString(opened)
         except InvalidTag:
-            raise PayloadRefused("the payload was altered or sealed under another key") from None
+            raise PayloadRefused(
+                "the payload was altered, relabelled or sealed under another key"
+            ) from None
         return decrypted
+
+
+def _associated(key_id: str, workflow_id: str | None) -> bytes:
+    """What the encryption authenticates beside the content: the key that sealed it and the
+    workflow it belongs to. A payload relabelled with another key or workflow, or with its
+    workflow label stripped, does not open."""
+    return key_id.encode() + b"\x00" + (workflow_id or "").encode()
 
 
 def workflow_of(payload: Payload) -> str | None:

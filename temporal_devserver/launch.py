@@ -20,7 +20,6 @@ def dev_server_command(
     port: int = 7233,
     ui_port: int = 8233,
     headless: bool = False,
-    codec_endpoint: str | None = None,
 ) -> list[str]:
     command = [
         str(ensure_built()),
@@ -49,8 +48,9 @@ def dev_server_command(
         "synchronous=normal",
     ]
     command += ["--headless"] if headless else ["--ui-port", str(ui_port)]
-    if codec_endpoint:
-        command += ["--ui-codec-endpoint", codec_endpoint]
+    # No codec endpoint at the cluster level: the UI would then call it without credentials,
+    # and the operator's session cookie would not reach it. Each operator sets it in the
+    # browser, with cross-origin credentials on (the README's steps).
     return command
 
 

@@ -16,6 +16,7 @@ from local_stack.declaration_factory import DeclarationFactory
 from temporal_connection.encryption_codec import (
     KEY_ID,
     REFUSED_ENCODING,
+    WORKFLOW_ID,
     EncryptionCodec,
     KeyRing,
     PayloadRefused,
@@ -166,7 +167,19 @@ def test_payloads_name_their_workflow_for_the_audit_trail() -> None:
     codec = EncryptionCodec(ring("a")).with_context(
         WorkflowSerializationContext(namespace="lienthong", workflow_id="declaration-LT-1")
     )
-    assert workflow_of(codec.encrypt(PLAIN)) == "declaration-LT-1"
+    sealed = codec.encrypt(PLAIN)
+    assert workflow_of(sealed) == "declaration-LT-1"
+    assert codec.decrypt(sealed).data == PLAIN.data
+    # The label is authenticated: stripped, or moved to a decoy, the payload does not open.
+    stripped = Payload()
+    stripped.CopyFrom(sealed)
+    del stripped.metadata[WORKFLOW_ID]
+    decoy = Payload()
+    decoy.CopyFrom(sealed)
+    decoy.metadata[WORKFLOW_ID] = b"declaration-LT-decoy"
+    for relabelled in (stripped, decoy):
+        with pytest.raises(PayloadRefused):
+            codec.decrypt(relabelled)
 
 
 def test_settings_refuse_an_active_key_that_does_not_exist() -> None:
