@@ -23,9 +23,15 @@ from portal_api.supplement_scope import agencies_engaged, out_of_scope, requeste
 from schemas.birth import BirthDeclaration, BirthDeclarationFields
 from schemas.common import AttachmentUpload, StrictModel
 from schemas.death import DeathDeclaration, DeathDeclarationFields
-from schemas.decisions import SupplementAnswer, WithdrawalRequest
+from schemas.decisions import (
+    Requester,
+    SupplementAnswer,
+    WithdrawalRequest,
+    supplement_content,
+)
 from schemas.rules import RuleViolation, check_birth_declaration, check_death_declaration
 from schemas.status import TERMINAL_STATES, DeclarationState
+from security.requesters import attest
 from store.declarations import get_declaration, read_status
 from store.models import DeclarationRecord
 
@@ -86,6 +92,27 @@ class CitizenActions:
         await access.require_access(action, record)
         return record
 
+    def _requester(
+        self,
+        access: Access,
+        record: DeclarationRecord,
+        action: str,
+        content: str,
+        requested_at: datetime,
+    ) -> Requester:
+        """The API's word, to the workflow, of who asked for this update."""
+        settings = self.intake.settings
+        key_id = settings.requester_signing_active_key
+        return attest(
+            settings.requester_signing_keys[key_id].get_secret_value(),
+            key_id,
+            record.workflow_id,
+            action,
+            access.principal.actor,
+            requested_at,
+            content,
+        )
+
     async def supplement(
         self, declaration_id: str, submission: SupplementSubmission, access: Access
     ) -> ActionAccepted:
@@ -112,7 +139,6 @@ class CitizenActions:
             submission.changes, as_filed, requested_fields(view), agencies_engaged(view)
         )
         if not_asked:
-            await access.audit("supplement", declaration_id, "changes not asked for", "denied")
             raise DeclarationBreaksRules(not_asked)
         merged = deep_merge(as_filed, submission.changes)
         try:
@@ -143,13 +169,16 @@ class CitizenActions:
         model = BirthDeclaration if birth else DeathDeclaration
         declaration = model(**fields.model_dump(), attachments=[*current.attachments, *refs])
         changed = sorted(submission.changes) + (["attachments"] if refs else [])
+        answered_at = datetime.now(UTC)
+        content = supplement_content(declaration, changed)
+        answer = SupplementAnswer(
+            declaration=declaration,
+            changed=changed,
+            answered_at=answered_at,
+            requester=self._requester(access, record, "answer_supplement", content, answered_at),
+        )
         try:
-            await handle.execute_update(
-                "answer_supplement",
-                SupplementAnswer(
-                    declaration=declaration, changed=changed, answered_at=datetime.now(UTC)
-                ),
-            )
+            await handle.execute_update("answer_supplement", answer)
         except WorkflowUpdateFailedError as refused:
             raise ActionNotPossible(str(refused.cause)) from None
         log.info("supplement_accepted", declaration_id=declaration_id, changed=changed)
@@ -166,10 +195,16 @@ class CitizenActions:
         if read_status(record).status in TERMINAL_STATES:
             raise ActionNotPossible("The declaration is already closed.")
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
+        requested_at = datetime.now(UTC)
+        requester = self._requester(
+            access, record, "withdraw", submission.reason or "", requested_at
+        )
         try:
             await handle.execute_update(
                 "withdraw",
-                WithdrawalRequest(reason=submission.reason, requested_at=datetime.now(UTC)),
+                WithdrawalRequest(
+                    reason=submission.reason, requested_at=requested_at, requester=requester
+                ),
             )
         except WorkflowUpdateFailedError as refused:
             raise ActionNotPossible(str(refused.cause)) from None

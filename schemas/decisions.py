@@ -10,17 +10,40 @@ from schemas.birth import BirthDeclaration
 from schemas.death import DeathDeclaration
 
 
+class Requester(BaseModel):
+    """Who asked, as the portal API verified them, and the API's signature over the request
+    (security.requesters)."""
+
+    actor: str
+    requested_at: datetime
+    key_id: str
+    signature: str
+
+
 class SupplementAnswer(BaseModel):
     """The citizen's answer, already merged into the declaration and checked at the edge."""
 
     declaration: BirthDeclaration | DeathDeclaration
     changed: list[str]
     answered_at: datetime
+    requester: Requester
+
+    def attested_content(self) -> str:
+        return supplement_content(self.declaration, self.changed)
+
+
+def supplement_content(declaration: BirthDeclaration | DeathDeclaration, changed: list[str]) -> str:
+    """What the portal API attests of a supplement's answer: the declaration as corrected."""
+    return f"{declaration.model_dump_json()}\n{','.join(changed)}"
 
 
 class WithdrawalRequest(BaseModel):
     reason: str | None = None
     requested_at: datetime
+    requester: Requester
+
+    def attested_content(self) -> str:
+        return self.reason or ""
 
 
 class AttachmentCheck(BaseModel):

@@ -36,6 +36,9 @@ class OrchestrationOptions(BaseModel):
     working_day_seconds: float | None = Field(default=None, gt=0)
     # How often a decision held for want of a trusted key is checked against the trust store.
     decision_recheck_seconds: float = Field(default=3600.0, gt=0)
+    # The portal API's public keys, by key id: an update counts only if one of them attests who
+    # asked for it. Empty, the declaration takes no update at all.
+    requester_verify_keys: dict[str, str] = Field(default_factory=dict)
 
 
 class BirthWorkflowInput(BaseModel):

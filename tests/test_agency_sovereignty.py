@@ -23,8 +23,10 @@ from agency_contracts.decisions import OfficerDecision
 from agency_contracts.parties import AGENCY_PARTIES
 from local_stack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
+from schemas.decisions import Requester, WithdrawalRequest
 from security import decision_signatures
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
+from security.requesters import attest
 from settings import AgencyWorkerSettings
 from temporal_connection import search_attributes
 from temporal_connection.data_converter import build_data_converter, encryption_codec
@@ -134,6 +136,34 @@ async def test_plain_and_forged_messages_are_refused(
             await as_justice.get_workflow_handle(accepted["workflow_id"]).execute_update(
                 "withdraw", withdrawal
             )
+
+        # Sealed with the orchestrator's own key (as an operator could, through the codec
+        # server's /encode), but not attested by the portal API: refused too, and so is a real
+        # attestation of another declaration's withdrawal replayed here.
+        handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+        forged_requester = Requester(
+            actor="citizen:someone-else",
+            requested_at=datetime.now(UTC),
+            key_id=stack.settings.requester_signing_active_key,
+            signature=base64.b64encode(os.urandom(64)).decode(),
+        )
+        replayed = attest(
+            stack.settings.requester_signing_keys[
+                stack.settings.requester_signing_active_key
+            ].get_secret_value(),
+            stack.settings.requester_signing_active_key,
+            "declaration-LT-ANOTHER",
+            "withdraw",
+            "citizen:someone-else",
+            datetime.now(UTC),
+            "",
+        )
+        for requester in (forged_requester, replayed):
+            with pytest.raises(WorkflowUpdateFailedError):
+                await handle.execute_update(
+                    "withdraw",
+                    WithdrawalRequest(requested_at=datetime.now(UTC), requester=requester),
+                )
 
         # A decision signalled in plain JSON into the justice case, or sealed with the police's
         # key: neither is read, and the case waits for its officer.

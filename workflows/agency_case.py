@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.agency_cases import AgencyCaseActivities, CaseAction
@@ -81,7 +81,10 @@ class AgencyCaseWorkflow:
 
     async def _submit(self, request: CaseRequest) -> AgencyReceipt | OfficerDecision:
         try:
-            receipt: AgencyReceipt = await workflow.execute_activity(
+            # A local activity: the submission runs on the case worker that started the case,
+            # recorded as one marker instead of a task the server dispatches. It is retried the
+            # same way while the agency is down (beyond a minute, behind a timer).
+            receipt: AgencyReceipt = await workflow.execute_local_activity(
                 SUBMISSIONS[request.procedure],
                 request,
                 result_type=AgencyReceipt,
@@ -90,7 +93,7 @@ class AgencyCaseWorkflow:
                 summary=f"submit {request.procedure}",
             )
             return receipt
-        except ActivityError as error:
+        except (ActivityError, ApplicationError) as error:
             return decision_from_refusal(error, request.procedure, workflow.now())
 
     async def _await_decision(self, declaration_id: str, case_number: str) -> OfficerDecision:

@@ -52,12 +52,13 @@ class StepSpec:
 
 
 def decision_from_refusal(
-    error: ActivityError, procedure: str, decided_at: datetime
+    error: ActivityError | ApplicationError, procedure: str, decided_at: datetime
 ) -> OfficerDecision:
     """A submission the agency rejected outright, or could not accept at all, read as a
-    rejection of the step."""
+    rejection of the step. A local activity's failure arrives as the activity's own error, a
+    remote one's as its cause."""
     agency = PROCEDURE_AGENCY[Procedure(procedure)]
-    cause = error.cause
+    cause = error.cause if isinstance(error, ActivityError) else error
     details: RejectionDetails | None = None
     if isinstance(cause, ApplicationError) and cause.type == AGENCY_REJECTED and cause.details:
         try:

@@ -37,11 +37,18 @@ with workflow.unsafe.imports_passed_through():
     from schemas.birth import BirthDeclaration
     from schemas.common import Agency, Delivery, Procedure, ProcedureGroup
     from schemas.death import DeathDeclaration
-    from schemas.decisions import AttachmentCheck, Escalation, SupplementAnswer, WithdrawalRequest
+    from schemas.decisions import (
+        AttachmentCheck,
+        Escalation,
+        Requester,
+        SupplementAnswer,
+        WithdrawalRequest,
+    )
     from schemas.results import StepResult
     from schemas.status import DeclarationState, DeclarationStatusView, StepState
     from schemas.supplements import POPULATION_REGISTRY, SupplementNeed, SupplementRequest
     from schemas.workflow_inputs import OrchestrationOptions
+    from security.requesters import attested
 
 from workflows import step_metrics
 from workflows.agency_steps import StepSpec
@@ -52,6 +59,9 @@ Declaration = BirthDeclaration | DeathDeclaration
 ORCHESTRATOR_CALL = timedelta(seconds=30)
 # The registry cross-check finds a mismatch at most this many times before it refuses.
 MAX_REGISTRY_ROUNDS = 3
+# A step goes to its agency at most this many times: with the registry's bound, it keeps the
+# longest path of a declaration, and so its history, bounded without continuing as new.
+MAX_ROUNDS_PER_STEP = 5
 # The parts of a declaration that name people the registry knows.
 PEOPLE = frozenset({"declarant", "mother", "father", "deceased", "survivor_benefit"})
 AGENCY_SERVICES: dict[Agency, type] = {
@@ -108,16 +118,33 @@ class DeclarationWorkflow:
     def declaration(self) -> Declaration:
         return self._declaration
 
+    def _check_requester(self, action: str, requester: Requester, content: str) -> None:
+        """Only the portal API, for the person it verified, may ask the declaration to act."""
+        if not attested(
+            self._options.requester_verify_keys,
+            workflow.info().workflow_id,
+            action,
+            requester,
+            content,
+        ):
+            workflow.logger.warning("unattested_update_refused", extra={"action": action})
+            raise ValueError("The request did not come through the portal API.")
+
     @workflow.update(name="answer_supplement")
     def answer_supplement(self, answer: SupplementAnswer) -> str:
         self._declaration = answer.declaration
         self._supplement_answers += 1
         self._changed_since_registry_check.update(answer.changed)
-        self._progress.record_event("supplement_answered", reason=", ".join(answer.changed))
+        self._progress.record_event(
+            "supplement_answered",
+            reason=", ".join(answer.changed),
+            actor=answer.requester.actor,
+        )
         return "accepted"
 
     @answer_supplement.validator
     def _check_supplement(self, answer: SupplementAnswer) -> None:
+        self._check_requester("answer_supplement", answer.requester, answer.attested_content())
         if self._progress.closed:
             raise ValueError("The declaration is closed.")
         if not self._awaiting_supplement:
@@ -135,10 +162,14 @@ class DeclarationWorkflow:
     @workflow.update(name="withdraw")
     def withdraw(self, request: WithdrawalRequest) -> str:
         self._withdrawal = request
+        self._progress.record_event(
+            "withdrawal_requested", reason=request.reason, actor=request.requester.actor
+        )
         return "withdrawing"
 
     @withdraw.validator
     def _check_withdrawal(self, request: WithdrawalRequest) -> None:
+        self._check_requester("withdraw", request.requester, request.attested_content())
         if self._progress.closed:
             raise ValueError("The declaration is already closed.")
         if self._withdrawal is not None:
@@ -290,6 +321,16 @@ class DeclarationWorkflow:
                     )
                 progress.update_step(
                     procedure, state, reason=reason, result=decision.result, actor=actor
+                )
+                await progress.publish()
+                return None
+            if round_number >= MAX_ROUNDS_PER_STEP:
+                progress.update_step(
+                    procedure,
+                    StepState.REJECTED,
+                    reason=f"Refused: the {spec.agency.value} office asked for corrections "
+                    f"{MAX_ROUNDS_PER_STEP} times; file the declaration again.",
+                    actor=actor,
                 )
                 await progress.publish()
                 return None

@@ -16,6 +16,7 @@ from portal_api.citizen_actions import (
     WithdrawalSubmission,
 )
 from portal_api.dependencies import CitizenActionsDep, EngineDep, IdempotencyKeyHeader, IntakeDep
+from portal_api.errors import DeclarationBreaksRules
 from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
@@ -162,7 +163,12 @@ async def supplement_declaration(
     except DeclarationNotFound:
         raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
     except ActionNotPossible as refusal:
+        await access.audit("supplement", declaration_id, str(refusal), outcome="denied")
         raise HTTPException(status_code=409, detail=str(refusal)) from None
+    except DeclarationBreaksRules as broken:
+        fields = ", ".join(".".join(str(part) for part in v.loc) for v in broken.violations)
+        await access.audit("supplement", declaration_id, f"refused: {fields}", outcome="denied")
+        raise
 
 
 @router.post(
@@ -188,4 +194,5 @@ async def withdraw_declaration(
     except DeclarationNotFound:
         raise HTTPException(status_code=404, detail="No declaration with this ID.") from None
     except ActionNotPossible as refusal:
+        await access.audit("withdraw", declaration_id, str(refusal), outcome="denied")
         raise HTTPException(status_code=409, detail=str(refusal)) from None
