@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from security.decision_trust import TrustedKey
@@ -20,21 +21,11 @@ def _now() -> datetime:
 
 
 def seed_trust_store(engine: Engine, keys: Mapping[str, Mapping[str, str]]) -> None:
-    """Add the configured keys the store does not know yet; a key once revoked stays revoked."""
-    with session_scope(engine) as session:
-        for agency, by_id in keys.items():
-            for key_id, public_key in by_id.items():
-                if session.get(AgencyKeyRecord, (agency, key_id)) is None:
-                    session.add(
-                        AgencyKeyRecord(
-                            agency=agency,
-                            key_id=key_id,
-                            public_key=public_key,
-                            added_at=_now(),
-                            added_by="settings",
-                        )
-                    )
-        session.commit()
+    """Add the configured keys the store does not know yet; a key once revoked stays revoked.
+    Processes starting together may race to add the same key: the first one wins."""
+    for agency, by_id in keys.items():
+        for key_id, public_key in by_id.items():
+            add_key(engine, agency, key_id, public_key, "settings")
 
 
 def add_key(engine: Engine, agency: str, key_id: str, public_key: str, actor: str) -> bool:
@@ -51,7 +42,10 @@ def add_key(engine: Engine, agency: str, key_id: str, public_key: str, actor: st
                 added_by=actor,
             )
         )
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:
+            return False  # added meanwhile, by another process
         return True
 
 
