@@ -103,6 +103,7 @@ class DeclarationWorkflow:
             )
         )
         self._supplement_answers = 0
+        self._follow_ups: list[asyncio.Task[None]] = []
         self._changed_since_registry_check: set[str] = set()
         self._registry_rounds = 0
         self._awaiting_supplement: set[str] = set()
@@ -389,7 +390,13 @@ class DeclarationWorkflow:
                 except TimeoutError:
                     pass
             due = pending.pop(0)
-            await self._follow_up(spec.agency, request.idempotency_key, due, deadline)
+            # Sent beside the step, not awaited: an agency slow to take a reminder must not hold
+            # back the escalation, nor the decision.
+            self._follow_ups.append(
+                asyncio.create_task(
+                    self._follow_up(spec.agency, request.idempotency_key, due, deadline)
+                )
+            )
             if due == "reminder":
                 self._progress.record_event(
                     "reminder_sent", step=self._progress.view.step(procedure)
