@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agency_contracts.parties import AGENCY_PARTIES, AgencyParty, namespace_of
+from schemas.parties import AGENCY_PARTIES, AgencyParty, namespace_of
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import (
     AGENCIES,

@@ -38,7 +38,6 @@ from adapters.justice import JusticeClient
 from adapters.police import PoliceClient
 from adapters.postal import PostalClient
 from adapters.social_security import SocialSecurityClient
-from agency_contracts.parties import AGENCY_PARTIES, case_task_queue
 from agency_gateway.decision_feed import DecisionRelay
 from agency_gateway.service_handlers import (
     JusticeCases,
@@ -48,6 +47,7 @@ from agency_gateway.service_handlers import (
 )
 from observability.logging import configure_logging, get_logger
 from schemas.common import Agency
+from schemas.parties import AGENCY_PARTIES, case_task_queue
 from schemas.workflow_inputs import orchestrator_task_queue
 from settings import AgencyWorkerSettings, Settings, get_settings
 from store.attachment_sweep import SweepPolicy, watch_attachments

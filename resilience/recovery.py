@@ -16,8 +16,8 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from agency_contracts.parties import case_task_queue, namespace_of
 from local_stack.processes import AGENCY_NAMES
+from schemas.parties import case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
 
 # The agencies whose decisions come later, through the relay beside their case worker; the post

@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 import httpx
 from temporalio.client import Client
 
-from agency_contracts.parties import namespace_of
 from local_stack.processes import AGENCY_NAMES
 from resilience.snapshot import CLOSED
 from resilience.timeline import Timeline
+from schemas.parties import namespace_of
 
 T = TypeVar("T")
 # A record the agency keeps but no longer acts on: replaced by a later round, or withdrawn.

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from agency_contracts.parties import AGENCY_PARTIES, endpoint_name
 from schemas.birth import BirthDeclaration
 from schemas.death import DeathDeclaration
+from schemas.parties import AGENCY_PARTIES, endpoint_name
 
 
 class NexusEndpoints(BaseModel):

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from agency_contracts.parties import AGENCY_PARTIES, namespace_of
+from schemas.parties import AGENCY_PARTIES, namespace_of
 from temporal_connection.search_attributes import dev_server_flags
 from temporal_devserver.build import ensure_built
 

@@ -12,7 +12,7 @@ from temporalio.api.operatorservice.v1 import CreateNexusEndpointRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from agency_contracts.parties import AGENCY_PARTIES, case_task_queue, endpoint_name, namespace_of
+from schemas.parties import AGENCY_PARTIES, case_task_queue, endpoint_name, namespace_of
 
 
 async def register_nexus_endpoints(client: Client, prefix: str) -> list[str]:

@@ -30,7 +30,6 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from agency_contracts.parties import case_task_queue, namespace_of
 from local_stack.declaration_factory import DeclarationFactory
 from local_stack.processes import (
     AGENCY_NAMES,
@@ -42,6 +41,7 @@ from local_stack.processes import (
 )
 from observability.logging import configure_logging
 from portal_api.app import create_app
+from schemas.parties import case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
 from security.issuing import issue_from_settings
 from security.principals import Role

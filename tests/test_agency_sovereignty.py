@@ -9,7 +9,8 @@ import asyncio
 import base64
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,10 +21,10 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from agency_contracts.decisions import OfficerDecision
-from agency_contracts.parties import AGENCY_PARTIES
 from local_stack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
 from schemas.decisions import Requester, WithdrawalRequest
+from schemas.parties import AGENCY_PARTIES
 from security import decision_signatures
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
 from security.requesters import attest
@@ -226,6 +227,29 @@ async def _held(stack: Stack, declaration_id: str) -> list[dict[str, Any]]:
     return [h for h in response.json() if h["declaration_id"] == declaration_id]
 
 
+async def _until_held(stack: Stack, declaration_id: str) -> list[dict[str, Any]]:
+    """The declaration's held decisions, once the trust check has held one (or after 10 s)."""
+    for _ in range(100):
+        held = await _held(stack, declaration_id)
+        if held:
+            return held
+        await asyncio.sleep(0.1)
+    return []
+
+
+@asynccontextmanager
+async def _justice_signing_keys(stack: Stack) -> AsyncIterator[None]:
+    """Let a test rotate the justice office's signing key; the session's sandbox signs with its
+    development key again afterwards."""
+    try:
+        yield
+    finally:
+        await stack.officers["justice"].put(
+            "/sandbox/signing-key",
+            json={"key_id": dev_signing_key_id("justice"), "seed": dev_signing_seed("justice")},
+        )
+
+
 async def test_a_rotated_key_is_accepted_and_a_revoked_one_is_held(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
@@ -233,54 +257,42 @@ async def test_a_rotated_key_is_accepted_and_a_revoked_one_is_held(
     officer = stack.officers["justice"]
     seed = base64.b64encode(os.urandom(32)).decode()
     key_id = f"justice-{secrets.token_hex(4)}"
-    try:
-        async with agency_policy(stack, "justice", "manual"):
-            first = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-            opened = await open_case(stack, first["declaration_id"], "birth_registration")
-            # While the case is open, the agency rotates its key: the operators trust the new
-            # key first, then the agency signs with it.
-            trusted = await stack.api.put(
-                f"/v1/trust/agency-keys/justice/{key_id}",
-                json={"public_key": decision_signatures.public_key_b64(seed)},
-                headers=operator,
-            )
-            assert trusted.status_code == 201, trusted.text
-            rotated = await officer.put(
-                "/sandbox/signing-key", json={"key_id": key_id, "seed": seed}
-            )
-            assert rotated.status_code == 204, rotated.text
-            await officer_decides(stack, "justice", opened["case_number"], "approve")
-            view = await wait_for_status(stack.api, first["declaration_id"])
-            assert view["status"] == "completed"
-
-            # Then the key is revoked: a decision signed with it is held, visible to operators,
-            # and not acted on.
-            revoked = await stack.api.post(
-                f"/v1/trust/agency-keys/justice/{key_id}/revoke", headers=operator
-            )
-            assert revoked.status_code == 200, revoked.text
-            second = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-            declaration_id = second["declaration_id"]
-            opened = await open_case(stack, declaration_id, "birth_registration")
-            await officer_decides(stack, "justice", opened["case_number"], "approve")
-            for _ in range(100):
-                held = await _held(stack, declaration_id)
-                if held:
-                    break
-                await asyncio.sleep(0.1)
-            assert [(h["procedure"], h["problem"], h["key_id"]) for h in held] == [
-                ("birth_registration", "revoked_key", key_id)
-            ]
-            await asyncio.sleep(1.5)  # a recheck or two: still held
-            view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
-            assert step(view, "birth_registration")["status"] == "submitted"
-            description = await stack.client.get_workflow_handle(second["workflow_id"]).describe()
-            assert description.typed_search_attributes.get(search_attributes.DECISION_HELD)
-    finally:
-        await officer.put(
-            "/sandbox/signing-key",
-            json={"key_id": dev_signing_key_id("justice"), "seed": dev_signing_seed("justice")},
+    async with _justice_signing_keys(stack), agency_policy(stack, "justice", "manual"):
+        first = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        opened = await open_case(stack, first["declaration_id"], "birth_registration")
+        # While the case is open, the agency rotates its key: the operators trust the new
+        # key first, then the agency signs with it.
+        trusted = await stack.api.put(
+            f"/v1/trust/agency-keys/justice/{key_id}",
+            json={"public_key": decision_signatures.public_key_b64(seed)},
+            headers=operator,
         )
+        assert trusted.status_code == 201, trusted.text
+        rotated = await officer.put("/sandbox/signing-key", json={"key_id": key_id, "seed": seed})
+        assert rotated.status_code == 204, rotated.text
+        await officer_decides(stack, "justice", opened["case_number"], "approve")
+        view = await wait_for_status(stack.api, first["declaration_id"])
+        assert view["status"] == "completed"
+
+        # Then the key is revoked: a decision signed with it is held, visible to operators,
+        # and not acted on.
+        revoked = await stack.api.post(
+            f"/v1/trust/agency-keys/justice/{key_id}/revoke", headers=operator
+        )
+        assert revoked.status_code == 200, revoked.text
+        second = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        declaration_id = second["declaration_id"]
+        opened = await open_case(stack, declaration_id, "birth_registration")
+        await officer_decides(stack, "justice", opened["case_number"], "approve")
+        held = await _until_held(stack, declaration_id)
+        assert [(h["procedure"], h["problem"], h["key_id"]) for h in held] == [
+            ("birth_registration", "revoked_key", key_id)
+        ]
+        await asyncio.sleep(1.5)  # a recheck or two: still held
+        view = (await stack.api.get(f"/v1/declarations/{declaration_id}")).json()
+        assert step(view, "birth_registration")["status"] == "submitted"
+        description = await stack.client.get_workflow_handle(second["workflow_id"]).describe()
+        assert description.typed_search_attributes.get(search_attributes.DECISION_HELD)
     withdrawn = await stack.api.post(f"/v1/declarations/{declaration_id}/withdraw")
     assert withdrawn.status_code == 202, withdrawn.text
     view = await wait_for_status(stack.api, declaration_id)
@@ -294,31 +306,22 @@ async def test_a_decision_under_a_key_not_yet_trusted_waits_for_it(
     officer = stack.officers["justice"]
     seed = base64.b64encode(os.urandom(32)).decode()
     key_id = f"justice-{secrets.token_hex(4)}"
-    try:
-        async with agency_policy(stack, "justice", "manual"):
-            accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-            declaration_id = accepted["declaration_id"]
-            opened = await open_case(stack, declaration_id, "birth_registration")
-            await officer.put("/sandbox/signing-key", json={"key_id": key_id, "seed": seed})
-            await officer_decides(stack, "justice", opened["case_number"], "approve")
-            for _ in range(100):
-                if await _held(stack, declaration_id):
-                    break
-                await asyncio.sleep(0.1)
-            assert [h["problem"] for h in await _held(stack, declaration_id)] == ["unknown_key"]
-            # The operators learn of the rotation and trust the key: the next check releases it.
-            trusted = await stack.api.put(
-                f"/v1/trust/agency-keys/justice/{key_id}",
-                json={"public_key": decision_signatures.public_key_b64(seed)},
-                headers=operator,
-            )
-            assert trusted.status_code == 201
-            view = await wait_for_status(stack.api, declaration_id)
-    finally:
-        await officer.put(
-            "/sandbox/signing-key",
-            json={"key_id": dev_signing_key_id("justice"), "seed": dev_signing_seed("justice")},
+    async with _justice_signing_keys(stack), agency_policy(stack, "justice", "manual"):
+        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        declaration_id = accepted["declaration_id"]
+        opened = await open_case(stack, declaration_id, "birth_registration")
+        await officer.put("/sandbox/signing-key", json={"key_id": key_id, "seed": seed})
+        await officer_decides(stack, "justice", opened["case_number"], "approve")
+        held = await _until_held(stack, declaration_id)
+        assert [h["problem"] for h in held] == ["unknown_key"]
+        # The operators learn of the rotation and trust the key: the next check releases it.
+        trusted = await stack.api.put(
+            f"/v1/trust/agency-keys/justice/{key_id}",
+            json={"public_key": decision_signatures.public_key_b64(seed)},
+            headers=operator,
         )
+        assert trusted.status_code == 201
+        view = await wait_for_status(stack.api, declaration_id)
     assert view["status"] == "completed"
     assert await _held(stack, declaration_id) == []
 

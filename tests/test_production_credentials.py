@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from agency_contracts.parties import AGENCY_PARTIES
+from schemas.parties import AGENCY_PARTIES
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import AGENCIES, dev_token_key_id, dev_token_seed
 from security.principals import ISSUER_ROLES, OPERATOR_ISSUER, PORTAL_ISSUER
