@@ -187,3 +187,58 @@ async def test_the_longest_correction_path_is_bounded(
     assert len(await agency_cases(stack.agencies["justice"], declaration_id)) == 5
     description = await stack.client.get_workflow_handle(accepted["workflow_id"]).describe()
     assert description.raw_description.workflow_execution_info.history_length < 400
+
+
+async def test_a_supplement_cannot_replace_the_claimant(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    people = factory.insured_people(lambda i: i.status == "pensioner")
+    deceased, stranger = next(people), next(people)
+    async with agency_policy(stack, "justice", "manual"):
+        accepted = await submit(stack.api, "death", factory.death(deceased))
+        declaration_id = accepted["declaration_id"]
+        case = await open_case(stack, declaration_id, "death_registration")
+        await officer_decides(
+            stack,
+            "justice",
+            case["case_number"],
+            "request_supplement",
+            supplement={"fields": ["declarant"], "message": "Confirm the declarant's details."},
+        )
+        await wait_for_status(stack.api, declaration_id, frozenset({"awaiting_supplement"}))
+        takeover = await stack.api.post(
+            f"/v1/declarations/{declaration_id}/supplement",
+            json={
+                "changes": {
+                    "declarant": {
+                        "personal_id": stranger.personal_id,
+                        "full_name": stranger.full_name,
+                    },
+                    "payment": {
+                        "method": "bank",
+                        "bank_account": {
+                            "bank_code": "VCB",
+                            "account_number": "999999999999",
+                            "account_holder": stranger.full_name,
+                        },
+                    },
+                }
+            },
+        )
+        assert takeover.status_code == 422, takeover.text
+        refused = {(tuple(d["loc"]), d["type"]) for d in takeover.json()["detail"]}
+        assert refused == {
+            (("body", "changes", "declarant", "personal_id"), "field_not_requested"),
+            (("body", "changes", "payment"), "field_not_requested"),
+        }
+        # The refused attempt is on the audit trail, with who tried it.
+        audit = await stack.api.get(
+            f"/v1/declarations/{declaration_id}/audit",
+            headers={"Authorization": f"Bearer {stack.token('operator')}"},
+        )
+        denied = [e for e in audit.json() if e["action"] == "supplement"]
+        assert [e["outcome"] for e in denied] == ["denied"]
+        # Nothing reached social security: no funeral allowance case for anyone.
+        assert await agency_cases(stack.agencies["social_security"], declaration_id) == []
+        await stack.api.post(f"/v1/declarations/{declaration_id}/withdraw")
+    assert (await wait_for_status(stack.api, declaration_id))["status"] == "withdrawn"
