@@ -53,7 +53,9 @@ async def test_status_shows_the_legal_deadline_in_working_days(
 async def test_reminder_before_the_deadline_then_overdue_and_escalation(
     stack_factory: StackFactory, factory: DeclarationFactory
 ) -> None:
-    stack = await stack_factory(working_day_seconds=1.5)
+    # Three seconds a working day: the step's limit (one day) passes well before the group's
+    # (three days from receipt), even on a loaded machine.
+    stack = await stack_factory(working_day_seconds=3.0)
     async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         declaration_id = accepted["declaration_id"]
@@ -64,8 +66,13 @@ async def test_reminder_before_the_deadline_then_overdue_and_escalation(
         case = await _justice_case(stack, declaration_id)
         assert case["reminders"] == 1 and case["escalations"] == 0
 
-        view = await _until(stack, declaration_id, lambda v: v["view"]["overdue"], "overdue")
-        assert step(view["view"], "birth_registration")["overdue"] is True
+        view = await _until(
+            stack,
+            declaration_id,
+            lambda v: step(v["view"], "birth_registration")["overdue"],
+            "the step overdue",
+        )
+        assert view["view"]["overdue"] is True
         escalations = list_escalations(stack.engine, declaration_id)
         assert [(e.scope, e.agency) for e in escalations] == [("birth_registration", "justice")]
         assert (await _justice_case(stack, declaration_id))["escalations"] == 1
