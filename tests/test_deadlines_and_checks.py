@@ -75,6 +75,8 @@ async def test_reminder_before_the_deadline_then_overdue_and_escalation(
         assert view["view"]["overdue"] is True
         escalations = list_escalations(stack.engine, declaration_id)
         assert [(e.scope, e.agency) for e in escalations] == [("birth_registration", "justice")]
+        # The escalation reaches the agency beside the step, a moment later.
+        await _until(stack, declaration_id, lambda v: _case(v)["escalations"] >= 1, "escalation")
         assert (await _justice_case(stack, declaration_id))["escalations"] == 1
 
         handle = stack.client.get_workflow_handle(accepted["workflow_id"])
