@@ -20,7 +20,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 .PHONY: run test setup postgresql browser lint format dataset clean faults bench
 
 run: setup
-	$(RUN) python -m local_stack
+	$(RUN) python -m devstack
 
 # The suite runs twice. First as developers run it: the store in SQLite, workers in the test
 # process, fresh for each test. Then as the product is deployed: the store on a PostgreSQL server
@@ -56,7 +56,7 @@ browser:
 
 setup: $(UV)
 	$(UV) sync --frozen
-	$(RUN) python -m temporal_devserver build
+	$(RUN) python -m devstack.temporal_server build
 
 $(UV):
 	@echo "Installing uv $(UV_VERSION) into $(UV_HOME)"
@@ -74,7 +74,7 @@ format: setup
 
 # Regenerate the default sandbox dataset (deterministic: the same seed gives the same files).
 dataset: setup
-	$(RUN) python -m sandbox_agencies.dataset_generator --out sandbox_data/default --seed 2026
+	$(RUN) python -m sandbox.dataset_generator --out sandbox/data/default --seed 2026
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
@@ -83,7 +83,7 @@ clean:
 # agency's case worker), an agency outage and a Temporal restart; fails unless nothing is lost or
 # duplicated (docs/fault-suite.md).
 faults: setup
-	$(RUN) python -m resilience.fault_suite
+	$(RUN) python -m devstack.faults.fault_suite
 
 # The benchmark: the product at its peak, a bare workflow of the same shape (the same Nexus
 # operations, each backed by a bare handler), and the product at half its peak rate, in one run,
@@ -91,4 +91,4 @@ faults: setup
 # (docs/benchmarks.md). Pass more with BENCH_ARGS, for example
 # BENCH_ARGS="--hold 10000" to also hold ten thousand declarations open on the officers.
 bench: setup
-	$(RUN) python -m bench $(BENCH_ARGS)
+	$(RUN) python -m devstack.bench $(BENCH_ARGS)

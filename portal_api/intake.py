@@ -277,7 +277,7 @@ class Intake:
                     declaration_id=declaration_id,
                     error=type(error).__name__,
                 )
-                raise OrchestrationUnavailable() from error
+                raise OrchestrationUnavailable from error
             await run_in_threadpool(mark_workflow_started, self.engine, declaration_id)
         log.info(
             "declaration_accepted",

@@ -8,33 +8,18 @@ ciphertext copied into another row, or another column, does not open.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from collections.abc import Mapping
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from temporal_connection.encryption_codec import KeyRing
+from security.key_rings import KeyRing
 
 # The first byte names the layout, so that a later one can be told apart from this one.
 _FORMAT = 1
 _NONCE_BYTES = 12
 _MAX_KEY_ID_BYTES = 255
-
-DEV_STORE_KEY_ID = "store-dev-1"
-
-
-def dev_store_key() -> str:
-    """The development store key (base64 of 32 bytes): derived from a fixed label, so that the
-    processes of a local stack agree on it without configuration. Production refuses it."""
-    digest = hashlib.sha256(b"lienthong development only: orchestrator store encryption key")
-    return base64.b64encode(digest.digest()).decode()
-
-
-def is_dev_store_key(value: str) -> bool:
-    return value == dev_store_key()
 
 
 class SealedValueRefused(ValueError):
@@ -95,20 +80,3 @@ def key_id_of(sealed: bytes) -> str:
         return sealed[2 : 2 + sealed[1]].decode()
     except UnicodeDecodeError:
         raise SealedValueRefused("the value is not sealed") from None
-
-
-def ring_from_config(keys: Mapping[str, str], active: str) -> KeyRing:
-    """The ring from configured keys: key id -> base64 of 32 bytes."""
-    return KeyRing({key_id: base64.b64decode(value) for key_id, value in keys.items()}, active)
-
-
-def check_store_keys(keys: Mapping[str, str], active: str, production: bool) -> None:
-    """ValueError unless the keys make a ring, and, in production, none is the development key."""
-    try:
-        ring_from_config(keys, active)
-    except ValueError as error:
-        raise ValueError(f"STORE_ENCRYPTION_KEYS: {error}") from None
-    if production and any(map(is_dev_store_key, keys.values())):
-        raise ValueError(
-            "unsafe production settings: STORE_ENCRYPTION_KEYS holds the development key"
-        )

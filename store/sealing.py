@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from security.key_rings import KeyRing, ring_from_config
 from settings import Settings, get_settings
-from store.at_rest import StoreCipher, ring_from_config
-from temporal_connection.encryption_codec import KeyRing
+from store.at_rest import StoreCipher
 
 # The columns that hold sealed values; each is part of what a sealed value is bound to.
 STATUS = "declarations.status"

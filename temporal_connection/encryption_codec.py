@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Self
 
 from cryptography.exceptions import InvalidTag
@@ -35,6 +34,7 @@ from temporalio.converter import (
 )
 
 from observability.logging import get_logger
+from security.key_rings import KeyRing
 
 ENCODING = b"binary/encrypted"
 # What a refused payload becomes: no payload converter reads it, so the signal, update or input
@@ -53,22 +53,6 @@ class PayloadRefused(ValueError):
 
 class UnknownEncryptionKey(PayloadRefused):
     """The payload was encrypted with a key this process does not hold."""
-
-
-@dataclass(frozen=True)
-class KeyRing:
-    """One party's payload keys: every key still needed to read its history, and the one that
-    seals new payloads."""
-
-    keys: Mapping[str, bytes]
-    active: str
-
-    def __post_init__(self) -> None:
-        if self.active not in self.keys:
-            raise ValueError(f"the active encryption key {self.active!r} is not configured")
-        for key_id, key in self.keys.items():
-            if len(key) != 32:
-                raise ValueError(f"encryption key {key_id!r} must be 32 bytes (AES-256)")
 
 
 class EncryptionCodec(PayloadCodec, WithSerializationContext):

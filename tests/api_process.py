@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from local_stack.processes import ManagedProcess, free_port, portal_api
+from devstack.processes import ManagedProcess, free_port, portal_api
 from tests.conftest import Stack, settings_env
 
 

@@ -30,8 +30,9 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from local_stack.declaration_factory import DeclarationFactory
-from local_stack.processes import (
+from devstack.declaration_factory import DeclarationFactory
+from devstack.issuing import issue_from_settings
+from devstack.processes import (
     AGENCY_NAMES,
     ManagedProcess,
     dev_server,
@@ -39,16 +40,16 @@ from local_stack.processes import (
     sandbox_agency,
     worker,
 )
+from devstack.temporal_server.nexus_endpoints import register_nexus_endpoints
 from observability.logging import configure_logging
 from portal_api.app import create_app
+from sandbox.settings import DEFAULT_DATASET_DIR, SandboxSettings
 from schemas.parties import case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
-from security.issuing import issue_from_settings
 from security.principals import Role
-from settings import DEFAULT_DATASET_DIR, AgencyWorkerSettings, PartySettings, Settings
+from settings import AgencyWorkerSettings, PartySettings, Settings
 from store.database import engine_for
 from temporal_connection.client import connect
-from temporal_devserver.nexus_endpoints import register_nexus_endpoints
 from tests.portal_session import PortalAuth
 from tests.postgres_server import postgres_server
 from tests.scenario_people import SCENARIOS, write_test_dataset
@@ -148,12 +149,6 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
         "temporal_address": services.temporal_address,
         "task_queue_prefix": f"test-{secrets.token_hex(4)}",
         "database_url": services.database_url,
-        "sandbox_data_dir": services.dataset_dir,
-        "justice_url": services.agency_urls["justice"],
-        "police_url": services.agency_urls["police"],
-        "social_security_url": services.agency_urls["social_security"],
-        "postal_url": services.agency_urls["postal"],
-        "agency_http_timeout_seconds": 2.0,
         "agency_call_timeout_seconds": 6.0,
         "attachment_max_bytes": 256 * 1024,
         "decision_recheck_seconds": 1.0,
@@ -325,10 +320,10 @@ async def shared_workers(
     env = stack_env(services, settings)
     started: list[ManagedProcess] = []
     try:
-        for number in range(1, ORCHESTRATOR_PROCESSES + 1):
-            started.append(
-                worker(["orchestrator"], services.log_dir, env, f"orchestrator-{number}")
-            )
+        started.extend(
+            worker(["orchestrator"], services.log_dir, env, f"orchestrator-{number}")
+            for number in range(1, ORCHESTRATOR_PROCESSES + 1)
+        )
         started.append(worker(list(AGENCY_NAMES), services.log_dir, env, "agency-workers"))
         shared = SharedWorkers(settings.task_queue_prefix, tuple(started[:-1]), started[-1])
         await _wait_until_polling(client, shared)
@@ -467,6 +462,8 @@ async def stack_factory(
                 httpx.AsyncClient(base_url=api_url, timeout=30, auth=portal)
             )
 
+            sandbox = SandboxSettings()
+
             async def agency_clients(keys: dict[str, SecretStr]) -> dict[str, httpx.AsyncClient]:
                 return {
                     name: await exits.enter_async_context(
@@ -483,8 +480,8 @@ async def stack_factory(
                 settings,
                 client,
                 api,
-                await agency_clients(settings.agency_service_keys),
-                await agency_clients(settings.agency_officer_keys),
+                await agency_clients(sandbox.service_keys),
+                await agency_clients(sandbox.officer_keys),
                 engine,
                 services,
                 api_url,

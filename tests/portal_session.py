@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import httpx
 
-from security.issuing import issue_from_settings
+from devstack.issuing import issue_from_settings
 from settings import Settings
 
 _FILED = re.compile(r"^/v1/declarations/(birth|death)$")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from local_stack.processes import free_port
+from devstack.processes import free_port
 
 DATABASE = "lienthong"
 SUPERUSER = "lienthong"

@@ -21,7 +21,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from agency_contracts.decisions import OfficerDecision
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
 from schemas.decisions import Requester, WithdrawalRequest
 from schemas.parties import AGENCY_PARTIES
@@ -86,7 +86,7 @@ async def test_no_agency_key_reads_the_orchestrators_history(
     history = await raw.get_workflow_handle(accepted["workflow_id"]).fetch_history()
     codecs = {agency: agency_codec(agency) for agency in AGENCY_PARTIES}
     own = encryption_codec(stack.settings)
-    readable_by: dict[str, int] = {agency: 0 for agency in AGENCY_PARTIES}
+    readable_by: dict[str, int] = dict.fromkeys(AGENCY_PARTIES, 0)
     sealed = 0
     for event in history.events:
         for payload in payloads_in(event):

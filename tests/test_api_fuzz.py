@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from local_stack.processes import ManagedProcess, free_port, portal_api
-from security.issuing import issue_from_settings
+from devstack.issuing import issue_from_settings
+from devstack.processes import ManagedProcess, free_port, portal_api
 from tests.conftest import SessionServices, settings_env, stack_settings
 
 

@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from agency_contracts.decisions import OfficerDecision
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
+from devstack.issuing import issue_from_settings
+from sandbox.settings import SandboxSettings
 from schemas.common import Agency
 from security import decision_signatures
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
-from security.issuing import issue_from_settings
 from security.principals import OPERATOR_ISSUER, PORTAL_ISSUER
 from store.audit import audit_trail
 from store.trust import held_decisions
@@ -193,8 +194,8 @@ AGENCY_PATHS = {
 
 
 async def test_each_agency_answers_only_its_own_parties(stack: Stack) -> None:
-    keys = stack.settings.agency_service_keys
-    officer_keys = stack.settings.agency_officer_keys
+    keys = SandboxSettings().service_keys
+    officer_keys = SandboxSettings().officer_keys
     for agency in ("justice", "police", "social_security"):
         url = stack.services.agency_urls[agency]
         async with httpx.AsyncClient(base_url=url, timeout=10) as raw:

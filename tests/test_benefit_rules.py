@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from sandbox_agencies import benefit_rules
-from sandbox_agencies.dataset import InsuredEntry
+from sandbox import benefit_rules
+from sandbox.dataset import InsuredEntry
 
 
 def insured(**overrides: object) -> InsuredEntry:

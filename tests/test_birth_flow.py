@@ -8,8 +8,8 @@ from datetime import date
 from temporalio.api.enums.v1 import EventType
 from temporalio.converter import NexusSerializationContext
 
-from local_stack.declaration_factory import DeclarationFactory
-from sandbox_agencies.postal import s10_check_digit
+from devstack.declaration_factory import DeclarationFactory
+from sandbox.postal import s10_check_digit
 from schemas.identifiers import add_months, parse_personal_id
 from schemas.status import DeclarationStatusView
 from store.declarations import list_step_events, list_step_results

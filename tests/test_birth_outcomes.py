@@ -3,7 +3,7 @@ start."""
 
 from __future__ import annotations
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from tests.conftest import Stack
 from tests.support import agency_cases, step, submit, wait_for_status
 

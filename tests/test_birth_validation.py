@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
-from local_stack.declaration_factory import DeclarationFactory, attachment
+from devstack.declaration_factory import DeclarationFactory, attachment
+from legal_deadlines.working_calendar import today_in_viet_nam
 from store.models import DeclarationRecord
 from tests.conftest import Stack
 
@@ -29,7 +30,7 @@ def _set(path: str, value: Any) -> Callable[[Body], None]:
 
 
 def _future(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today_in_viet_nam() + timedelta(days=days)).isoformat()
 
 
 def _wrong_century_digit(body: Body) -> None:
@@ -121,7 +122,7 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
     ),
     (
         "child 6 or older",
-        _set("child.date_of_birth", (date.today() - timedelta(days=6 * 366)).isoformat()),
+        _set("child.date_of_birth", (today_in_viet_nam() - timedelta(days=6 * 366)).isoformat()),
         ["body", "child", "date_of_birth"],
         "child_too_old",
     ),

@@ -17,7 +17,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from codec_server.app import create_codec_app
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from store.audit import audit_trail
 from tests.conftest import Stack, serve
 from tests.support import submit, wait_for_status

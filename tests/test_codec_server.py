@@ -13,7 +13,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from codec_server.app import create_codec_app
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from store.audit import audit_trail
 from tests.conftest import SessionServices, Stack, serve
 from tests.support import submit, wait_for_status

@@ -17,21 +17,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from devstack.declaration_factory import DeclarationFactory, attachment
 from legal_deadlines.legal_clock import LegalClock
-from local_stack.declaration_factory import DeclarationFactory, attachment
 from schemas.common import Delivery, ProcedureGroup
 from schemas.progress import ProgressReport
 from schemas.status import DeclarationState
+from security.key_rings import DEV_STORE_KEY_ID, KeyRing, check_store_keys, dev_store_key
 from settings import Settings
-from store.at_rest import (
-    DEV_STORE_KEY_ID,
-    SealedValueRefused,
-    StoreCipher,
-    UnknownStoreKey,
-    check_store_keys,
-    dev_store_key,
-    key_id_of,
-)
+from store.at_rest import SealedValueRefused, StoreCipher, UnknownStoreKey, key_id_of
 from store.attachment_sweep import RETENTION_ACTOR, SweepPolicy, sweep_attachments
 from store.attachments import find_tampered, read_attachment, store_attachment
 from store.audit import audit_trail
@@ -46,7 +39,6 @@ from store.declarations import (
     read_step_result,
     save_progress,
 )
-from temporal_connection.encryption_codec import KeyRing
 from tests.conftest import Stack
 from tests.support import submit, wait_for_status
 from tests.test_payload_encryption import personal_values
@@ -168,7 +160,7 @@ def test_production_refuses_the_development_store_key() -> None:
 
 
 # Long ago: only this module's rows are that old, whatever else the session's store holds.
-LONG_AGO = datetime(2001, 1, 1)
+LONG_AGO = datetime(2001, 1, 1, tzinfo=UTC)
 POLICY = SweepPolicy(orphan_grace=timedelta(days=1), retention=timedelta(days=30))
 
 

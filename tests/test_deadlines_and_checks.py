@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from devstack.declaration_factory import DeclarationFactory
 from legal_deadlines.working_calendar import deadline_after
-from local_stack.declaration_factory import DeclarationFactory
 from portal_api.intake import workflow_id_for
 from schemas.birth import BirthDeclaration
 from schemas.common import AttachmentRef

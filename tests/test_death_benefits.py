@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from tests.conftest import Stack
 from tests.scenario_people import SCENARIOS
 from tests.support import step, submit, wait_for_status

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from local_stack.declaration_factory import DeclarationFactory
-from sandbox_agencies.dataset import PersonEntry
+from devstack.declaration_factory import DeclarationFactory
+from sandbox.dataset import PersonEntry
 from tests.conftest import Stack
 from tests.support import agency_cases, step, submit, wait_for_status
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from local_stack.declaration_factory import DeclarationFactory, attachment
+from devstack.declaration_factory import DeclarationFactory, attachment
+from legal_deadlines.working_calendar import today_in_viet_nam
 from tests.conftest import Stack
 
 Body = dict[str, Any]
@@ -29,7 +30,7 @@ def _drop(key: str) -> Callable[[Body], None]:
 
 
 def _died_in_future(body: Body) -> None:
-    body["deceased"]["date_of_death"] = (date.today() + timedelta(days=3)).isoformat()
+    body["deceased"]["date_of_death"] = (today_in_viet_nam() + timedelta(days=3)).isoformat()
 
 
 def _born_after_death(body: Body) -> None:

@@ -7,7 +7,7 @@ import secrets
 
 from sqlmodel import Session, select
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from store.models import DeclarationRecord
 from tests.conftest import Stack
 from tests.support import agency_cases, eventually_listed, submit, wait_for_status

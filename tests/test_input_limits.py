@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi.routing import iter_route_contexts
 
-from local_stack.declaration_factory import DeclarationFactory, attachment
+from devstack.declaration_factory import DeclarationFactory, attachment
 from portal_api.app import create_app
 from portal_api.body_limit import BodyLimits, declaration_body_bytes
 from settings import Settings

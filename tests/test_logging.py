@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import structlog
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from observability.logging import MASK, get_logger, json_formatter, mask_text
 from tests.conftest import SessionServices, Stack
 from tests.support import submit, wait_for_status

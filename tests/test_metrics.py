@@ -12,8 +12,8 @@ import httpx
 from fastapi.routing import iter_route_contexts
 from prometheus_client.parser import text_string_to_metric_families
 
-from local_stack.declaration_factory import DeclarationFactory
-from local_stack.processes import free_port, worker
+from devstack.declaration_factory import DeclarationFactory
+from devstack.processes import free_port, worker
 from portal_api.app import create_app
 from portal_api.metrics import METHODS, OTHER_METHOD, UNMATCHED_ROUTE
 from tests.api_process import api_process

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from local_stack.declaration_factory import DeclarationFactory, attachment
+from devstack.declaration_factory import DeclarationFactory, attachment
 from tests.conftest import Stack, StackFactory
 from tests.support import (
     agency_cases,

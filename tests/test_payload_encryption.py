@@ -12,13 +12,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.converter import NexusSerializationContext, WorkflowSerializationContext
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
+from security.key_rings import KeyRing
 from temporal_connection.encryption_codec import (
     KEY_ID,
     REFUSED_ENCODING,
     WORKFLOW_ID,
     EncryptionCodec,
-    KeyRing,
     PayloadRefused,
     UnknownEncryptionKey,
     workflow_of,

@@ -14,7 +14,7 @@ from schemas.parties import AGENCY_PARTIES
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import AGENCIES, dev_token_key_id, dev_token_seed
 from security.principals import ISSUER_ROLES, OPERATOR_ISSUER, PORTAL_ISSUER
-from settings import Settings
+from settings import AgencyWorkerSettings, Settings
 
 
 def key() -> str:
@@ -34,9 +34,6 @@ def production(**overrides: Any) -> Settings:
         "payload_encryption_keys": {"orchestrator-1": key()},
         "payload_encryption_active_key": "orchestrator-1",
         "peer_payload_keys": {a: ring(f"{a}-1") for a in AGENCY_PARTIES},
-        "agency_service_keys": {a: key() for a in AGENCIES},
-        "agency_officer_keys": {a: key() for a in AGENCIES},
-        "agency_signing_keys": {a: key() for a in AGENCIES},
         "agency_verify_keys": {a: {f"{a}-1": public_key_b64(key())} for a in AGENCIES},
         "requester_signing_keys": {"requester-1": key()},
         "requester_signing_active_key": "requester-1",
@@ -47,10 +44,6 @@ def production(**overrides: Any) -> Settings:
         "token_verify_keys": {i: {f"{i}-2026-1": public_key_b64(key())} for i in ISSUER_ROLES},
         "pseudonym_keys": {"2026-1": key()},
         "pseudonym_active_key": "2026-1",
-        "justice_url": "https://justice.example.gov.vn",
-        "police_url": "https://police.example.gov.vn",
-        "social_security_url": "https://bhxh.example.gov.vn",
-        "postal_url": "https://post.example.vn",
         "codec_allowed_origins": ["https://temporal-ui.example.gov.vn"],
     }
     values.update(overrides)
@@ -97,9 +90,23 @@ def test_production_refuses_development_or_weak_pseudonym_keys() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["justice_url", "police_url", "social_security_url", "postal_url"])
-def test_production_refuses_plain_http_agency_systems(name: str) -> None:
-    assert f"{name.upper()} must use https" in refused(**{name: "http://10.0.0.7:8101"})
+def agency_worker_in_production(agency: str, system_url: str) -> AgencyWorkerSettings:
+    return AgencyWorkerSettings.for_agency(
+        agency,
+        environment="production",
+        temporal_tls=True,
+        payload_encryption_keys={f"{agency}-1": key()},
+        payload_encryption_active_key=f"{agency}-1",
+        system_url=system_url,
+        service_key=key(),
+    )
+
+
+@pytest.mark.parametrize("agency", AGENCIES)
+def test_production_refuses_plain_http_agency_systems(agency: str) -> None:
+    assert agency_worker_in_production(agency, f"https://{agency}.example.gov.vn").system_url
+    with pytest.raises(ValidationError, match="SYSTEM_URL must use https"):
+        agency_worker_in_production(agency, "http://10.0.0.7:8101")
 
 
 def test_production_refuses_a_wildcard_codec_origin() -> None:

@@ -9,24 +9,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from devstack.declaration_factory import DeclarationFactory
 from legal_deadlines.working_calendar import (
     OFFICE_CLOSING,
     VIET_NAM_TIME,
     deadline_after,
     is_working_day,
 )
-from local_stack.declaration_factory import DeclarationFactory
 from observability.logging import mask_text
 from reference_data.admin_units import load_admin_units
-from sandbox_agencies import benefit_rules
-from sandbox_agencies.dataset import InsuredEntry
+from sandbox import benefit_rules
+from sandbox.dataset import InsuredEntry
+from sandbox.settings import DEFAULT_DATASET_DIR
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.identifiers import add_months, parse_personal_id, personal_id_prefix
 from schemas.rules import RuleContext, check_birth_declaration
-from settings import DEFAULT_DATASET_DIR
+from settings.orchestrator import BUNDLED_ADMIN_UNITS
 
-ADMIN_UNITS = load_admin_units(DEFAULT_DATASET_DIR / "admin_units.json")
+ADMIN_UNITS = load_admin_units(BUNDLED_ADMIN_UNITS)
 PROVINCES = sorted(ADMIN_UNITS.birth_province_codes)
 
 json_values = st.recursive(
@@ -102,7 +103,10 @@ def test_identifiers_never_survive_masking(before: str, number: str, after: str)
     assert number not in mask_text(f"{before} {number} {after}")
 
 
-@given(st.datetimes(datetime(2015, 1, 1), datetime(2070, 12, 31)), st.integers(1, 15))
+@given(
+    st.datetimes(datetime(2015, 1, 1), datetime(2070, 12, 31), timezones=st.just(UTC)),  # noqa: DTZ001 - hypothesis bounds are naive; the values carry UTC
+    st.integers(1, 15),
+)
 def test_deadlines_fall_at_closing_time_on_a_later_working_day(
     received: datetime, days: int
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from local_stack.declaration_factory import DeclarationFactory, attachment
+from devstack.declaration_factory import DeclarationFactory, attachment
 from settings import AgencyWorkerSettings, Settings
 from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter

@@ -15,8 +15,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.service import RPCError
 
-from local_stack.declaration_factory import DeclarationFactory
-from local_stack.processes import free_port, worker
+from devstack.declaration_factory import DeclarationFactory
+from devstack.processes import free_port, worker
 from store.models import DeclarationRecord
 from temporal_connection.client import connect
 from tests.conftest import (

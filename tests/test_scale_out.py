@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 from temporalio.api.enums.v1 import EventType
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from store.models import DeclarationRecord
 from tests.conftest import ORCHESTRATOR_PROCESSES, SharedWorkers, Stack
 from tests.support import CLOSED, submit, wait_for_status

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from local_stack.declaration_factory import DeclarationFactory
+from devstack.declaration_factory import DeclarationFactory
 from portal_api.supplement_scope import out_of_scope
 from tests.conftest import Stack
 from tests.support import (

@@ -10,8 +10,8 @@ import jwt
 import pytest
 from sqlmodel import SQLModel
 
+from devstack.issuing import issue_from_settings
 from security.decision_signatures import public_key_b64
-from security.issuing import issue_from_settings
 from security.principals import OPERATOR_ISSUER, PORTAL_ISSUER, Principal, Scope
 from security.pseudonyms import PseudonymKeys, person_ref
 from security.tokens import InvalidToken, SigningKey, issue_token, read_token

@@ -230,8 +230,10 @@ class DeclarationProgress:
     def _details(self) -> str:
         view = self.view
         lines = [
-            f"**{view.procedure.value.title()} declaration {view.declaration_id}**: "
-            f"{view.status.value}{' (OVERDUE)' if view.overdue else ''}",
+            (
+                f"**{view.procedure.value.title()} declaration {view.declaration_id}**: "
+                f"{view.status.value}{' (OVERDUE)' if view.overdue else ''}"
+            ),
             "",
             "| agency | procedure | status | case | deadline |",
             "|---|---|---|---|---|",

@@ -20,7 +20,7 @@ async def healthz(client: ClientDep, engine: EngineDep) -> JSONResponse:
     try:
         await asyncio.wait_for(client.service_client.check_health(), timeout=3)
         checks["temporal"] = "ok"
-    except Exception as error:  # any failure to reach Temporal means "not ready"
+    except Exception as error:  # noqa: BLE001 - any failure to reach Temporal is "not ready"
         checks["temporal"] = f"unreachable ({type(error).__name__})"
 
     def ping_store() -> None:
@@ -30,7 +30,7 @@ async def healthz(client: ClientDep, engine: EngineDep) -> JSONResponse:
     try:
         await run_in_threadpool(ping_store)
         checks["store"] = "ok"
-    except Exception as error:  # any failure to reach the store means "not ready"
+    except Exception as error:  # noqa: BLE001 - any failure to reach the store is "not ready"
         checks["store"] = f"unreachable ({type(error).__name__})"
     healthy = all(value == "ok" for value in checks.values())
     return JSONResponse(

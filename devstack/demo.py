@@ -1,0 +1,158 @@
+"""The demo: one birth and one death declaration, filed through the portal API and followed to
+their answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from devstack.declaration_factory import Couple, DeclarationFactory, attachment
+from devstack.issuing import issue_from_settings
+from sandbox.dataset import PersonEntry
+from sandbox.settings import get_sandbox_settings
+from settings import Settings
+
+CLOSED = {"completed", "partially_completed", "rejected", "withdrawn"}
+
+
+def alive_in_registry(
+    police_url: str, police_key: str, people: Iterable[PersonEntry]
+) -> Iterable[PersonEntry]:
+    """People the police registry still lists as alive (an earlier demo may have changed that)."""
+    headers = {"Authorization": f"Bearer {police_key}"}
+    with httpx.Client(base_url=police_url, timeout=5, headers=headers) as police:
+        for person in people:
+            entry = police.get(f"/v1/registry/people/{person.personal_id}")
+            if entry.status_code == 200 and entry.json()["status"] == "alive":
+                yield person
+
+
+def wait_until(
+    api: httpx.Client, declaration_id: str, statuses: set[str], timeout: float = 120
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        status: dict[str, Any] = api.get(f"/v1/declarations/{declaration_id}").json()
+        if status["status"] in statuses or time.monotonic() > deadline:
+            return status
+        time.sleep(0.5)
+
+
+def _print_outcome(title: str, status: dict[str, Any]) -> None:
+    print(f"\n{title} {status['declaration_id']}: {status['status']} — {status.get('summary')}")
+    for step in status["steps"]:
+        result = step.get("result") or {}
+        shown = {
+            k: v
+            for k, v in result.items()
+            if k
+            in (
+                "civil_status_record_number",
+                "residence_registration_number",
+                "card_code",
+                "death_record_number",
+                "residence_removal_number",
+                "amount_vnd",
+                "lump_sum_vnd",
+                "monthly_amount_vnd",
+                "rule",
+            )
+        }
+        print(
+            f"  {step['agency']:<16} {step['procedure']:<24} {step['status']:<10} "
+            f"{step.get('case_number') or '':<14} {shown or step.get('reason') or ''}"
+        )
+    delivery = status["delivery"]
+    print(
+        f"  delivery: {delivery['method']} → {delivery['status']} "
+        f"{delivery.get('tracking_number') or ''}"
+    )
+
+
+def _file(api: httpx.Client, title: str, path: str, body: dict[str, Any]) -> tuple[str, str]:
+    accepted = api.post(path, json=body)
+    accepted.raise_for_status()
+    receipt = accepted.json()
+    print(
+        f"Filed a {title.lower()}: {receipt['declaration_id']} (workflow {receipt['workflow_id']})",
+        flush=True,
+    )
+    return receipt["declaration_id"], receipt["workflow_id"]
+
+
+def _home_birth(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
+    """A birth at home, on the declarant's undertaking alone: the justice office will ask for a
+    witness statement before it registers the birth."""
+    body = factory.birth(couple, delivery="electronic")
+    body["child"]["place_of_birth"]["facility_name"] = None
+    body["birth_certificate_number"] = None
+    body["attachments"] = [attachment("declarant_undertaking")]
+    return body
+
+
+def _answer_supplement(api: httpx.Client, declaration_id: str, citizen_token: str) -> None:
+    status = wait_until(api, declaration_id, {"awaiting_supplement", *CLOSED})
+    if status["status"] != "awaiting_supplement":
+        return
+    asked = next(s["supplement_request"] for s in status["steps"] if s["supplement_request"])
+    print(f"\n{declaration_id} is awaiting a supplement from the family: {asked['message']}")
+    # The family answers through the portal, signed in as themselves.
+    answer = api.post(
+        f"/v1/declarations/{declaration_id}/supplement",
+        json={"attachments": [attachment("witness_statement")]},
+        headers={"Authorization": f"Bearer {citizen_token}"},
+    )
+    answer.raise_for_status()
+    print(f"The family answered with a witness statement ({answer.status_code}).", flush=True)
+
+
+def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[str, str]]:
+    sandbox = get_sandbox_settings()
+    factory = DeclarationFactory.from_directory(sandbox.data_dir)
+    police_key = sandbox.service_key("police")
+    couples = (
+        c
+        for c in factory.couples()
+        if list(alive_in_registry(police_url, police_key, [c.mother, c.father]))
+    )
+    pensioner = next(
+        iter(
+            alive_in_registry(
+                police_url, police_key, factory.insured_people(lambda i: i.status == "pensioner")
+            )
+        )
+    )
+    home_birth = _home_birth(factory, next(couples))
+    family = issue_from_settings(
+        settings, "citizen", citizen_id=home_birth["declarant"]["personal_id"]
+    )
+    portal = {"Authorization": f"Bearer {issue_from_settings(settings, 'portal', 'portal')}"}
+    with httpx.Client(base_url=api_url, timeout=30, headers=portal) as api:
+        filed = [
+            (
+                "Birth declaration",
+                _file(
+                    api, "Birth declaration", "/v1/declarations/birth", factory.birth(next(couples))
+                ),
+            ),
+            (
+                "Death declaration",
+                _file(
+                    api,
+                    "Death declaration",
+                    "/v1/declarations/death",
+                    factory.death(pensioner, form="monthly"),
+                ),
+            ),
+            (
+                "Home birth declaration",
+                _file(api, "Home birth declaration", "/v1/declarations/birth", home_birth),
+            ),
+        ]
+        _answer_supplement(api, filed[2][1][0], family)
+        for title, (declaration_id, _) in filed:
+            _print_outcome(title, wait_until(api, declaration_id, CLOSED))
+    return [ids for _, ids in filed]

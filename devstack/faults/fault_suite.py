@@ -1,0 +1,323 @@
+"""The fault suite: a few hundred declarations in flight while the stack is broken and mended.
+
+    python -m devstack.faults.fault_suite                     # or: make faults
+    python -m devstack.faults.fault_suite --declarations 100 --outage-seconds 30
+
+It starts its own stack (Temporal dev server on an on-disk database with a namespace per party
+and the agencies' Nexus endpoints, the four sandbox agencies, the orchestrator worker and each
+agency's case worker in separate processes, the portal API) in a fresh directory under
+var/fault-suite/, files declarations through the portal API over a few minutes and, meanwhile:
+
+1. SIGKILLs the orchestrator worker and starts a new one;
+2. SIGKILLs the case worker of each agency in turn (justice, police, social security, postal)
+   and starts a new one;
+3. stops a sandbox agency's service (social security) for a minute, then starts it again;
+4. restarts the Temporal dev server on its database file.
+
+Then it waits for every declaration to close and checks that each completed and that every
+agency holds exactly one live record per step. It prints the counts (submitted, completed, lost,
+duplicated), writes them as JSON, and exits non-zero unless nothing was lost or duplicated and
+everything completed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from temporalio.client import Client
+
+from devstack.declaration_factory import DeclarationFactory
+from devstack.faults import report
+from devstack.faults.faults import FaultPlan, FaultRun, inject_faults
+from devstack.faults.filings import Filing, FilingResult, file_all, plan_filings
+from devstack.faults.stack import FaultStack, StackLayout, StackPorts, StackTuning
+from devstack.faults.timeline import Timeline
+from devstack.faults.verification import (
+    DeclarationCheck,
+    check_all,
+    temporal_sweep,
+    unknown_at_agencies,
+    unknown_in_store,
+    wait_until_closed,
+)
+from devstack.issuing import issue_from_settings
+from devstack.processes import AGENCY_NAMES
+from sandbox.settings import SandboxSettings
+from settings import PROJECT_ROOT, Settings, get_settings
+
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var" / "fault-suite"
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    declarations: int
+    submit_seconds: float
+    settle_timeout: float
+    seed: int
+    var_dir: Path
+    report_path: Path
+    tuning: StackTuning
+    plan: FaultPlan
+
+
+def parse_options(argv: list[str] | None = None) -> SuiteOptions:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--declarations", type=int, default=300, help="how many to file")
+    parser.add_argument(
+        "--submit-seconds", type=float, default=210, help="spread the filings over this long"
+    )
+    parser.add_argument(
+        "--outage-seconds", type=float, default=60, help="how long the agency service is down"
+    )
+    parser.add_argument(
+        "--first-fault-after", type=float, default=20, help="seconds of filing before the first"
+    )
+    parser.add_argument("--pause-seconds", type=float, default=15, help="between two faults")
+    parser.add_argument(
+        "--between-agency-kills",
+        type=float,
+        default=5,
+        help="seconds between killing one agency's case worker and the next",
+    )
+    parser.add_argument(
+        "--decision-delay",
+        type=float,
+        default=40,
+        help="seconds each sandbox case waits for its decision (keeps declarations in flight)",
+    )
+    parser.add_argument(
+        "--temporal-down-seconds",
+        type=float,
+        default=15,
+        help="how long the Temporal server stays stopped (longer than the API's 10 s RPC timeout)",
+    )
+    parser.add_argument(
+        "--settle-timeout", type=float, default=900, help="how long to wait for all to close"
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="which people the factory picks")
+    parser.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)
+    parser.add_argument("--report", type=Path, default=None, help="default: VAR_DIR/report.json")
+    args = parser.parse_args(argv)
+    if args.declarations < 1:
+        parser.error("--declarations must be at least 1")
+    return SuiteOptions(
+        declarations=args.declarations,
+        submit_seconds=args.submit_seconds,
+        settle_timeout=args.settle_timeout,
+        seed=args.seed,
+        var_dir=args.var_dir,
+        report_path=args.report or args.var_dir / "report.json",
+        tuning=StackTuning(decision_delay_seconds=args.decision_delay),
+        plan=FaultPlan(
+            first_fault_after=args.first_fault_after,
+            pause_seconds=args.pause_seconds,
+            between_agency_kills_seconds=args.between_agency_kills,
+            outage_seconds=args.outage_seconds,
+            temporal_down_seconds=args.temporal_down_seconds,
+        ),
+    )
+
+
+@dataclass
+class Clients:
+    api: httpx.AsyncClient
+    agencies: dict[str, httpx.AsyncClient]
+    temporal: Client
+
+
+@asynccontextmanager
+async def open_clients(settings: Settings, ports: StackPorts) -> AsyncIterator[Clients]:
+    """The portal (a portal token), each agency as its case worker sees it (its service key),
+    and Temporal in the orchestrator's namespace."""
+    token = issue_from_settings(
+        settings,
+        "portal",
+        "portal",
+        lifetime=timedelta(hours=6),
+    )
+    api = httpx.AsyncClient(
+        base_url=ports.api_url, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
+    sandbox = SandboxSettings()
+    agencies = {
+        agency: httpx.AsyncClient(
+            base_url=ports.agency_url(agency),
+            timeout=30,
+            headers={"Authorization": f"Bearer {sandbox.service_key(agency)}"},
+        )
+        for agency in AGENCY_NAMES
+    }
+    temporal = await Client.connect(ports.temporal_address, namespace=settings.temporal_namespace)
+    try:
+        yield Clients(api, agencies, temporal)
+    finally:
+        await api.aclose()
+        for client in agencies.values():
+            await client.aclose()
+
+
+async def watch_processes(stack: FaultStack, timeline: Timeline, exits: list[str]) -> None:
+    """A component that dies on its own is a finding: record it, do not restart it."""
+    while True:
+        for exit_ in stack.unexpected_exits():
+            exits.append(exit_)
+            timeline.record("UNEXPECTED EXIT", exit_)
+        await asyncio.sleep(2)
+
+
+async def file_under_faults(
+    clients: Clients,
+    stack: FaultStack,
+    filings: list[Filing],
+    options: SuiteOptions,
+    timeline: Timeline,
+) -> tuple[list[FilingResult], FaultRun]:
+    fault_run = FaultRun(stack, timeline, clients.temporal, clients.agencies, options.plan)
+    async with asyncio.TaskGroup() as group:
+        filing = group.create_task(file_all(clients.api, filings, options.submit_seconds, timeline))
+        group.create_task(inject_faults(fault_run))
+    return filing.result(), fault_run
+
+
+@dataclass
+class Verification:
+    checks: list[DeclarationCheck]
+    phantoms: list[str]
+    still_running: list[str]
+
+
+async def verify(
+    clients: Clients,
+    stack: FaultStack,
+    results: list[FilingResult],
+    options: SuiteOptions,
+    timeline: Timeline,
+) -> Verification:
+    ids = [r.declaration_id for r in results if r.declaration_id]
+    views = await wait_until_closed(clients.api, ids, options.settle_timeout, timeline)
+    checks = await check_all(clients.agencies, views)
+    known = set(ids)
+    unknown_workflows, running = await temporal_sweep(clients.temporal, known)
+    phantoms = [
+        *unknown_in_store(stack.layout.store_path, known),
+        *unknown_at_agencies(stack.layout.sandbox_dir, known),
+        *unknown_workflows,
+    ]
+    timeline.record(
+        "records checked", f"{len(checks)} declarations at {len(AGENCY_NAMES)} agencies"
+    )
+    return Verification(checks, phantoms, running)
+
+
+def build_report(
+    started_at: datetime,
+    timeline: Timeline,
+    options: SuiteOptions,
+    stack: FaultStack,
+    results: list[FilingResult],
+    fault_run: FaultRun,
+    verification: Verification,
+    exits: list[str],
+    shutdown: dict[str, int | None],
+) -> report.SuiteReport:
+    counts = report.count(results, verification.checks, len(verification.phantoms))
+    failures = report.failures(counts, exits, fault_run.failures, verification.still_running)
+    return report.SuiteReport(
+        passed=not failures,
+        failures=failures,
+        started_at=started_at,
+        duration_seconds=round(timeline.elapsed(), 1),
+        run_dir=str(stack.layout.run_dir),
+        parameters={
+            "declarations": options.declarations,
+            "submit_seconds": options.submit_seconds,
+            **asdict(options.tuning),
+            **{
+                name: ", ".join(value) if isinstance(value, tuple) else value
+                for name, value in asdict(options.plan).items()
+            },
+        },
+        counts=counts,
+        outcomes=dict(Counter(c.status for c in verification.checks)),
+        submission_retries=report.retries(results),
+        not_accepted=report.not_accepted(results),
+        problems=report.problems_of(verification.checks),
+        phantoms=verification.phantoms,
+        still_running_in_temporal=verification.still_running,
+        unexpected_exits=exits,
+        shutdown_exit_codes=shutdown,
+        fault_failures=fault_run.failures,
+        not_recovered=fault_run.not_recovered,
+        timeline=timeline.entries,
+    )
+
+
+def stop_on_sigterm() -> None:
+    """`make` (or CI) stopping the suite with SIGTERM unwinds it like Ctrl-C: processes stop."""
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
+async def run_suite(options: SuiteOptions) -> report.SuiteReport:
+    stop_on_sigterm()
+    started_at = datetime.now(UTC)
+    timeline = Timeline()
+    settings = get_settings()
+    factory = DeclarationFactory.from_directory(SandboxSettings().data_dir, seed=options.seed)
+    filings = plan_filings(factory, options.declarations, f"{started_at:%Y%m%d%H%M%S}")
+    stack = FaultStack(StackLayout.fresh(options.var_dir), StackPorts.pick(), options.tuning)
+    exits: list[str] = []
+    try:
+        timeline.record("starting the stack", str(stack.layout.run_dir))
+        await asyncio.to_thread(stack.start)
+        timeline.record(
+            "stack ready",
+            "Temporal (5 namespaces, 4 Nexus endpoints), 4 agencies, "
+            "5 workers (orchestrator, 4 agency case workers), portal API",
+        )
+        async with open_clients(settings, stack.ports) as clients:
+            watcher = asyncio.create_task(watch_processes(stack, timeline, exits))
+            try:
+                results, fault_run = await file_under_faults(
+                    clients, stack, filings, options, timeline
+                )
+                verification = await verify(clients, stack, results, options, timeline)
+            finally:
+                watcher.cancel()
+    finally:
+        timeline.say("stopping the stack")
+        shutdown = stack.close()
+    return build_report(
+        started_at, timeline, options, stack, results, fault_run, verification, exits, shutdown
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = parse_options(argv)
+    try:
+        outcome = asyncio.run(run_suite(options))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("\nInterrupted; the suite's processes were stopped.", file=sys.stderr)
+        sys.exit(130)
+    report.write(outcome, options.report_path)
+    report.write(outcome, Path(outcome.run_dir) / "report.json")
+    print(report.render(outcome))
+    print(f"\nReport written to {options.report_path}")
+    sys.exit(0 if outcome.passed else 1)
+
+
+if __name__ == "__main__":
+    main()
