@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 # apt-get needs root; on a developer's machine that is sudo, as root (CI, a fresh box) nothing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test setup postgresql browser lint format dataset clean faults bench
+.PHONY: run test setup postgresql browser lint format dataset clean faults bench token
 
 run: setup
 	$(RUN) python -m devstack
@@ -30,11 +30,12 @@ test: setup postgresql browser
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
+	$(RUN) lint-imports
 	$(RUN) pytest
 	LIENTHONG_TEST_STORE=postgresql $(RUN) pytest
 
 # The PostgreSQL run starts its own throwaway server from Debian's `postgresql` package
-# (tests/postgres_server.py); install the package unless its initdb is already here. Debian keeps
+# (tests/harness/postgres_server.py); install the package unless its initdb is already here. Debian keeps
 # initdb off PATH, in /usr/lib/postgresql/<version>/bin.
 postgresql:
 	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
@@ -67,10 +68,21 @@ lint: setup
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
+	$(RUN) lint-imports
 
 format: setup
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+
+# A signed token for local use: `make token ROLE=portal`, `make token ROLE=citizen
+# CITIZEN_ID=001090012345` (the token's subject is that citizen's own), `make token ROLE=operator`
+# (for the codec server; AUDIENCE=portal-api for the trust store's routes).
+ROLE ?= portal
+token: $(UV)
+	@$(UV) sync --frozen --quiet
+	@$(RUN) --quiet python -m devstack.tokens $(ROLE) \
+		$(if $(CITIZEN_ID),--citizen-id $(CITIZEN_ID)) \
+		$(if $(AUDIENCE),--audience $(AUDIENCE),$(if $(filter operator,$(ROLE)),--audience codec-server))
 
 # Regenerate the default sandbox dataset (deterministic: the same seed gives the same files).
 dataset: setup

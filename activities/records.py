@@ -9,8 +9,8 @@ from activities.agency_errors import bind_activity_context
 from schemas.decisions import AttachmentCheck, Escalation
 from schemas.progress import ProgressReport
 from store.attachments import find_tampered, record_attachment_uses
-from store.declarations import save_progress
 from store.escalations import record_escalation
+from store.progress import save_progress
 
 
 class RecordActivities:

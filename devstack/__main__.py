@@ -1,127 +1,140 @@
 """Start the whole stack on this machine and file a demo declaration of each kind.
 
-python -m devstack            # runs until Ctrl-C
+python -m devstack            # runs until Ctrl-C (or SIGTERM, SIGHUP)
 python -m devstack --once     # stops after the demo (a smoke test of the stack)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import time
 from datetime import timedelta
+from pathlib import Path
+from types import FrameType
 from urllib.parse import quote
 
 from devstack.demo import run_demo
 from devstack.issuing import issue_from_settings
-from devstack.processes import (
-    AGENCY_NAMES,
-    ManagedProcess,
-    codec_server,
-    dev_server,
-    portal_api,
-    sandbox_agency,
-    wait_http_ok,
-    worker,
-)
-from devstack.temporal_server.nexus_endpoints import register_on_dev_server
+from devstack.launcher import LocalStack
+from devstack.stack_layout import StackLayout, StackOptions, StackPorts
 from settings import PROJECT_ROOT, get_settings
 
-AGENCY_PORTS = {"justice": 8101, "police": 8102, "social_security": 8103, "postal": 8104}
-API_PORT, TEMPORAL_PORT, UI_PORT, CODEC_PORT = 8000, 7233, 8233, 8091
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+def _stop_once(signum: int, frame: FrameType | None) -> None:
+    """The first stop signal unwinds like Ctrl-C; every later one is ignored, so that the
+    shutdown it starts runs to the end. A terminal's Ctrl-C reaches the whole process group
+    (`uv run` and this launcher), and `uv run` forwards what it gets: two signals for one."""
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
     raise KeyboardInterrupt
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--once", action="store_true", help="stop after the demo")
+    parser.add_argument("--no-demo", action="store_true", help="start the stack, file nothing")
+    parser.add_argument(
+        "--free-ports",
+        action="store_true",
+        help="listen on free ports instead of the well-known ones (written to stack.json)",
+    )
+    parser.add_argument("--run-dir", type=Path, default=PROJECT_ROOT / "var")
+    return parser.parse_args()
 
 
 def main() -> None:
     # A supervisor's SIGTERM, a closed terminal's SIGHUP and a SIGINT (which a shell leaves
     # ignored for a background job) all unwind like Ctrl-C, so the stack never outlives us.
-    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop_signal, _stop_like_ctrl_c)
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--once", action="store_true", help="stop after the demo")
-    args = parser.parse_args()
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, _stop_once)
+    args = _parse()
     settings = get_settings()
-    var = PROJECT_ROOT / "var"
-    log_dir = var / "logs"
-    env = {
-        **os.environ,
-        "TEMPORAL_ADDRESS": f"127.0.0.1:{TEMPORAL_PORT}",
-        "SANDBOX_STATE_DIR": str(var / "sandbox"),
+    ports = StackPorts.pick(ui=True, codec=True) if args.free_ports else StackPorts.fixed()
+    options = StackOptions(
+        task_queue_prefix=settings.task_queue_prefix,
         # The sandbox officers take a couple of seconds per case, as real ones take days.
-        "SANDBOX_DECISION_MODE": os.environ.get("SANDBOX_DECISION_MODE", "delayed"),
-        "SANDBOX_DECISION_DELAY_SECONDS": os.environ.get("SANDBOX_DECISION_DELAY_SECONDS", "2"),
-        **{
-            f"{name.upper()}_SYSTEM_URL": f"http://127.0.0.1:{port}"
-            for name, port in AGENCY_PORTS.items()
-        },
-    }
-    processes: list[ManagedProcess] = []
+        decision_mode=os.environ.get("SANDBOX_DECISION_MODE", "delayed"),
+        decision_delay_seconds=float(os.environ.get("SANDBOX_DECISION_DELAY_SECONDS", "2")),
+        database_url=os.environ.get("DATABASE_URL"),
+    )
+    stack = LocalStack(StackLayout(args.run_dir), ports, options)
     try:
-        codec_url = f"http://127.0.0.1:{CODEC_PORT}"
-        print(f"Starting the Temporal dev server (SQLite at {var / 'temporal.db'}) …", flush=True)
-        processes.append(dev_server(var / "temporal.db", TEMPORAL_PORT, UI_PORT, log_dir, env))
-        endpoints = register_on_dev_server(f"127.0.0.1:{TEMPORAL_PORT}", settings.task_queue_prefix)
-        print(f"Registered the agencies' Nexus endpoints: {', '.join(endpoints)}", flush=True)
-        print(f"Starting the codec server on {codec_url} …", flush=True)
-        processes.append(codec_server(CODEC_PORT, log_dir, env))
-        for agency in AGENCY_NAMES:
-            print(f"Starting the sandbox {agency} service on :{AGENCY_PORTS[agency]} …", flush=True)
-            processes.append(sandbox_agency(agency, AGENCY_PORTS[agency], log_dir, env))
-        print("Starting the orchestrator and each agency's case worker …", flush=True)
-        processes.append(worker(["all"], log_dir, env))
-        print(f"Starting the portal API on http://127.0.0.1:{API_PORT} …", flush=True)
-        processes.append(portal_api(API_PORT, log_dir, env))
-        wait_http_ok(f"http://127.0.0.1:{API_PORT}/healthz")
-
-        outcomes = run_demo(
-            f"http://127.0.0.1:{API_PORT}", settings, f"http://127.0.0.1:{AGENCY_PORTS['police']}"
-        )
-        ui = f"http://127.0.0.1:{UI_PORT}/namespaces/{settings.temporal_namespace}/workflows"
-        print("\nWhere to look:")
-        print(f"  Temporal Web UI:   {ui}")
-        for declaration_id, workflow_id in outcomes:
-            query = quote(f'DeclarationId="{declaration_id}"')
-            print(f"  {declaration_id}: {ui}/{workflow_id}  (or {ui}?query={query})")
-            print(f"      status: http://127.0.0.1:{API_PORT}/v1/declarations/{declaration_id}")
-        print(
-            f"  Portal API docs:   http://127.0.0.1:{API_PORT}/docs "
-            "(a portal token: `uv run python -m devstack.tokens portal`)"
-        )
-        print(f"  Logs:              {log_dir}")
-        operator = issue_from_settings(
-            settings,
-            "operator",
-            "demo-operator",
-            audience="codec-server",
-            lifetime=timedelta(hours=8),
-        )
-        print(
-            "\nThe Temporal UI shows the payloads encrypted. To see them decoded, as an operator:"
-        )
-        print(f"  1. sign in at {codec_url}/login with this operator token:\n     {operator}")
-        print(
-            "  2. in the UI, open the codec server settings (the data encoder icon), enter the "
-            f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
-        )
-        print("  Every decode is recorded in the audit trail.")
+        _start(stack)
+        if not args.no_demo:
+            _demo(stack)
         if args.once:
             return
         print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)
-        while all(p.running for p in processes):
+        while not (exited := stack.unexpected_exits()):
             time.sleep(1)
-        stopped = [p.name for p in processes if not p.running]
-        print(f"Stopping: {', '.join(stopped)} exited; see {log_dir}.")
+        print(f"Stopping: {', '.join(exited)}.")
     except KeyboardInterrupt:
-        print("\nStopping …")
+        print("\nStopping …", flush=True)
     finally:
-        for process in reversed(processes):
-            process.stop()
+        # Ignored from here on: a second Ctrl-C must not cut the shutdown short.
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, signal.SIG_IGN)
+        stack.close()
+        (stack.layout.run_dir / "stack.json").unlink(missing_ok=True)
+        print("Stopped.", flush=True)
+
+
+def _start(stack: LocalStack) -> None:
+    ports, layout = stack.ports, stack.layout
+    print(f"Starting the Temporal dev server (SQLite at {layout.temporal_db}) …", flush=True)
+    endpoints = stack.start_temporal()
+    print(f"Registered the agencies' Nexus endpoints: {', '.join(endpoints)}", flush=True)
+    print(
+        "Starting the codec server, the sandbox agencies, the orchestrator and each agency's "
+        "case worker, and the portal API …",
+        flush=True,
+    )
+    stack.start(worker_groups=[["all"]])
+    (layout.run_dir / "stack.json").write_text(
+        json.dumps(
+            {
+                "launcher": os.getpid(),
+                "ports": ports.all(),
+                "api": ports.api_url,
+                "children": [p.process.pid for p in stack.processes if p.process],
+            }
+        )
+    )
+    print(f"The stack is up; logs in {layout.log_dir}.", flush=True)
+
+
+def _demo(stack: LocalStack) -> None:
+    settings = get_settings()
+    ports = stack.ports
+    api = ports.api_url
+    codec_url = f"http://127.0.0.1:{ports.codec}"
+    outcomes = run_demo(api, settings, ports.agency_url("police"))
+    ui = f"http://127.0.0.1:{ports.ui}/namespaces/{settings.temporal_namespace}/workflows"
+    print("\nWhere to look:")
+    print(f"  Temporal Web UI:   {ui}")
+    for declaration_id, workflow_id in outcomes:
+        query = quote(f'DeclarationId="{declaration_id}"')
+        print(f"  {declaration_id}: {ui}/{workflow_id}  (or {ui}?query={query})")
+        print(f"      status: {api}/v1/declarations/{declaration_id}")
+    print(f"  Portal API docs:   {api}/docs (a portal token: `make token ROLE=portal`)")
+    print(f"  Logs:              {stack.layout.log_dir}")
+    operator = issue_from_settings(
+        settings, "operator", "demo-operator", audience="codec-server", lifetime=timedelta(hours=8)
+    )
+    print("\nThe Temporal UI shows the payloads encrypted. To see them decoded, as an operator:")
+    print(f"  1. sign in at {codec_url}/login with this operator token:\n     {operator}")
+    print(
+        "  2. in the UI, open the codec server settings (the data encoder icon), enter the "
+        f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
+    )
+    print("  Every decode is recorded in the audit trail.")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ import hashlib
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from legal_deadlines.working_calendar import today_in_viet_nam
+from legal_deadlines.working_calendar import VIET_NAM_TIME
 from sandbox.dataset import Dataset, InsuredEntry, PersonEntry, load_dataset
 
 CHILD_GIVEN_NAMES = (
@@ -34,6 +34,11 @@ CHILD_GIVEN_NAMES = (
     "Vân",
 )
 CHILD_MIDDLE_NAMES = ("Gia", "Minh", "Bảo", "Khánh", "Thanh", "Hoài", "Ngọc", "Anh", "Tuệ")
+
+
+def today_in_viet_nam() -> date:
+    """The date on a Vietnamese calendar now: the ages of the people filed are counted in it."""
+    return datetime.now(VIET_NAM_TIME).date()
 
 
 def attachment(

@@ -1,30 +1,64 @@
-"""Starting and stopping the stack's processes on this machine (for `make run`, tests and the
-benchmark): the dev server, the sandbox agencies, the workers and the portal API."""
+"""One process of a local stack: started in a session of its own, so that a terminal's Ctrl-C
+reaches the launcher alone and the launcher stops its children in order; and set to die with
+the launcher, so that a launcher killed outright leaves nothing running."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from devstack.temporal_server.launch import dev_server_command, wait_for_port
 from settings import PROJECT_ROOT
 
-AGENCY_NAMES = ("justice", "police", "social_security", "postal")
+# prctl(2): the signal a process gets when the thread that started it ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """What the child runs before exec to be sent SIGTERM when its parent dies (Linux). The
+    signal follows the parent *thread*, so only children of the main thread, which lives as
+    long as the launcher, are bound; others are stopped by the launcher itself."""
+    if sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    parent = os.getpid()
+
+    def bind() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        # The parent may have died between fork and prctl: then nothing would send the signal.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return bind
+
+
+# Below Linux's ephemeral range (32768-60999), from which the kernel hands out the ports a
+# process binds to 0: the dev server takes its own internal ports that way, while the stack's
+# processes start, so ports picked from the ephemeral range could be taken twice.
+_PICKED_PORTS = range(20000, 32000)
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """A port free now, outside the ephemeral range."""
+    for _ in range(200):
+        port = random.choice(_PICKED_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 @dataclass
@@ -45,6 +79,7 @@ class ManagedProcess:
             stderr=subprocess.STDOUT,
             cwd=PROJECT_ROOT,
             start_new_session=True,
+            preexec_fn=_die_with_parent(),
         )
         log.close()
         return self
@@ -76,81 +111,18 @@ class ManagedProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def wait_http_ok(url: str, timeout: float = 60.0, process: ManagedProcess | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    last_error = "no answer"
-    while time.monotonic() < deadline:
-        if process is not None and not process.running:
-            raise RuntimeError(f"{process.name} exited early:\n{process.log_tail()}")
-        try:
-            response = httpx.get(url, timeout=2.0)
-            if response.status_code == 200:
-                return
-            last_error = f"status {response.status_code}"
-        except httpx.HTTPError as error:
-            last_error = type(error).__name__
-        time.sleep(0.2)
-    raise TimeoutError(f"{url} not healthy after {timeout:.0f}s ({last_error})")
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
-
-
-def dev_server(
-    db_path: Path,
-    port: int,
-    ui_port: int,
-    log_dir: Path,
-    env: dict[str, str],
-    headless: bool = False,
-) -> ManagedProcess:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    command = dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless)
-    process = ManagedProcess("temporal", command, env, log_dir / "temporal.log").start()
-    wait_for_port(port, timeout=90)
-    return process
-
-
-def sandbox_agency(agency: str, port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
-    process = ManagedProcess(
-        f"sandbox-{agency}",
-        python_module("sandbox", agency, "--port", str(port)),
-        env,
-        log_dir / f"sandbox-{agency}.log",
-    ).start()
-    wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
-    return process
-
-
-def worker(
-    roles: list[str], log_dir: Path, env: dict[str, str], name: str = "worker"
-) -> ManagedProcess:
-    return ManagedProcess(
-        name,
-        [sys.executable, str(PROJECT_ROOT / "worker.py"), *roles],
-        env,
-        log_dir / f"{name}.log",
-    ).start()
-
-
-def portal_api(port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
-    process = ManagedProcess(
-        "portal-api",
-        python_module("portal_api", "--port", str(port)),
-        env,
-        log_dir / "portal-api.log",
-    ).start()
-    wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
-    return process
-
-
-def codec_server(port: int, log_dir: Path, env: dict[str, str]) -> ManagedProcess:
-    process = ManagedProcess(
-        "codec-server",
-        python_module("codec_server", "--port", str(port)),
-        env,
-        log_dir / "codec-server.log",
-    ).start()
-    wait_http_ok(f"http://127.0.0.1:{port}/healthz", process=process)
-    return process

@@ -13,11 +13,6 @@ import holidays
 VIET_NAM_TIME = timezone(timedelta(hours=7), name="ICT")
 
 
-def today_in_viet_nam() -> date:
-    """The date on a Vietnamese calendar now: ages and date checks are counted in it."""
-    return datetime.now(VIET_NAM_TIME).date()
-
-
 # A dossier received at or after this local time counts from the next working day.
 INTAKE_CUTOFF = time(15, 0)
 # Deadlines fall due when the offices close on the last working day.

@@ -1,58 +1,30 @@
 """Who is calling the portal API, and whether they may do this to that declaration.
 
 Callers present a signed bearer token (see security.tokens). A missing or invalid token is a
-401, answered before the body is read (portal_api.authentication) and again here; a valid token
-without the scope, or a citizen reaching for someone else's declaration, is a 403. Either way
-nothing changes, and the refusal goes to the audit trail.
+401, answered before the body is read (portal_api.authentication) and again by the routes'
+dependencies (portal_api.dependencies); a valid token without the scope, or a citizen reaching
+for someone else's declaration, is a 403. Either way nothing changes, and the refusal goes to
+the audit trail.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import HTTPException
+from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.authentication import MISSING, NotAuthenticated, principal_of
 from security.principals import Principal, Scope
 from settings import Settings
 from store.audit import record_audit
 from store.models import DeclarationRecord
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="A token issued to the portal, a citizen signed in through it, or an operator.",
-)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.intake.settings
-    return settings
-
-
-async def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    try:
-        if credentials is None:
-            raise NotAuthenticated(MISSING)
-        return principal_of(_settings(request), credentials.credentials)
-    except NotAuthenticated as refused:
-        raise HTTPException(
-            status_code=401, detail=str(refused), headers={"WWW-Authenticate": "Bearer"}
-        ) from None
-
-
-PrincipalDep = Annotated[Principal, Depends(current_principal)]
-
 
 class Access:
     """Authorisation decisions, each refusal recorded in the audit trail."""
 
-    def __init__(self, request: Request, principal: Principal) -> None:
-        self.intake = request.app.state.intake
+    def __init__(self, settings: Settings, engine: Engine, principal: Principal) -> None:
+        self.settings = settings
+        self.engine = engine
         self.principal = principal
 
     async def refuse(self, action: str, declaration_id: str | None, why: str) -> HTTPException:
@@ -82,7 +54,7 @@ class Access:
         if (
             principal.role == "citizen"
             and principal.citizen_id is not None
-            and record.declarant_ref in self.intake.settings.pseudonyms.refs(principal.citizen_id)
+            and record.declarant_ref in self.settings.pseudonyms.refs(principal.citizen_id)
         ):
             return
         raise await self.refuse(
@@ -98,17 +70,10 @@ class Access:
     ) -> None:
         await run_in_threadpool(
             record_audit,
-            self.intake.engine,
+            self.engine,
             self.principal.actor,
             action,
             declaration_id,
             outcome=outcome,
             detail=detail,
         )
-
-
-def get_access(request: Request, principal: PrincipalDep) -> Access:
-    return Access(request, principal)
-
-
-AccessDep = Annotated[Access, Depends(get_access)]

@@ -29,11 +29,15 @@ from schemas.decisions import (
     WithdrawalRequest,
     supplement_content,
 )
-from schemas.rules import RuleViolation, check_birth_declaration, check_death_declaration
+from schemas.rules.birth import check_birth_declaration
+from schemas.rules.death import check_death_declaration
+from schemas.rules.findings import RuleViolation
 from schemas.status import TERMINAL_STATES, DeclarationState
 from security.requesters import attest
-from store.declarations import get_declaration, read_status
+from store.declaration_status import read_status
+from store.declarations import get_declaration
 from store.models import DeclarationRecord
+from workflows.declaration_workflow import DeclarationWorkflow
 
 log = get_logger(__name__)
 
@@ -131,7 +135,7 @@ class CitizenActions:
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
         birth = record.procedure == "birth"
         current: BirthDeclaration | DeathDeclaration = await handle.query(
-            "declaration", result_type=BirthDeclaration if birth else DeathDeclaration
+            DeclarationWorkflow.declaration
         )
         fields_model = BirthDeclarationFields if birth else DeathDeclarationFields
         as_filed = current.model_dump(mode="json", exclude={"attachments"})
@@ -178,7 +182,7 @@ class CitizenActions:
             requester=self._requester(access, record, "answer_supplement", content, answered_at),
         )
         try:
-            await handle.execute_update("answer_supplement", answer)
+            await handle.execute_update(DeclarationWorkflow.answer_supplement, answer)
         except WorkflowUpdateFailedError as refused:
             raise ActionNotPossible(str(refused.cause)) from None
         log.info("supplement_accepted", declaration_id=declaration_id, changed=changed)
@@ -201,7 +205,7 @@ class CitizenActions:
         )
         try:
             await handle.execute_update(
-                "withdraw",
+                DeclarationWorkflow.withdraw,
                 WithdrawalRequest(
                     reason=submission.reason, requested_at=requested_at, requester=requester
                 ),

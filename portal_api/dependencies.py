@@ -1,15 +1,21 @@
-"""What the routes depend on, as `Annotated` dependencies resolved from the app's state."""
+"""What the routes depend on, as `Annotated` dependencies: the portal's resources, held by its
+`Intake` on the app's state, and the caller, from their bearer token."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from portal_api.auth import Access
+from portal_api.authentication import MISSING, NotAuthenticated, principal_of
 from portal_api.citizen_actions import CitizenActions
 from portal_api.intake import Intake
+from security.principals import Principal
+from settings import Settings
 
 
 def get_intake(request: Request) -> Intake:
@@ -17,24 +23,59 @@ def get_intake(request: Request) -> Intake:
     return intake
 
 
-def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.intake.engine
-    return engine
-
-
-def get_client(request: Request) -> Client:
-    client: Client = request.app.state.intake.client
-    return client
-
-
-def get_citizen_actions(request: Request) -> CitizenActions:
-    return CitizenActions(request.app.state.intake)
-
-
 IntakeDep = Annotated[Intake, Depends(get_intake)]
-CitizenActionsDep = Annotated[CitizenActions, Depends(get_citizen_actions)]
+
+
+def get_settings(intake: IntakeDep) -> Settings:
+    return intake.settings
+
+
+def get_engine(intake: IntakeDep) -> Engine:
+    return intake.engine
+
+
+def get_client(intake: IntakeDep) -> Client:
+    return intake.client
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClientDep = Annotated[Client, Depends(get_client)]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A token issued to the portal, a citizen signed in through it, or an operator.",
+)
+
+
+async def current_principal(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller a valid bearer token names; 401 without one (see portal_api.auth)."""
+    try:
+        if credentials is None:
+            raise NotAuthenticated(MISSING)
+        return principal_of(settings, credentials.credentials)
+    except NotAuthenticated as refused:
+        raise HTTPException(
+            status_code=401, detail=str(refused), headers={"WWW-Authenticate": "Bearer"}
+        ) from None
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def get_access(settings: SettingsDep, engine: EngineDep, principal: PrincipalDep) -> Access:
+    return Access(settings, engine, principal)
+
+
+def get_citizen_actions(intake: IntakeDep) -> CitizenActions:
+    return CitizenActions(intake)
+
+
+AccessDep = Annotated[Access, Depends(get_access)]
+CitizenActionsDep = Annotated[CitizenActions, Depends(get_citizen_actions)]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from schemas.rules import RuleViolation
+from schemas.rules.findings import RuleViolation
 
 # Plain sentences for pydantic's own error types; our custom types carry their own message.
 _MESSAGES: dict[str, str] = {

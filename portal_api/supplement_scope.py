@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from schemas.rules import RuleViolation
+from schemas.rules.findings import RuleViolation
 from schemas.status import DeclarationStatusView, StepState
 
 NOT_REQUESTED = "field_not_requested"

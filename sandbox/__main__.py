@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from pathlib import Path
 
 import uvicorn
-from fastapi import FastAPI
 
 from observability.logging import configure_logging
-from sandbox import justice, police, postal, social_security
-from sandbox.casebook import AgencyCredentials, DecisionPolicy
+from sandbox.casebook.agency import SandboxAgency
+from sandbox.casebook.credentials import AgencyCredentials
+from sandbox.casebook.switches import DecisionPolicy
+from sandbox.justice.agency import JUSTICE
+from sandbox.police.agency import POLICE
+from sandbox.postal import POSTAL
 from sandbox.settings import get_sandbox_settings
+from sandbox.social_security.agency import SOCIAL_SECURITY
 
-AGENCIES: dict[str, Callable[[Path, Path, AgencyCredentials, DecisionPolicy], FastAPI]] = {
-    "justice": justice.create_app,
-    "police": police.create_app,
-    "social_security": social_security.create_app,
-    "postal": postal.create_app,
+# The sandbox agencies, by name: the only list of them in the sandbox.
+AGENCIES: dict[str, SandboxAgency] = {
+    agency.name: agency
+    for agency in (
+        JUSTICE,
+        POLICE,
+        SOCIAL_SECURITY,
+        POSTAL,
+    )
 }
 
 
@@ -39,7 +45,9 @@ def main() -> None:
         signing_seed=settings.signing_keys[args.agency].get_secret_value(),
         signing_key_id=settings.signing_key_ids[args.agency],
     )
-    app = AGENCIES[args.agency](settings.state_dir, settings.data_dir, credentials, policy)
+    app = AGENCIES[args.agency].create_app(
+        settings.state_dir, settings.data_dir, credentials, policy
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import FastAPI, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from sandbox.casebook import (
-    AgencyCredentials,
-    Approved,
-    CaseView,
-    DecideFn,
-    Decision,
-    DecisionPolicy,
-    IdempotencyKey,
-    ProcedureDesk,
-    agency_app,
-    next_number,
-    now_utc,
-    open_agency_database,
-)
+from sandbox.casebook.agency import SandboxAgency
+from sandbox.casebook.clock import now_utc
+from sandbox.casebook.decisions import Approved, CaseAtHand, Decision
+from sandbox.casebook.desks import ProcedureDesk
+from sandbox.casebook.numbering import next_number
+from sandbox.casebook.switches import DecisionPolicy
 from sandbox.dataset import Dataset
 
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -55,45 +44,33 @@ def _load(session: Session, dataset: Dataset) -> None:
     """The postal service keeps no copy of the population."""
 
 
-def decide_shipment(body: ShipmentIn) -> DecideFn:
-    def decide(session: Session, case_number: str, may_request_supplement: bool) -> Decision:
-        number = tracking_number(next_number(session, "tracking"))
-        return Approved(
-            {
-                "tracking_number": number,
-                "accepted_at": now_utc().isoformat(),
-                "documents": body.documents,
-            }
-        )
-
-    return decide
-
-
-def create_app(
-    state_dir: Path,
-    data_dir: Path,
-    credentials: AgencyCredentials,
-    policy: DecisionPolicy | None = None,
-) -> FastAPI:
-    # The post office accepts every shipment at the counter, whatever the agencies' policy.
-    book = open_agency_database(
-        "postal", state_dir, data_dir, (), _load, credentials, DecisionPolicy()
+def decide_shipment(at_hand: CaseAtHand, body: ShipmentIn) -> Decision:
+    number = tracking_number(next_number(at_hand.session, "tracking"))
+    return Approved(
+        {
+            "tracking_number": number,
+            "accepted_at": now_utc().isoformat(),
+            "documents": body.documents,
+        }
     )
-    book.add_desk(
+
+
+POSTAL = SandboxAgency(
+    name="postal",
+    title="Sandbox postal service",
+    tables=(),
+    load=_load,
+    desks=(
         ProcedureDesk(
-            "shipment",
-            "PS",
-            ShipmentIn,
-            decide_shipment,
-            lambda body: None,
-        )
-    )
-    app = agency_app("Sandbox postal service", book)
-
-    @app.post("/v1/shipments", response_model=CaseView, status_code=201)
-    async def accept_shipment(
-        body: ShipmentIn, response: Response, idempotency_key: str = IdempotencyKey
-    ) -> CaseView:
-        return await book.submit("shipment", body, idempotency_key, response)
-
-    return app
+            procedure="shipment",
+            path="/v1/shipments",
+            operation="accept_shipment",
+            series="PS",
+            body_model=ShipmentIn,
+            rules=decide_shipment,
+            subject=lambda body: None,
+        ),
+    ),
+    # The post office accepts every shipment at the counter, whatever the agencies' policy.
+    own_policy=DecisionPolicy(),
+)

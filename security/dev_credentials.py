@@ -8,10 +8,11 @@ import base64
 import hashlib
 from functools import lru_cache
 
+from schemas.parties import AGENCY_PARTIES
 from security.decision_signatures import public_key_b64
 from security.principals import ISSUER_ROLES
 
-AGENCIES = ("justice", "police", "social_security", "postal")
+AGENCIES: tuple[str, ...] = AGENCY_PARTIES
 DEV_MARK = "dev-"
 
 

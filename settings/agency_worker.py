@@ -12,12 +12,7 @@ from settings.keys import PayloadKeys
 from settings.party import PartySettings
 
 # Where a local stack serves each agency's system (the sandbox's ports in `make run`).
-DEFAULT_AGENCY_URLS = {
-    "justice": "http://127.0.0.1:8101",
-    "police": "http://127.0.0.1:8102",
-    "social_security": "http://127.0.0.1:8103",
-    "postal": "http://127.0.0.1:8104",
-}
+DEFAULT_AGENCY_URLS = {a: f"http://127.0.0.1:{8101 + n}" for n, a in enumerate(AGENCY_PARTIES)}
 
 
 class AgencyWorkerSettings(PartySettings):

@@ -13,7 +13,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from observability.logging import get_logger
-from store.declarations import mark_run_ended
+from store.declaration_status import mark_run_ended
 
 log = get_logger(__name__)
 

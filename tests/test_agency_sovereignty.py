@@ -32,18 +32,13 @@ from settings import AgencyWorkerSettings
 from temporal_connection import search_attributes
 from temporal_connection.data_converter import build_data_converter, encryption_codec
 from temporal_connection.encryption_codec import PayloadRefused
-from tests.conftest import SessionServices, Stack
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    officer_decides,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-    wait_for_step,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.portal import step, submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
+from workflows.declaration_workflow import DeclarationWorkflow
 
 
 def payloads_in(message: Message) -> Iterator[Payload]:
@@ -162,7 +157,7 @@ async def test_plain_and_forged_messages_are_refused(
         for requester in (forged_requester, replayed):
             with pytest.raises(WorkflowUpdateFailedError):
                 await handle.execute_update(
-                    "withdraw",
+                    DeclarationWorkflow.withdraw,
                     WithdrawalRequest(requested_at=datetime.now(UTC), requester=requester),
                 )
 

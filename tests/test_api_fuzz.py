@@ -13,23 +13,26 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from devstack.issuing import issue_from_settings
-from devstack.processes import ManagedProcess, free_port, portal_api
-from tests.conftest import SessionServices, settings_env, stack_settings
+from devstack.processes import free_port
+from tests.harness.configuration import settings_env, stack_settings
+from tests.harness.session_services import SessionServices
 
 
 @pytest.fixture(scope="session")
 def fuzzed_api(services: SessionServices) -> Iterator[tuple[str, dict[str, str]]]:
     api_settings = stack_settings(services)
-    port = free_port()
-    process: ManagedProcess = portal_api(
-        port, services.log_dir, settings_env(api_settings, dict(os.environ))
+    port, launcher = free_port(), services.launcher
+    key = f"api:{port}"
+    starting = launcher.spawn_api(
+        port, settings_env(api_settings, dict(os.environ)), key, "portal-api-fuzzed"
     )
     token = issue_from_settings(api_settings, "portal", "fuzzer")
     headers = {"Authorization": f"Bearer {token}"}
     try:
+        launcher.await_ready(*starting)
         yield f"http://127.0.0.1:{port}", headers
     finally:
-        process.stop()
+        launcher.stop(key)
 
 
 def test_no_generated_request_gets_a_server_error(

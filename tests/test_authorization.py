@@ -22,16 +22,12 @@ from security.principals import OPERATOR_ISSUER, PORTAL_ISSUER
 from store.audit import audit_trail
 from store.trust import held_decisions
 from temporal_connection.client import connect
-from tests.conftest import Stack, StackFactory, agency_settings_for
-from tests.forged_tokens import forge, random_seed
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, open_case
+from tests.harness.configuration import agency_settings_for
+from tests.harness.forged_tokens import forge, random_seed
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack, StackFactory
+from tests.harness.waiting import wait_for_status
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 
 

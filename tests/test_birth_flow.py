@@ -11,11 +11,13 @@ from temporalio.converter import NexusSerializationContext
 from devstack.declaration_factory import DeclarationFactory
 from sandbox.postal import s10_check_digit
 from schemas.identifiers import add_months, parse_personal_id
-from schemas.status import DeclarationStatusView
-from store.declarations import list_step_events, list_step_results
+from store.step_records import list_step_events, list_step_results
 from temporal_connection import search_attributes
-from tests.conftest import Stack
-from tests.support import agency_cases, eventually_listed, step, submit, wait_for_status
+from tests.harness.agency_offices import agency_cases
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import eventually_listed, wait_for_status
+from workflows.declaration_workflow import DeclarationWorkflow
 
 
 async def test_birth_declaration_completes_with_three_agency_records(
@@ -106,7 +108,7 @@ async def test_workflow_query_search_attributes_and_summaries(
     }
 
     handle = stack.client.get_workflow_handle(accepted["workflow_id"])
-    queried = await handle.query("status", result_type=DeclarationStatusView)
+    queried = await handle.query(DeclarationWorkflow.status)
     assert queried.model_dump(mode="json") == view
 
     description = await handle.describe()

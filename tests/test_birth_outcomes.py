@@ -4,8 +4,10 @@ start."""
 from __future__ import annotations
 
 from devstack.declaration_factory import DeclarationFactory
-from tests.conftest import Stack
-from tests.support import agency_cases, step, submit, wait_for_status
+from tests.harness.agency_offices import agency_cases
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 
 async def test_justice_rejection_rejects_the_declaration_and_starts_nothing_else(

@@ -1,4 +1,8 @@
-"""Bad birth declarations get a 422 naming the field, with a sentence the citizen can act on."""
+"""Bad birth declarations get a 422 naming the field, with a sentence the citizen can act on.
+
+Checked as the portal checks them, without a server: its submission model, its intake rules and
+its translation of their failures into the 422's body (test_intake_refusals shows the API answers
+with that body)."""
 
 from __future__ import annotations
 
@@ -8,12 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
 
-from devstack.declaration_factory import DeclarationFactory, attachment
-from legal_deadlines.working_calendar import today_in_viet_nam
-from store.models import DeclarationRecord
-from tests.conftest import Stack
+from devstack.declaration_factory import DeclarationFactory, attachment, today_in_viet_nam
+from tests.harness.intake_checks import refusal_detail
 
 Body = dict[str, Any]
 
@@ -242,18 +243,15 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
 @pytest.mark.parametrize(
     ("mutate", "loc", "error_type"), [pytest.param(m, loc, t, id=name) for name, m, loc, t in CASES]
 )
-async def test_bad_birth_declaration_is_refused_naming_the_field(
-    intake_stack: Stack,
-    factory: DeclarationFactory,
+def test_bad_birth_declaration_is_refused_naming_the_field(
+    bundled_factory: DeclarationFactory,
     mutate: Callable[[Body], None],
     loc: list[Any],
     error_type: str,
 ) -> None:
-    body = factory.birth(next(factory.couples()))
+    body = bundled_factory.birth(next(bundled_factory.couples()))
     mutate(body)
-    response = await intake_stack.api.post("/v1/declarations/birth", json=body)
-    assert response.status_code == 422, response.text
-    problems = response.json()["detail"]
+    problems = refusal_detail("birth", body)
     matching = [p for p in problems if p["loc"] == loc and p["type"] == error_type]
     assert matching, problems
     message = matching[0]["msg"]
@@ -262,38 +260,12 @@ async def test_bad_birth_declaration_is_refused_naming_the_field(
     assert all("input" not in p for p in problems)
 
 
-async def test_malformed_json_is_a_client_error(intake_stack: Stack) -> None:
-    response = await intake_stack.api.post(
-        "/v1/declarations/birth",
-        content=b'{"declarant": ',
-        headers={"Content-Type": "application/json"},
-    )
-    assert response.status_code in (400, 422)
-    assert response.json()["detail"][0]["type"] == "json_invalid"
+def test_a_good_birth_declaration_passes_every_rule(bundled_factory: DeclarationFactory) -> None:
+    assert refusal_detail("birth", bundled_factory.birth(next(bundled_factory.couples()))) == []
 
 
-async def test_body_that_is_not_an_object_is_a_client_error(intake_stack: Stack) -> None:
-    response = await intake_stack.api.post("/v1/declarations/birth", json=[1, 2, 3])
-    assert response.status_code == 422
-
-
-async def test_refused_declaration_records_and_starts_nothing(
-    intake_stack: Stack, factory: DeclarationFactory
-) -> None:
-    def declarations_on_record() -> int:
-        with Session(intake_stack.engine) as session:
-            return len(session.exec(select(DeclarationRecord)).all())
-
-    before = declarations_on_record()
-    body = factory.birth(next(factory.couples()))
-    body["residence"]["commune_code"] = "99997"
-    response = await intake_stack.api.post("/v1/declarations/birth", json=body)
-    assert response.status_code == 422
-    assert declarations_on_record() == before
-    running = [
-        w
-        async for w in intake_stack.client.list_workflows(
-            f'TaskQueue = "{intake_stack.settings.task_queue_prefix}-orchestrator"'
-        )
-    ]
-    assert running == []
+def test_too_many_attachments_is_refused(bundled_factory: DeclarationFactory) -> None:
+    body = bundled_factory.birth(next(bundled_factory.couples()))
+    body["attachments"] = [attachment("birth_certificate") for _ in range(11)]
+    problems = {(tuple(p["loc"]), p["type"]) for p in refusal_detail("birth", body)}
+    assert (("body", "attachments"), "too_many_attachments") in problems

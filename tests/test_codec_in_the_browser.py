@@ -19,8 +19,9 @@ from selenium.webdriver.common.by import By
 from codec_server.app import create_codec_app
 from devstack.declaration_factory import DeclarationFactory
 from store.audit import audit_trail
-from tests.conftest import Stack, serve
-from tests.support import submit, wait_for_status
+from tests.harness.portal import submit
+from tests.harness.stack import Stack, serve
+from tests.harness.waiting import wait_for_status
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 

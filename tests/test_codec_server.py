@@ -15,8 +15,10 @@ from temporalio.client import Client
 from codec_server.app import create_codec_app
 from devstack.declaration_factory import DeclarationFactory
 from store.audit import audit_trail
-from tests.conftest import SessionServices, Stack, serve
-from tests.support import submit, wait_for_status
+from tests.harness.portal import submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import Stack, serve
+from tests.harness.waiting import wait_for_status
 
 UI_ORIGIN = "http://127.0.0.1:8233"
 

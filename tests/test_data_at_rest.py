@@ -28,19 +28,19 @@ from store.at_rest import SealedValueRefused, StoreCipher, UnknownStoreKey, key_
 from store.attachment_sweep import RETENTION_ACTOR, SweepPolicy, sweep_attachments
 from store.attachments import find_tampered, read_attachment, store_attachment
 from store.audit import audit_trail
+from store.declaration_status import read_status
 from store.declarations import (
     NewDeclaration,
     create_or_get_declaration,
     delete_unstarted_declaration,
     get_declaration,
-    list_step_results,
     mark_workflow_started,
-    read_status,
-    read_step_result,
-    save_progress,
 )
-from tests.conftest import Stack
-from tests.support import submit, wait_for_status
+from store.progress import save_progress
+from store.step_records import list_step_results, read_step_result
+from tests.harness.portal import submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 from tests.test_payload_encryption import personal_values
 from workflows.birth import BIRTH_PROCEDURES
 from workflows.declaration_progress import initial_view

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from devstack.declaration_factory import DeclarationFactory
 from legal_deadlines.working_calendar import deadline_after
-from portal_api.intake import workflow_id_for
+from portal_api.declaration_ids import workflow_id_for
 from schemas.birth import BirthDeclaration
 from schemas.common import AttachmentRef
 from schemas.workflow_inputs import BirthWorkflowInput, NexusEndpoints, OrchestrationOptions
@@ -23,18 +23,10 @@ from store.attachments import store_attachment
 from store.escalations import list_escalations
 from store.models import AttachmentBlob
 from temporal_connection import search_attributes
-from tests.conftest import Stack, StackFactory
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    eventually_listed,
-    officer_decides,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-    wait_for_step,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack, StackFactory
+from tests.harness.waiting import eventually_listed, wait_for_status, wait_for_step
 from workflows.birth import BirthDeclarationWorkflow
 
 

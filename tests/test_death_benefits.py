@@ -1,5 +1,5 @@
 """Benefit amounts computed by social security from its own records, each checked against a
-figure computed by hand from the scenario person's record (see tests/scenario_people.py)."""
+figure computed by hand from the scenario person's record (see tests/harness/scenario_people.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from devstack.declaration_factory import DeclarationFactory
-from tests.conftest import Stack
-from tests.scenario_people import SCENARIOS
-from tests.support import step, submit, wait_for_status
+from tests.harness.portal import step, submit
+from tests.harness.scenario_people import SCENARIOS
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 ALL_FOUR = ("death_registration", "residence_removal", "funeral_allowance", "survivor_benefit")
 DIED = date(2026, 11, 20)

@@ -8,8 +8,10 @@ import pytest
 
 from devstack.declaration_factory import DeclarationFactory
 from sandbox.dataset import PersonEntry
-from tests.conftest import Stack
-from tests.support import agency_cases, step, submit, wait_for_status
+from tests.harness.agency_offices import agency_cases
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 ALL_FOUR = ("death_registration", "residence_removal", "funeral_allowance", "survivor_benefit")
 

@@ -1,4 +1,6 @@
-"""Bad death declarations get a 422 naming the field."""
+"""Bad death declarations get a 422 naming the field.
+
+Checked as the portal checks them, without a server (see test_birth_validation)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from devstack.declaration_factory import DeclarationFactory, attachment
-from legal_deadlines.working_calendar import today_in_viet_nam
-from tests.conftest import Stack
+from devstack.declaration_factory import DeclarationFactory, attachment, today_in_viet_nam
+from tests.harness.intake_checks import refusal_detail
 
 Body = dict[str, Any]
 
@@ -179,19 +180,30 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
 @pytest.mark.parametrize(
     ("mutate", "loc", "error_type"), [pytest.param(m, loc, t, id=name) for name, m, loc, t in CASES]
 )
-async def test_bad_death_declaration_is_refused_naming_the_field(
-    intake_stack: Stack,
-    factory: DeclarationFactory,
+def test_bad_death_declaration_is_refused_naming_the_field(
+    bundled_factory: DeclarationFactory,
     mutate: Callable[[Body], None],
     loc: list[Any],
     error_type: str,
 ) -> None:
-    deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
-    body = factory.death(deceased)
+    deceased = next(bundled_factory.insured_people(lambda i: i.status == "pensioner"))
+    body = bundled_factory.death(deceased)
     mutate(body)
-    response = await intake_stack.api.post("/v1/declarations/death", json=body)
-    assert response.status_code == 422, response.text
-    problems = response.json()["detail"]
+    problems = refusal_detail("death", body)
     matching = [p for p in problems if p["loc"] == loc and p["type"] == error_type]
     assert matching, problems
     assert matching[0]["msg"].endswith(".")
+
+
+def test_a_good_death_declaration_passes_every_rule(bundled_factory: DeclarationFactory) -> None:
+    deceased = next(bundled_factory.insured_people(lambda i: i.status == "pensioner"))
+    assert refusal_detail("death", bundled_factory.death(deceased)) == []
+
+
+def test_too_many_beneficiaries_is_refused(bundled_factory: DeclarationFactory) -> None:
+    deceased = next(bundled_factory.insured_people(lambda i: i.status == "pensioner"))
+    body = bundled_factory.death(deceased)
+    body["survivor_benefit"]["beneficiaries"] *= 11
+    problem = refusal_detail("death", body)[0]
+    assert problem["loc"] == ["body", "survivor_benefit", "beneficiaries"]
+    assert problem["type"] == "too_long"

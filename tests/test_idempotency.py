@@ -9,8 +9,10 @@ from sqlmodel import Session, select
 
 from devstack.declaration_factory import DeclarationFactory
 from store.models import DeclarationRecord
-from tests.conftest import Stack
-from tests.support import agency_cases, eventually_listed, submit, wait_for_status
+from tests.harness.agency_offices import agency_cases
+from tests.harness.portal import submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import eventually_listed, wait_for_status
 
 
 async def test_same_key_same_body_returns_the_same_declaration(

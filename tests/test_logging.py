@@ -14,8 +14,10 @@ import structlog
 
 from devstack.declaration_factory import DeclarationFactory
 from observability.logging import MASK, get_logger, json_formatter, mask_text
-from tests.conftest import SessionServices, Stack
-from tests.support import submit, wait_for_status
+from tests.harness.portal import submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 
 class _Capture(logging.Handler):

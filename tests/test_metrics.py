@@ -13,12 +13,14 @@ from fastapi.routing import iter_route_contexts
 from prometheus_client.parser import text_string_to_metric_families
 
 from devstack.declaration_factory import DeclarationFactory
-from devstack.processes import free_port, worker
+from devstack.processes import free_port
 from portal_api.app import create_app
 from portal_api.metrics import METHODS, OTHER_METHOD, UNMATCHED_ROUTE
-from tests.api_process import api_process
-from tests.conftest import SessionServices, StackFactory
-from tests.support import submit, wait_for_status
+from tests.harness.api_process import api_process
+from tests.harness.portal import submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import StackFactory
+from tests.harness.waiting import wait_for_status
 
 
 async def scrape(url: str, wanted: str, timeout: float = 30) -> str:
@@ -43,7 +45,7 @@ async def test_worker_metrics(
     metrics_port = free_port()
     env = stack.worker_env()
     env["METRICS_BIND_ADDRESS"] = f"127.0.0.1:{metrics_port}"
-    process = worker(["all"], services.log_dir, env, name="worker-with-metrics")
+    process = services.launcher.spawn_worker(["all"], "worker-with-metrics", env=env)[0]
     try:
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         assert (await wait_for_status(stack.api, accepted["declaration_id"]))["status"] == (

@@ -6,16 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from devstack.declaration_factory import DeclarationFactory, attachment
-from tests.conftest import Stack, StackFactory
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    officer_decides,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack, StackFactory
+from tests.harness.waiting import wait_for_status
 
 
 async def test_officer_approves_after_a_delay(stack: Stack, factory: DeclarationFactory) -> None:

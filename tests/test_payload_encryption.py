@@ -23,8 +23,10 @@ from temporal_connection.encryption_codec import (
     UnknownEncryptionKey,
     workflow_of,
 )
-from tests.conftest import SessionServices, Stack
-from tests.support import submit, wait_for_status
+from tests.harness.portal import submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 PERSONAL_KEYS = {
     "personal_id",

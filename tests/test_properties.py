@@ -24,7 +24,8 @@ from sandbox.settings import DEFAULT_DATASET_DIR
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.identifiers import add_months, parse_personal_id, personal_id_prefix
-from schemas.rules import RuleContext, check_birth_declaration
+from schemas.rules.birth import check_birth_declaration
+from schemas.rules.findings import RuleContext
 from settings.orchestrator import BUNDLED_ADMIN_UNITS
 
 ADMIN_UNITS = load_admin_units(BUNDLED_ADMIN_UNITS)

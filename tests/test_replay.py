@@ -16,12 +16,15 @@ from devstack.declaration_factory import DeclarationFactory, attachment
 from settings import AgencyWorkerSettings, Settings
 from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter
-from tests.conftest import Stack, agency_settings_for
-from tests.support import agency_policy, submit, wait_for_status, wait_for_step
-from worker import workflow_runner
+from tests.harness.agency_offices import agency_policy
+from tests.harness.configuration import agency_settings_for
+from tests.harness.portal import submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
+from workflows.runner import workflow_runner
 
 HISTORIES = Path(__file__).parent / "histories"
 DECLARATIONS = {

@@ -16,27 +16,15 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.service import RPCError
 
 from devstack.declaration_factory import DeclarationFactory
-from devstack.processes import free_port, worker
+from devstack.processes import free_port
 from store.models import DeclarationRecord
 from temporal_connection.client import connect
-from tests.conftest import (
-    SessionServices,
-    Stack,
-    StackFactory,
-    agency_settings_for,
-    serve_api,
-    stack_settings,
-)
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    officer_decides,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-    wait_for_step,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.configuration import agency_settings_for, stack_settings
+from tests.harness.portal import step, submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import Stack, StackFactory, serve_api
+from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import case_workflow_id
 
 
@@ -83,8 +71,8 @@ async def test_worker_killed_mid_flight_recovers_without_duplicates(
 ) -> None:
     stack = await stack_factory(with_workers=False, agency_call_timeout_seconds=4.0)
     env = stack.worker_env()
-    log_dir = services.log_dir
-    first = worker(["all"], log_dir, env, name="worker-to-kill")
+    launcher = services.launcher
+    first = launcher.spawn_worker(["all"], "worker-to-kill", env=env)[0]
     police = stack.officers["police"]
     await police.put("/sandbox/faults", json={"delay_seconds": 1.2})
     try:
@@ -102,7 +90,7 @@ async def test_worker_killed_mid_flight_recovers_without_duplicates(
             timeout=60,
         )
         first.kill()
-        restarted = worker(["all"], log_dir, env, name="worker-restarted")
+        restarted = launcher.spawn_worker(["all"], "worker-restarted", env=env)[0]
         try:
             view = await wait_for_status(stack.api, accepted["declaration_id"], timeout=90)
         finally:

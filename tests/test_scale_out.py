@@ -14,8 +14,10 @@ from temporalio.api.enums.v1 import EventType
 
 from devstack.declaration_factory import DeclarationFactory
 from store.models import DeclarationRecord
-from tests.conftest import ORCHESTRATOR_PROCESSES, SharedWorkers, Stack
-from tests.support import CLOSED, submit, wait_for_status
+from tests.harness.portal import submit
+from tests.harness.shared_workers import ORCHESTRATOR_PROCESSES, SharedWorkers
+from tests.harness.stack import Stack
+from tests.harness.waiting import CLOSED, wait_for_status
 
 BIRTHS = 10
 DEATHS = 10

@@ -8,16 +8,10 @@ from typing import Any
 
 from devstack.declaration_factory import DeclarationFactory
 from portal_api.supplement_scope import out_of_scope
-from tests.conftest import Stack
-from tests.support import (
-    agency_cases,
-    agency_policy,
-    officer_decides,
-    open_case,
-    step,
-    submit,
-    wait_for_status,
-)
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.portal import step, submit
+from tests.harness.stack import Stack
+from tests.harness.waiting import wait_for_status
 
 DECEASED = {"personal_id": "001060000011", "full_name": "Trần Văn Mất", "place_of_death": {}}
 FILED = {

@@ -17,7 +17,7 @@ from security.pseudonyms import PseudonymKeys, person_ref
 from security.tokens import InvalidToken, SigningKey, issue_token, read_token
 from settings import Settings
 from store.models import DeclarationRecord
-from tests.forged_tokens import forge, random_seed
+from tests.harness.forged_tokens import forge, random_seed
 
 SETTINGS = Settings(environment="test")
 VERIFY = SETTINGS.token_verify_keys

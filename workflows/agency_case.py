@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from agency_contracts.decisions import AgencyReceipt, FollowUpKind, OfficerDecision
     from agency_contracts.requests import CaseRequest
 
-from workflows.agency_steps import AGENCY_RETRY_POLICY, decision_from_refusal
+from workflows.agency_submission import AGENCY_RETRY_POLICY, decision_from_refusal
 
 # The activity that submits each procedure's request to the agency's system.
 SUBMISSIONS = {

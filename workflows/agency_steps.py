@@ -1,85 +1,64 @@
-"""What an agency step is, and how a refused submission reads as an agency decision."""
+"""What an agency step is: the procedure, the agency's Nexus operation that decides it, the
+request built from the declaration, and the record the agency keeps when it approves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 import nexusrpc
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import ValidationError
+    from pydantic import BaseModel
 
-    from activities.agency_errors import (
-        AGENCY_REJECTED,
-        NON_RETRYABLE_AGENCY_ERRORS,
-        RejectionDetails,
-    )
     from agency_contracts.decisions import OfficerDecision
     from agency_contracts.requests import AgencyRequest
+    from schemas.birth import BirthDeclaration
     from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
-    from schemas.results import step_result
+    from schemas.death import DeathDeclaration
 
-# An agency that is down, refuses our credential or answers an unknown path is retried until it
-# is back; the operator sees the attempts in the UI and the outage in the metrics.
-AGENCY_RETRY_POLICY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=60),
-    non_retryable_error_types=NON_RETRYABLE_AGENCY_ERRORS,
-)
-
-# Builds the step's request from the current declaration, the round (1, then 2 after a
-# supplement, ...) and the case the new submission replaces.
-RequestBuilder = Callable[[Any, int, str | None], AgencyRequest]
+Declaration = BirthDeclaration | DeathDeclaration
+DeclarationT = TypeVar("DeclarationT", bound=Declaration)
+RequestT = TypeVar("RequestT", bound=AgencyRequest)
+ResultT = TypeVar("ResultT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
-class StepSpec:
+class Submission(Generic[DeclarationT]):
+    """What one submission of a step is built from."""
+
+    declaration_id: str
+    # The declaration as it stands, with the supplements the citizen gave so far.
+    declaration: DeclarationT
+    late_registration: bool
+    # 1, then 2 after a supplement, ...
+    round_number: int
+    # The case the new submission replaces.
+    supersedes: str | None
+
+
+@dataclass(frozen=True)
+class StepSpec(Generic[DeclarationT, RequestT, ResultT]):
     procedure: Procedure
     # The agency's Nexus operation that opens the case and ends with its decision.
-    operation: nexusrpc.Operation[Any, OfficerDecision]
-    build: RequestBuilder
+    operation: nexusrpc.Operation[RequestT, OfficerDecision]
+    build: Callable[[Submission[DeclarationT]], RequestT]
+    # The record the agency returns with its approval, which later steps may need.
+    result_type: type[ResultT]
 
     @property
     def agency(self) -> Agency:
         return PROCEDURE_AGENCY[self.procedure]
 
 
-def decision_from_refusal(
-    error: ActivityError | ApplicationError, procedure: str, decided_at: datetime
-) -> OfficerDecision:
-    """A submission the agency rejected outright, or could not accept at all, read as a
-    rejection of the step. A local activity's failure arrives as the activity's own error, a
-    remote one's as its cause."""
-    agency = PROCEDURE_AGENCY[Procedure(procedure)]
-    cause = error.cause if isinstance(error, ActivityError) else error
-    details: RejectionDetails | None = None
-    if isinstance(cause, ApplicationError) and cause.type == AGENCY_REJECTED and cause.details:
-        try:
-            details = RejectionDetails.model_validate(cause.details[0])
-        except ValidationError:
-            details = None
-    if details is not None:
-        reason = details.reason
-    elif isinstance(cause, ApplicationError):
-        reason = f"The agency could not accept the request ({cause.message})."
-    else:
-        reason = "The agency could not process the step."
-    case_number = details.case_number if details and details.case_number else ""
-    return OfficerDecision(
-        decision_id=f"{agency.value}:{case_number}:refused",
-        agency=agency,
-        case_number=case_number,
-        outcome="rejected",
-        reason=reason,
-        result=step_result(procedure, details.record if details else None),
-        decided_at=decided_at,
-        signed=details.signed if details else None,
-        signature=details.signature if details else None,
-    )
+class StepRunner(Protocol[DeclarationT]):
+    """What a procedure group's steps run in: the declaration's workflow."""
+
+    @property
+    def current_declaration(self) -> DeclarationT: ...
+
+    async def run_step(self, spec: StepSpec[DeclarationT, RequestT, ResultT]) -> ResultT | None: ...
+
+    def not_started(self, reason: str) -> None: ...

@@ -1,7 +1,9 @@
-"""What each agency is asked for a birth: built from the declaration and the earlier records."""
+"""What each agency is asked for a birth, built from the declaration and the earlier records, and
+whom the population registry is asked to confirm first."""
 
 from __future__ import annotations
 
+from agency_contracts.decisions import IdentityClaim
 from agency_contracts.requests import (
     BirthRegistrationRequest,
     HealthInsuranceCardRequest,
@@ -11,7 +13,31 @@ from agency_contracts.requests import (
 from schemas.birth import BirthDeclaration, Parent
 from schemas.common import Procedure
 from schemas.results import BirthRegistrationResult
+from workflows.agency_steps import Submission
 from workflows.idempotency import idempotency_key
+
+
+def identity_claims(d: BirthDeclaration) -> list[IdentityClaim]:
+    """The parents with an identity number, and the declarant when not a parent."""
+    claims = [
+        IdentityClaim(
+            field=role,
+            personal_id=parent.personal_id,
+            full_name=parent.full_name,
+            date_of_birth=parent.date_of_birth,
+        )
+        for role, parent in (("mother", d.mother), ("father", d.father))
+        if parent is not None and parent.personal_id is not None
+    ]
+    if d.declarant.relationship not in ("mother", "father"):
+        claims.append(
+            IdentityClaim(
+                field="declarant",
+                personal_id=d.declarant.personal_id,
+                full_name=d.declarant.full_name,
+            )
+        )
+    return claims
 
 
 def _person(parent: Parent) -> PersonRef:
@@ -23,16 +49,14 @@ def _person(parent: Parent) -> PersonRef:
     )
 
 
-def birth_registration(
-    declaration_id: str,
-    d: BirthDeclaration,
-    round_number: int = 1,
-    supersedes: str | None = None,
-) -> BirthRegistrationRequest:
+def birth_registration(s: Submission[BirthDeclaration]) -> BirthRegistrationRequest:
+    d = s.declaration
     return BirthRegistrationRequest(
-        declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.BIRTH_REGISTRATION, round_number),
-        supersedes_case_number=supersedes,
+        declaration_id=s.declaration_id,
+        idempotency_key=idempotency_key(
+            s.declaration_id, Procedure.BIRTH_REGISTRATION, s.round_number
+        ),
+        supersedes_case_number=s.supersedes,
         child_full_name=d.child.full_name,
         child_sex=d.child.sex,
         child_date_of_birth=d.child.date_of_birth,
@@ -50,18 +74,15 @@ def birth_registration(
 
 
 def residence_registration(
-    declaration_id: str,
-    d: BirthDeclaration,
-    birth: BirthRegistrationResult,
-    round_number: int = 1,
-    supersedes: str | None = None,
+    s: Submission[BirthDeclaration], birth: BirthRegistrationResult
 ) -> ResidenceRegistrationRequest:
+    d = s.declaration
     return ResidenceRegistrationRequest(
-        declaration_id=declaration_id,
+        declaration_id=s.declaration_id,
         idempotency_key=idempotency_key(
-            declaration_id, Procedure.RESIDENCE_REGISTRATION, round_number
+            s.declaration_id, Procedure.RESIDENCE_REGISTRATION, s.round_number
         ),
-        supersedes_case_number=supersedes,
+        supersedes_case_number=s.supersedes,
         personal_id=birth.child_personal_id,
         full_name=d.child.full_name,
         sex=d.child.sex,
@@ -74,18 +95,15 @@ def residence_registration(
 
 
 def health_insurance_card(
-    declaration_id: str,
-    d: BirthDeclaration,
-    birth: BirthRegistrationResult,
-    round_number: int = 1,
-    supersedes: str | None = None,
+    s: Submission[BirthDeclaration], birth: BirthRegistrationResult
 ) -> HealthInsuranceCardRequest:
+    d = s.declaration
     return HealthInsuranceCardRequest(
-        declaration_id=declaration_id,
+        declaration_id=s.declaration_id,
         idempotency_key=idempotency_key(
-            declaration_id, Procedure.HEALTH_INSURANCE_CARD, round_number
+            s.declaration_id, Procedure.HEALTH_INSURANCE_CARD, s.round_number
         ),
-        supersedes_case_number=supersedes,
+        supersedes_case_number=s.supersedes,
         personal_id=birth.child_personal_id,
         full_name=d.child.full_name,
         sex=d.child.sex,

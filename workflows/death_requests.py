@@ -1,7 +1,11 @@
-"""What each agency is asked for a death: built from the declaration and the death record."""
+"""What each agency is asked for a death, built from the declaration and the death record, and
+whom the population registry is asked to confirm first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from agency_contracts.decisions import IdentityClaim
 from agency_contracts.requests import (
     DeathRegistrationRequest,
     FuneralAllowanceRequest,
@@ -11,20 +15,40 @@ from agency_contracts.requests import (
 from schemas.common import Procedure
 from schemas.death import DeathDeclaration
 from schemas.results import DeathRegistrationResult
+from workflows.agency_steps import Submission
 from workflows.idempotency import idempotency_key
 
 
-def death_registration(
-    declaration_id: str,
-    d: DeathDeclaration,
-    late_registration: bool,
-    round_number: int = 1,
-    supersedes: str | None = None,
-) -> DeathRegistrationRequest:
+def identity_claims(d: DeathDeclaration) -> list[IdentityClaim]:
+    """The deceased and the declarant."""
+    return [
+        IdentityClaim(
+            field="deceased",
+            personal_id=d.deceased.personal_id,
+            full_name=d.deceased.full_name,
+            date_of_birth=d.deceased.date_of_birth,
+        ),
+        IdentityClaim(
+            field="declarant",
+            personal_id=d.declarant.personal_id,
+            full_name=d.declarant.full_name,
+        ),
+    ]
+
+
+def chosen_by_family(procedure: Procedure) -> Callable[[DeathDeclaration], bool]:
+    """A benefit is claimed only when the family chose it on the declaration."""
+    return lambda d: procedure.value in d.procedures
+
+
+def death_registration(s: Submission[DeathDeclaration]) -> DeathRegistrationRequest:
+    d = s.declaration
     return DeathRegistrationRequest(
-        declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.DEATH_REGISTRATION, round_number),
-        supersedes_case_number=supersedes,
+        declaration_id=s.declaration_id,
+        idempotency_key=idempotency_key(
+            s.declaration_id, Procedure.DEATH_REGISTRATION, s.round_number
+        ),
+        supersedes_case_number=s.supersedes,
         deceased_personal_id=d.deceased.personal_id,
         deceased_full_name=d.deceased.full_name,
         deceased_sex=d.deceased.sex,
@@ -35,22 +59,21 @@ def death_registration(
         death_notice_number=d.death_notice_number,
         declarant_personal_id=d.declarant.personal_id,
         declarant_relationship=d.declarant.relationship,
-        late_registration=late_registration,
+        late_registration=s.late_registration,
         attachments=d.attachments,
     )
 
 
 def residence_removal(
-    declaration_id: str,
-    d: DeathDeclaration,
-    death: DeathRegistrationResult,
-    round_number: int = 1,
-    supersedes: str | None = None,
+    s: Submission[DeathDeclaration], death: DeathRegistrationResult
 ) -> ResidenceRemovalRequest:
+    d = s.declaration
     return ResidenceRemovalRequest(
-        declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.RESIDENCE_REMOVAL, round_number),
-        supersedes_case_number=supersedes,
+        declaration_id=s.declaration_id,
+        idempotency_key=idempotency_key(
+            s.declaration_id, Procedure.RESIDENCE_REMOVAL, s.round_number
+        ),
+        supersedes_case_number=s.supersedes,
         personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,
@@ -58,17 +81,16 @@ def residence_removal(
 
 
 def funeral_allowance(
-    declaration_id: str,
-    d: DeathDeclaration,
-    death: DeathRegistrationResult,
-    round_number: int = 1,
-    supersedes: str | None = None,
+    s: Submission[DeathDeclaration], death: DeathRegistrationResult
 ) -> FuneralAllowanceRequest:
+    d = s.declaration
     assert d.payment is not None, "checked at intake: a benefit needs payment details"
     return FuneralAllowanceRequest(
-        declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.FUNERAL_ALLOWANCE, round_number),
-        supersedes_case_number=supersedes,
+        declaration_id=s.declaration_id,
+        idempotency_key=idempotency_key(
+            s.declaration_id, Procedure.FUNERAL_ALLOWANCE, s.round_number
+        ),
+        supersedes_case_number=s.supersedes,
         deceased_personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,
@@ -78,18 +100,17 @@ def funeral_allowance(
 
 
 def survivor_benefit(
-    declaration_id: str,
-    d: DeathDeclaration,
-    death: DeathRegistrationResult,
-    round_number: int = 1,
-    supersedes: str | None = None,
+    s: Submission[DeathDeclaration], death: DeathRegistrationResult
 ) -> SurvivorBenefitRequest:
+    d = s.declaration
     assert d.payment is not None, "checked at intake"
     assert d.survivor_benefit is not None, "checked at intake"
     return SurvivorBenefitRequest(
-        declaration_id=declaration_id,
-        idempotency_key=idempotency_key(declaration_id, Procedure.SURVIVOR_BENEFIT, round_number),
-        supersedes_case_number=supersedes,
+        declaration_id=s.declaration_id,
+        idempotency_key=idempotency_key(
+            s.declaration_id, Procedure.SURVIVOR_BENEFIT, s.round_number
+        ),
+        supersedes_case_number=s.supersedes,
         deceased_personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,

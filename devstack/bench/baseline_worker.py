@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 
 import worker
+from agency_gateway.case_worker import RoleWorker, case_worker
 from devstack.bench.baseline import (
     BareJusticeHandler,
     BarePoliceHandler,
@@ -29,7 +30,8 @@ from devstack.bench.baseline import (
 )
 from schemas.workflow_inputs import orchestrator_task_queue
 from settings import AgencyWorkerSettings, Settings
-from worker import RoleWorker, case_worker, workflow_runner, workflow_worker
+from worker import workflow_worker
+from workflows.runner import workflow_runner
 
 HANDLERS: dict[str, type] = {
     "justice": BareJusticeHandler,

@@ -38,9 +38,10 @@ from temporalio.client import Client
 
 from devstack.declaration_factory import DeclarationFactory
 from devstack.faults import report
+from devstack.faults import stack as fault_stacks
 from devstack.faults.faults import FaultPlan, FaultRun, inject_faults
 from devstack.faults.filings import Filing, FilingResult, file_all, plan_filings
-from devstack.faults.stack import FaultStack, StackLayout, StackPorts, StackTuning
+from devstack.faults.stack import StackTuning, fault_stack
 from devstack.faults.timeline import Timeline
 from devstack.faults.verification import (
     DeclarationCheck,
@@ -51,8 +52,10 @@ from devstack.faults.verification import (
     wait_until_closed,
 )
 from devstack.issuing import issue_from_settings
-from devstack.processes import AGENCY_NAMES
+from devstack.launcher import LocalStack
+from devstack.stack_layout import StackPorts
 from sandbox.settings import SandboxSettings
+from schemas.parties import AGENCY_PARTIES
 from settings import PROJECT_ROOT, Settings, get_settings
 
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var" / "fault-suite"
@@ -151,13 +154,13 @@ async def open_clients(settings: Settings, ports: StackPorts) -> AsyncIterator[C
         base_url=ports.api_url, timeout=30, headers={"Authorization": f"Bearer {token}"}
     )
     sandbox = SandboxSettings()
-    agencies = {
+    agencies: dict[str, httpx.AsyncClient] = {
         agency: httpx.AsyncClient(
             base_url=ports.agency_url(agency),
             timeout=30,
             headers={"Authorization": f"Bearer {sandbox.service_key(agency)}"},
         )
-        for agency in AGENCY_NAMES
+        for agency in AGENCY_PARTIES
     }
     temporal = await Client.connect(ports.temporal_address, namespace=settings.temporal_namespace)
     try:
@@ -168,7 +171,7 @@ async def open_clients(settings: Settings, ports: StackPorts) -> AsyncIterator[C
             await client.aclose()
 
 
-async def watch_processes(stack: FaultStack, timeline: Timeline, exits: list[str]) -> None:
+async def watch_processes(stack: LocalStack, timeline: Timeline, exits: list[str]) -> None:
     """A component that dies on its own is a finding: record it, do not restart it."""
     while True:
         for exit_ in stack.unexpected_exits():
@@ -179,7 +182,7 @@ async def watch_processes(stack: FaultStack, timeline: Timeline, exits: list[str
 
 async def file_under_faults(
     clients: Clients,
-    stack: FaultStack,
+    stack: LocalStack,
     filings: list[Filing],
     options: SuiteOptions,
     timeline: Timeline,
@@ -200,7 +203,7 @@ class Verification:
 
 async def verify(
     clients: Clients,
-    stack: FaultStack,
+    stack: LocalStack,
     results: list[FilingResult],
     options: SuiteOptions,
     timeline: Timeline,
@@ -216,7 +219,7 @@ async def verify(
         *unknown_workflows,
     ]
     timeline.record(
-        "records checked", f"{len(checks)} declarations at {len(AGENCY_NAMES)} agencies"
+        "records checked", f"{len(checks)} declarations at {len(AGENCY_PARTIES)} agencies"
     )
     return Verification(checks, phantoms, running)
 
@@ -225,7 +228,7 @@ def build_report(
     started_at: datetime,
     timeline: Timeline,
     options: SuiteOptions,
-    stack: FaultStack,
+    stack: LocalStack,
     results: list[FilingResult],
     fault_run: FaultRun,
     verification: Verification,
@@ -278,11 +281,11 @@ async def run_suite(options: SuiteOptions) -> report.SuiteReport:
     settings = get_settings()
     factory = DeclarationFactory.from_directory(SandboxSettings().data_dir, seed=options.seed)
     filings = plan_filings(factory, options.declarations, f"{started_at:%Y%m%d%H%M%S}")
-    stack = FaultStack(StackLayout.fresh(options.var_dir), StackPorts.pick(), options.tuning)
+    stack = fault_stack(options.var_dir, options.tuning)
     exits: list[str] = []
     try:
         timeline.record("starting the stack", str(stack.layout.run_dir))
-        await asyncio.to_thread(stack.start)
+        await asyncio.to_thread(fault_stacks.start, stack)
         timeline.record(
             "stack ready",
             "Temporal (5 namespaces, 4 Nexus endpoints), 4 agencies, "

@@ -18,9 +18,10 @@ from temporalio.client import Client
 
 from devstack.faults.recovery import Feed, read_feeds, still_waiting, unpolled_queues, wait_for
 from devstack.faults.snapshot import describe_in_flight
-from devstack.faults.stack import TASK_QUEUE_PREFIX, WORKER_ROLES, FaultStack
+from devstack.faults.stack import TASK_QUEUE_PREFIX, WORKER_ROLES, worker_name
 from devstack.faults.timeline import Timeline
-from devstack.processes import AGENCY_NAMES
+from devstack.launcher import LocalStack
+from schemas.parties import AGENCY_PARTIES
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class FaultPlan:
     # How long a killed worker stays dead before its replacement starts.
     restart_delay_seconds: float = 3.0
     # A case worker of each agency is killed in turn, this long after the last one recovered.
-    killed_agencies: tuple[str, ...] = AGENCY_NAMES
+    killed_agencies: tuple[str, ...] = AGENCY_PARTIES
     between_agency_kills_seconds: float = 5.0
     outage_agency: str = "social_security"
     outage_seconds: float = 60.0
@@ -42,7 +43,7 @@ class FaultPlan:
 class FaultRun:
     """What the faults need, and what they found."""
 
-    stack: FaultStack
+    stack: LocalStack
     timeline: Timeline
     temporal: Client
     agencies: dict[str, httpx.AsyncClient]
@@ -115,11 +116,16 @@ async def kill_worker(run: FaultRun, role: str) -> None:
     """SIGKILL the role's worker (the orchestrator's, or an agency's case worker with its decision
     relay), start a new one after a pause, and watch it take up its task queue again."""
     run.strike(f"SIGKILL the {role} worker")
-    if not await run.step(f"killing the {role} worker", lambda: run.stack.kill_worker(role)):
+    if not await run.step(
+        f"killing the {role} worker", lambda: run.stack.kill_worker(worker_name(role))
+    ):
         return
     await asyncio.sleep(run.plan.restart_delay_seconds)
     since, started = datetime.now(UTC), run.timeline.elapsed()
-    if await run.step(f"restarting the {role} worker", lambda: run.stack.start_worker(role)):
+    restarted = await run.step(
+        f"restarting the {role} worker", lambda: run.stack.start_worker([role])
+    )
+    if restarted:
         took = run.timeline.elapsed() - started
         run.timeline.record(f"{role} worker restarted", f"ready {took:.1f}s after its start")
     await observe_recovery(run, [role], since)

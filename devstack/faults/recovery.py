@@ -16,8 +16,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from devstack.processes import AGENCY_NAMES
-from schemas.parties import case_task_queue, namespace_of
+from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
 
 # The agencies whose decisions come later, through the relay beside their case worker; the post
@@ -49,7 +48,7 @@ def task_queues_by_role(prefix: str) -> dict[str, RoleQueue]:
             namespace_of("orchestrator"), orchestrator_task_queue(prefix), (WORKFLOW, ACTIVITY)
         )
     }
-    for agency in AGENCY_NAMES:
+    for agency in AGENCY_PARTIES:
         kinds = (NEXUS,) if agency == "postal" else (WORKFLOW, ACTIVITY, NEXUS)
         queues[agency] = RoleQueue(namespace_of(agency), case_task_queue(prefix, agency), kinds)
     return queues

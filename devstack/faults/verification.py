@@ -19,8 +19,7 @@ from temporalio.client import Client
 
 from devstack.faults.snapshot import CLOSED
 from devstack.faults.timeline import Timeline
-from devstack.processes import AGENCY_NAMES
-from schemas.parties import namespace_of
+from schemas.parties import AGENCY_PARTIES, namespace_of
 
 T = TypeVar("T")
 # A record the agency keeps but no longer acts on: replaced by a later round, or withdrawn.
@@ -87,7 +86,7 @@ async def agency_cases(
 ) -> dict[str, list[dict[str, Any]]]:
     """Every case each agency holds for the declaration (read with the agency's service key)."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for agency in AGENCY_NAMES:
+    for agency in AGENCY_PARTIES:
         response = await agencies[agency].get(
             "/v1/cases", params={"declaration_id": declaration_id}
         )
@@ -214,7 +213,7 @@ def unknown_at_agencies(sandbox_dir: Path, known: set[str]) -> list[str]:
     """Cases opened for a declaration ID the portal never returned (read from each agency's
     own database, which belongs to this run)."""
     found = []
-    for agency in AGENCY_NAMES:
+    for agency in AGENCY_PARTIES:
         rows = _sqlite_rows(
             sandbox_dir / f"{agency}.db", "SELECT case_number, declaration_id FROM cases"
         )
@@ -238,7 +237,7 @@ async def temporal_sweep(client: Client, known: set[str]) -> tuple[list[str], li
             unknown.append(f"temporal: workflow {execution.id}")
         if execution.status is not None and execution.status.name == "RUNNING":
             running.append(execution.id)
-    for agency in AGENCY_NAMES:
+    for agency in AGENCY_PARTIES:
         namespace = namespace_of(agency)
         cases = Client(client.service_client, namespace=namespace)
         async for execution in cases.list_workflows():

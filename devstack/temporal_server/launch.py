@@ -3,11 +3,7 @@ search attributes (registered in every namespace)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
-from typing import IO
 
 from devstack.temporal_server.build import ensure_built
 from schemas.parties import AGENCY_PARTIES, namespace_of
@@ -52,33 +48,3 @@ def dev_server_command(
     # and the operator's session cookie would not reach it. Each operator sets it in the
     # browser, with cross-origin credentials on (the README's steps).
     return command
-
-
-def wait_for_port(port: int, timeout: float = 60.0, host: str = "127.0.0.1") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex((host, port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout:.0f}s")
-
-
-def start_dev_server(
-    db_path: Path,
-    *,
-    port: int = 7233,
-    ui_port: int = 8233,
-    headless: bool = False,
-    log: IO[str] | None = None,
-) -> subprocess.Popen[str]:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(
-        dev_server_command(db_path, port=port, ui_port=ui_port, headless=headless),
-        stdout=log or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_for_port(port)
-    return process

@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.auth import AccessDep
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,
@@ -15,15 +14,23 @@ from portal_api.citizen_actions import (
     SupplementSubmission,
     WithdrawalSubmission,
 )
-from portal_api.dependencies import CitizenActionsDep, EngineDep, IdempotencyKeyHeader, IntakeDep
+from portal_api.dependencies import (
+    AccessDep,
+    CitizenActionsDep,
+    EngineDep,
+    IdempotencyKeyHeader,
+    IntakeDep,
+)
 from portal_api.errors import DeclarationBreaksRules
+from portal_api.filings import BIRTH_FILING, DEATH_FILING
 from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.status import DeclarationStatusView
 from security.principals import Scope
 from store.audit import audit_trail
-from store.declarations import IdempotencyConflict, get_declaration, read_status
+from store.declaration_status import read_status
+from store.declarations import IdempotencyConflict, get_declaration
 from store.models import AuditEntryPublic
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
@@ -68,7 +75,9 @@ async def submit_birth_declaration(
     await access.require(Scope.SUBMIT, "submit")
     await access.require_own_declarant("submit", submission.declarant.personal_id)
     try:
-        accepted = await intake.submit_birth(submission, idempotency_key, access.principal.actor)
+        accepted = await intake.submit(
+            BIRTH_FILING, submission, idempotency_key, access.principal.actor
+        )
     except IdempotencyConflict:
         raise _conflict() from None
     except OrchestrationUnavailable:
@@ -92,7 +101,9 @@ async def submit_death_declaration(
     await access.require(Scope.SUBMIT, "submit")
     await access.require_own_declarant("submit", submission.declarant.personal_id)
     try:
-        accepted = await intake.submit_death(submission, idempotency_key, access.principal.actor)
+        accepted = await intake.submit(
+            DEATH_FILING, submission, idempotency_key, access.principal.actor
+        )
     except IdempotencyConflict:
         raise _conflict() from None
     except OrchestrationUnavailable:

@@ -13,8 +13,7 @@ from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.auth import AccessDep
-from portal_api.dependencies import EngineDep
+from portal_api.dependencies import AccessDep, EngineDep
 from schemas.parties import AGENCY_PARTIES
 from security.principals import Scope
 from store.trust import add_key, held_decisions, list_keys, revoke_key

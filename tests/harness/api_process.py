@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from devstack.processes import ManagedProcess, free_port, portal_api
-from tests.conftest import Stack, settings_env
+from devstack.processes import ManagedProcess, free_port
+from tests.harness.configuration import settings_env
+from tests.harness.stack import Stack
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,13 @@ def api_process(stack: Stack, **env: str) -> Iterator[ApiProcess]:
     """The API on a free port, reading the stack's settings from its environment (`env` on
     top, e.g. `API_METRICS_BIND_ADDRESS`)."""
     port = free_port()
-    process = portal_api(
-        port, stack.services.log_dir, {**settings_env(stack.settings, dict(os.environ)), **env}
+    launcher = stack.services.launcher
+    key = f"api:{port}"
+    process, ready, timeout = launcher.spawn_api(
+        port, {**settings_env(stack.settings, dict(os.environ)), **env}, key, f"portal-api-{port}"
     )
     try:
+        launcher.await_ready(process, ready, timeout)
         yield ApiProcess(f"http://127.0.0.1:{port}", process)
     finally:
-        process.stop()
+        launcher.stop(key)

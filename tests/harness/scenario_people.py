@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from devstack.declaration_factory import DeclarationFactory
+
 
 @dataclass(frozen=True)
 class ScenarioPerson:
@@ -174,3 +176,11 @@ def write_test_dataset(source: Path, target: Path) -> Path:
     (target / "population.json").write_text(json.dumps(people, ensure_ascii=False))
     (target / "insured.json").write_text(json.dumps(insured, ensure_ascii=False))
     return target
+
+
+def factory_sparing_scenario_people(dataset_dir: Path, seed: int) -> DeclarationFactory:
+    """Declarations of the dataset's people, never of a scenario person: those belong to the
+    benefit tests alone."""
+    factory = DeclarationFactory.from_directory(dataset_dir, seed=seed)
+    factory.reserve(p for s in SCENARIOS.values() for p in (s.personal_id, s.spouse_id))
+    return factory

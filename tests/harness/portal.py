@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Generator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -43,3 +44,18 @@ class PortalAuth(httpx.Auth):
         if _FILED.match(request.url.path) and response.status_code == 202:
             filed = json.loads(request.content)
             self.declarants[response.json()["declaration_id"]] = filed["declarant"]["personal_id"]
+
+
+async def submit(
+    api: httpx.AsyncClient, kind: str, body: dict[str, Any], key: str | None = None
+) -> dict[str, Any]:
+    headers = {"Idempotency-Key": key} if key else {}
+    response = await api.post(f"/v1/declarations/{kind}", json=body, headers=headers)
+    assert response.status_code == 202, response.text
+    accepted: dict[str, Any] = response.json()
+    return accepted
+
+
+def step(view: dict[str, Any], procedure: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(s for s in view["steps"] if s["procedure"] == procedure)
+    return found

@@ -1,0 +1,102 @@
+"""An agency's case worker, in the agency's own namespace, with the agency's own settings: its
+Nexus handlers, its cases' workflow and activities, and the relay of its officers' decisions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+from adapters.agency_http import AgencyHttpClient
+from agency_gateway.decision_feed import DecisionRelay
+from agency_gateway.desks import AGENCY_DESKS
+from schemas.common import Agency
+from schemas.parties import case_task_queue
+from settings import AgencyWorkerSettings
+from workflows.agency_case import AgencyCaseWorkflow
+from workflows.runner import workflow_runner
+
+
+@dataclass
+class RoleWorker:
+    """A role's Temporal worker, and what else the role runs beside it."""
+
+    worker: Worker
+    close: Callable[[], Awaitable[None]] | None = None
+    # What runs beside the worker until the process stops: an agency's decision relay, the
+    # orchestrator's watch over runs that ended without closing their declaration.
+    background: Callable[[asyncio.Event], Coroutine[Any, Any, None]] | None = None
+
+
+def agency_http(settings: AgencyWorkerSettings) -> AgencyHttpClient:
+    return AgencyHttpClient(
+        settings.agency,
+        settings.system_url,
+        timeout_seconds=settings.agency_http_timeout_seconds,
+        transport_attempts=settings.agency_transport_attempts,
+        api_key=settings.service_key.get_secret_value() or None,
+    )
+
+
+def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
+    """An agency's case worker: its desk's handler and activities on its case queue, and the
+    relay of its officers' decisions to its open cases."""
+    http = agency_http(settings)
+    desk = AGENCY_DESKS[settings.agency]
+    parts = desk.build(http, settings.agency_call_timeout_seconds)
+    relay = None
+    if desk.decides_cases:
+        relay = DecisionRelay(
+            Agency(settings.agency), http, client, settings.decision_poll_interval_seconds
+        )
+    worker = case_worker(
+        client,
+        settings,
+        [AgencyCaseWorkflow] if parts.activities else [],
+        parts.activities,
+        parts.handler,
+    )
+    return RoleWorker(worker, http.aclose, relay.run if relay else None)
+
+
+def case_worker(
+    client: Client,
+    settings: AgencyWorkerSettings,
+    workflows: Sequence[type],
+    activities: Sequence[Callable[..., Any]],
+    handler: object,
+    runner: SandboxedWorkflowRunner | None = None,
+) -> Worker:
+    """An agency's worker on its case queue, in its namespace (the benchmark's baseline runs on
+    the same)."""
+    return Worker(
+        client,
+        task_queue=case_task_queue(settings.task_queue_prefix, settings.agency),
+        workflows=workflows,
+        activities=activities,
+        nexus_service_handlers=[handler],
+        workflow_runner=runner or workflow_runner(),
+        max_concurrent_activities=settings.max_concurrent_activities,
+    )
+
+
+def agency_settings(agency: str) -> AgencyWorkerSettings:
+    """The agency's own settings from its prefixed environment (`JUSTICE_…`). Outside
+    production, where the agency sets no server or prefix of its own, it joins the stack's
+    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX`), as on one development machine."""
+    own = AgencyWorkerSettings.for_agency(agency)
+    if own.environment == "production":
+        return own
+    prefix = f"{agency.upper()}_"
+    shared = {
+        name: os.environ[name.upper()]
+        for name in ("temporal_address", "task_queue_prefix")
+        if f"{prefix}{name.upper()}" not in os.environ and name.upper() in os.environ
+    }
+    return AgencyWorkerSettings.for_agency(agency, **shared) if shared else own

@@ -1,0 +1,88 @@
+"""Each agency's desk in its case worker: the activities its cases run, its Nexus service
+handler, and whether officers decide its cases (then its decision feed is relayed to them). One
+registry line per agency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from activities.agency_cases import AgencyCaseActivities
+from activities.justice import JusticeActivities
+from activities.police import PoliceActivities
+from activities.social_security import SocialSecurityActivities
+from adapters.agency_cases import AgencyCaseClient
+from adapters.agency_http import AgencyHttpClient
+from adapters.justice import JusticeClient
+from adapters.police import PoliceClient
+from adapters.postal import PostalClient
+from adapters.social_security import SocialSecurityClient
+from agency_gateway.service_handlers import (
+    JusticeCases,
+    PoliceCases,
+    PostalDesk,
+    SocialSecurityCases,
+)
+from schemas.common import Agency
+from schemas.parties import AgencyParty
+
+
+@dataclass(frozen=True)
+class DeskParts:
+    activities: list[Callable[..., Any]]
+    handler: object
+
+
+def _follow_ups(agency: Agency, http: AgencyHttpClient) -> list[Callable[..., Any]]:
+    follow_ups = AgencyCaseActivities(agency, AgencyCaseClient(http))
+    return [follow_ups.cancel_case, follow_ups.follow_up_case]
+
+
+def justice_desk(http: AgencyHttpClient, call_timeout_seconds: float) -> DeskParts:
+    justice = JusticeActivities(JusticeClient(http))
+    return DeskParts(
+        [*_follow_ups(Agency.JUSTICE, http), justice.register_birth, justice.register_death],
+        JusticeCases(call_timeout_seconds),
+    )
+
+
+def police_desk(http: AgencyHttpClient, call_timeout_seconds: float) -> DeskParts:
+    police = PoliceActivities(PoliceClient(http))
+    return DeskParts(
+        [*_follow_ups(Agency.POLICE, http), police.register_residence, police.remove_residence],
+        PoliceCases(PoliceClient(http), call_timeout_seconds),
+    )
+
+
+def social_security_desk(http: AgencyHttpClient, call_timeout_seconds: float) -> DeskParts:
+    vss = SocialSecurityActivities(SocialSecurityClient(http))
+    return DeskParts(
+        [
+            *_follow_ups(Agency.SOCIAL_SECURITY, http),
+            vss.issue_health_insurance_card,
+            vss.settle_funeral_allowance,
+            vss.settle_survivor_benefit,
+        ],
+        SocialSecurityCases(call_timeout_seconds),
+    )
+
+
+def postal_desk(http: AgencyHttpClient, call_timeout_seconds: float) -> DeskParts:
+    # The post takes shipments on the spot: no case, no officer, no activities.
+    return DeskParts([], PostalDesk(PostalClient(http)))
+
+
+@dataclass(frozen=True)
+class AgencyDesk:
+    build: Callable[[AgencyHttpClient, float], DeskParts]
+    # Officers decide its cases, which wait for its decision feed.
+    decides_cases: bool = True
+
+
+AGENCY_DESKS: dict[AgencyParty, AgencyDesk] = {
+    "justice": AgencyDesk(justice_desk),
+    "police": AgencyDesk(police_desk),
+    "social_security": AgencyDesk(social_security_desk),
+    "postal": AgencyDesk(postal_desk, decides_cases=False),
+}

@@ -1,0 +1,155 @@
+"""The run, phase by phase, on a started stack: the warm-up, the product and the baseline at
+their peaks, the product at half its peak rate, and optionally many declarations held open."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from temporalio.client import Client
+
+from devstack.bench.load import (
+    closed_workflows,
+    declaration_bodies,
+    file_declarations,
+    start_baselines,
+)
+from devstack.bench.profiling import start_profilers, stop_profilers
+from devstack.bench.readings import cpu_by_process, cpu_spent, pid_of, rss_mb
+from devstack.bench.report import PhaseResult, measure, results
+from devstack.bench.stack import BenchStack
+from devstack.declaration_factory import DeclarationFactory
+from devstack.processes import ManagedProcess
+from sandbox.settings import SandboxSettings
+from schemas.workflow_inputs import orchestrator_task_queue
+from temporal_connection.client import connect
+
+Start = Callable[[], Awaitable[dict[str, float]]]
+
+
+async def run_phase(
+    stack: BenchStack,
+    client: Client,
+    phase: str,
+    worker: ManagedProcess,
+    prefix: str,
+    timeout: float,
+    start: Start,
+    **notes: Any,
+) -> PhaseResult:
+    """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
+    each process spent meanwhile."""
+    cpu_before = cpu_by_process(stack.processes)
+    started = await start()
+    closed = await closed_workflows(client, set(started), prefix, timeout)
+    spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
+    result = measure(phase, started, closed, worker, spent, **notes)
+    print(f"  {result}", flush=True)
+    return result
+
+
+async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, Any]:
+    """File `count` births that wait on the justice office's officers, and follow the
+    orchestrator worker's memory as they pile up."""
+    officer_key = SandboxSettings().officer_key("justice")
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {officer_key}"}) as justice:
+        await justice.put(
+            f"{stack.agency_url('justice')}/sandbox/policy",
+            json={"mode": "manual", "delay_seconds": 0},
+        )
+    factory = DeclarationFactory.from_directory(stack.dataset_dir, seed=11)
+    couples = factory.couples()
+    samples: list[dict[str, float]] = []
+    pid = pid_of(stack.orchestrator_worker)
+    batch = 500
+    for start in range(0, count, batch):
+        couple = next(couples)
+        bodies = [("birth", factory.birth(couple)) for _ in range(min(batch, count - start))]
+        await file_declarations(stack, bodies, concurrency=32)
+        samples.append(
+            {
+                "open_declarations": start + len(bodies),
+                "worker_rss_mb": round(rss_mb(pid, "VmRSS"), 1),
+            }
+        )
+        print(f"  {samples[-1]}", flush=True)
+    await asyncio.sleep(10)
+    waiting = await client.count_workflows(
+        f'TaskQueue = "{orchestrator_task_queue(stack.prefix)}" AND ExecutionStatus = "Running"'
+    )
+    return {
+        "samples": samples,
+        "running_workflows": waiting.count,
+        "worker_rss_mb_after": round(rss_mb(pid, "VmRSS"), 1),
+        "worker_peak_rss_mb": round(rss_mb(pid), 1),
+        "max_cached_workflows": stack.settings.max_cached_workflows,
+    }
+
+
+async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
+    client = await connect(stack.settings)
+    factory = DeclarationFactory.from_directory(stack.dataset_dir, seed=5)
+
+    def file(count: int, **pace: Any) -> Start:
+        return lambda: file_declarations(stack, declaration_bodies(factory, count), **pace)
+
+    def bare(count: int) -> Start:
+        return lambda: start_baselines(client, stack, count, args.concurrency)
+
+    print(f"Warming up with {args.warmup} declarations …", flush=True)
+    warm = await file(args.warmup, concurrency=args.concurrency)()
+    await closed_workflows(client, set(warm), stack.prefix, args.timeout)
+    warm_baseline = await bare(args.warmup)()
+    await closed_workflows(client, set(warm_baseline), stack.baseline_prefix, args.timeout)
+
+    print(
+        f"Product at peak: {args.declarations} declarations, {args.concurrency} in flight …",
+        flush=True,
+    )
+    profilers = start_profilers(args.py_spy, stack)
+    try:
+        product = await run_phase(
+            stack,
+            client,
+            "product_peak",
+            stack.orchestrator_worker,
+            stack.prefix,
+            args.timeout,
+            file(args.declarations, concurrency=args.concurrency),
+        )
+    finally:
+        stop_profilers(profilers)
+
+    print(f"Baseline at peak: {args.declarations} bare workflows …", flush=True)
+    baseline = await run_phase(
+        stack,
+        client,
+        "baseline_peak",
+        stack.baseline_orchestrator,
+        stack.baseline_prefix,
+        args.timeout,
+        bare(args.declarations),
+    )
+
+    rate = product.throughput_per_second / 2
+    count = max(20, int(rate * args.half_rate_seconds))
+    print(f"Product at half its peak rate: {count} declarations at {rate:.1f}/s …", flush=True)
+    half = await run_phase(
+        stack,
+        client,
+        "product_half_rate",
+        stack.orchestrator_worker,
+        stack.prefix,
+        args.timeout,
+        file(count, rate_per_second=rate),
+        offered_rate_per_second=round(rate, 2),
+    )
+
+    report = results(args, product, baseline, half)
+    if args.hold:
+        print(f"Holding {args.hold} declarations open on the justice officers …", flush=True)
+        report["held_open"] = await hold_open(stack, client, args.hold)
+    return report

@@ -1,0 +1,136 @@
+"""What a run reports: each phase's figures, and the results set side by side, product and
+baseline, per declaration."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from devstack.bench.load import Closed
+from devstack.bench.readings import orchestrator_cpu, pid_of, rss_mb
+from devstack.bench.stack import (
+    BASELINE,
+    BASELINE_AGENCIES,
+    BASELINE_ORCHESTRATOR,
+    PRODUCT_AGENCIES,
+    PRODUCT_ORCHESTRATOR,
+    TEMPORAL,
+)
+from devstack.processes import ManagedProcess
+
+
+@dataclass
+class PhaseResult:
+    phase: str
+    declarations: int
+    seconds: float
+    throughput_per_second: float
+    latency_p50: float
+    latency_p95: float
+    latency_p99: float
+    peak_worker_rss_mb: float
+    # CPU the orchestrator's own processes (its worker and the Temporal server) spent over the
+    # phase, per declaration.
+    orchestrator_cpu_ms_per_declaration: float
+    # Events each declaration's workflow wrote to its history in the orchestrator's namespace.
+    history_events_per_declaration: float
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(
+    phase: str,
+    submitted: dict[str, float],
+    closed: Closed,
+    worker: ManagedProcess,
+    cpu_seconds: dict[str, float],
+    **notes: Any,
+) -> PhaseResult:
+    latencies = [closed.times[w] - submitted[w] for w in submitted if w in closed.times]
+    span = max(closed.times.values()) - min(submitted.values())
+    count = len(latencies)
+    events = [closed.history_events[w] for w in submitted if w in closed.history_events]
+    return PhaseResult(
+        phase=phase,
+        declarations=count,
+        seconds=round(span, 2),
+        throughput_per_second=round(count / span, 2),
+        latency_p50=round(statistics.median(latencies), 3),
+        latency_p95=round(percentile(latencies, 0.95), 3),
+        latency_p99=round(percentile(latencies, 0.99), 3),
+        peak_worker_rss_mb=round(rss_mb(pid_of(worker)), 1),
+        orchestrator_cpu_ms_per_declaration=round(
+            1000 * orchestrator_cpu(cpu_seconds, worker.name) / count, 1
+        ),
+        history_events_per_declaration=round(statistics.mean(events), 1),
+        notes={
+            "not_closed": len(submitted) - count,
+            "history_events_min_max": [min(events), max(events)],
+            "orchestrator_processes": [worker.name, TEMPORAL],
+            "cpu_seconds": {name: round(seconds, 1) for name, seconds in cpu_seconds.items()},
+            **notes,
+        },
+    )
+
+
+def ratio(product: float, baseline: float) -> float:
+    return round(product / baseline, 3)
+
+
+def summary(product: PhaseResult, baseline: PhaseResult, half: PhaseResult) -> dict[str, Any]:
+    """The figures the benchmark is read by, per declaration, product beside baseline."""
+    return {
+        "throughput_per_second": {
+            "product": product.throughput_per_second,
+            BASELINE: baseline.throughput_per_second,
+        },
+        "latency_at_half_peak_rate_seconds": {
+            "offered_rate_per_second": half.notes["offered_rate_per_second"],
+            "p50": half.latency_p50,
+            "p95": half.latency_p95,
+            "p99": half.latency_p99,
+        },
+        "orchestrator_cpu_ms_per_declaration": {
+            "product": product.orchestrator_cpu_ms_per_declaration,
+            BASELINE: baseline.orchestrator_cpu_ms_per_declaration,
+        },
+        "history_events_per_declaration": {
+            "product": product.history_events_per_declaration,
+            BASELINE: baseline.history_events_per_declaration,
+        },
+    }
+
+
+def results(
+    args: argparse.Namespace, product: PhaseResult, baseline: PhaseResult, half: PhaseResult
+) -> dict[str, Any]:
+    """The run's results, as printed and written to the output file."""
+    return {
+        "command": "python -m devstack.bench "
+        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()),
+        "machine": {"cpus": os.cpu_count()},
+        "processes": {
+            "orchestrator": [PRODUCT_ORCHESTRATOR, TEMPORAL],
+            "agencies": [PRODUCT_AGENCIES],
+            BASELINE: [BASELINE_ORCHESTRATOR, BASELINE_AGENCIES],
+        },
+        "phases": [asdict(product), asdict(baseline), asdict(half)],
+        "throughput_ratio_to_baseline": ratio(
+            product.throughput_per_second, baseline.throughput_per_second
+        ),
+        "orchestrator_cpu_ratio_to_baseline": ratio(
+            product.orchestrator_cpu_ms_per_declaration,
+            baseline.orchestrator_cpu_ms_per_declaration,
+        ),
+        "history_events_ratio_to_baseline": ratio(
+            product.history_events_per_declaration, baseline.history_events_per_declaration
+        ),
+        "per_declaration": summary(product, baseline, half),
+    }

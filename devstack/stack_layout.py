@@ -1,0 +1,131 @@
+"""Where a local stack's components listen, where a run keeps its files, how the stack behaves,
+and the settings (environment variables) every process of it reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack.processes import free_port
+from schemas.parties import AGENCY_PARTIES
+
+
+@dataclass(frozen=True)
+class StackPorts:
+    """Where each component listens. No `ui` runs the dev server headless; no `codec`, no
+    codec server."""
+
+    temporal: int
+    api: int
+    agencies: Mapping[str, int]
+    ui: int | None = None
+    codec: int | None = None
+
+    @classmethod
+    def fixed(cls) -> StackPorts:
+        """`make run`'s well-known ports, which the README and the demo name."""
+        agencies: dict[str, int] = {a: 8101 + n for n, a in enumerate(AGENCY_PARTIES)}
+        return cls(temporal=7233, api=8000, agencies=agencies, ui=8233, codec=8091)
+
+    @classmethod
+    def pick(cls, *, ui: bool = False, codec: bool = False) -> StackPorts:
+        """Free ports, so that several stacks (a test session, a benchmark) run side by side."""
+        return cls(
+            temporal=free_port(),
+            api=free_port(),
+            agencies={a: free_port() for a in AGENCY_PARTIES},
+            ui=free_port() if ui else None,
+            codec=free_port() if codec else None,
+        )
+
+    @property
+    def temporal_address(self) -> str:
+        return f"127.0.0.1:{self.temporal}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api}"
+
+    def agency_url(self, agency: str) -> str:
+        return f"http://127.0.0.1:{self.agencies[agency]}"
+
+    def all(self) -> list[int]:
+        return [
+            self.temporal,
+            self.api,
+            *self.agencies.values(),
+            *(p for p in (self.ui, self.codec) if p is not None),
+        ]
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Where one run keeps its databases and logs."""
+
+    run_dir: Path
+
+    @property
+    def log_dir(self) -> Path:
+        return self.run_dir / "logs"
+
+    @property
+    def temporal_db(self) -> Path:
+        return self.run_dir / "temporal.db"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.run_dir / "sandbox"
+
+    @property
+    def store_path(self) -> Path:
+        return self.run_dir / "lienthong.db"
+
+    @property
+    def store_url(self) -> str:
+        return f"sqlite:///{self.store_path}"
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    """How the stack behaves: its task queues' prefix, how the sandbox officers decide, its
+    time limits, and any other settings (environment variables) its processes should read."""
+
+    task_queue_prefix: str = "lienthong"
+    decision_mode: str = "immediate"
+    decision_delay_seconds: float = 0.0
+    agency_call_timeout_seconds: float | None = None
+    decision_poll_interval_seconds: float | None = None
+    dataset_dir: Path | None = None
+    database_url: str | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+
+
+def stack_env(layout: StackLayout, ports: StackPorts, options: StackOptions) -> dict[str, str]:
+    """The settings of every process, as environment variables: the orchestrator's, the
+    sandboxes' (`SANDBOX_…`), and each agency case worker's under its prefix (`JUSTICE_…`). The
+    agencies' namespaces and keys are their development defaults."""
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": ports.temporal_address,
+        "TASK_QUEUE_PREFIX": options.task_queue_prefix,
+        "DATABASE_URL": options.database_url or layout.store_url,
+        "SANDBOX_STATE_DIR": str(layout.sandbox_dir),
+        "SANDBOX_DECISION_MODE": options.decision_mode,
+        "SANDBOX_DECISION_DELAY_SECONDS": str(options.decision_delay_seconds),
+    }
+    if options.dataset_dir is not None:
+        env["SANDBOX_DATA_DIR"] = str(options.dataset_dir)
+    if options.agency_call_timeout_seconds is not None:
+        env["AGENCY_CALL_TIMEOUT_SECONDS"] = str(options.agency_call_timeout_seconds)
+    tuning = {
+        "AGENCY_CALL_TIMEOUT_SECONDS": options.agency_call_timeout_seconds,
+        "DECISION_POLL_INTERVAL_SECONDS": options.decision_poll_interval_seconds,
+    }
+    for agency in AGENCY_PARTIES:
+        prefix = f"{agency.upper()}_"
+        env[f"{prefix}SYSTEM_URL"] = ports.agency_url(agency)
+        env.update({prefix + name: str(v) for name, v in tuning.items() if v is not None})
+    env.update(options.extra_env)
+    return env

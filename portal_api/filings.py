@@ -1,0 +1,220 @@
+"""How each procedure group's declarations are filed: the rules a submission is checked against,
+the declaration its workflow carries, the procedures it asks for, and the workflow that runs them.
+
+`Intake.submit` takes any group's filing. The type parameters tie together a group's submission,
+declaration, workflow input, workflow and result, so that a birth submission can only become a
+`BirthDeclaration`, and only a birth workflow is started with it.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import ClassVar, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+from temporalio.types import MethodAsyncSingleParam
+
+from schemas.birth import BirthDeclaration, BirthDeclarationSubmission
+from schemas.common import AttachmentRef, AttachmentUpload, Delivery, Procedure, ProcedureGroup
+from schemas.death import DeathDeclaration, DeathDeclarationSubmission
+from schemas.rules.birth import check_birth_declaration
+from schemas.rules.dates import is_late_death_declaration
+from schemas.rules.death import check_death_declaration
+from schemas.rules.findings import RuleContext, RuleViolation
+from schemas.status import DeclarationStatusView
+from schemas.workflow_inputs import BirthWorkflowInput, DeathWorkflowInput, OrchestrationOptions
+from workflows.birth import BIRTH_PROCEDURES, BirthDeclarationWorkflow
+from workflows.death import DeathDeclarationWorkflow, death_procedures
+
+
+class Declarant(Protocol):
+    @property
+    def personal_id(self) -> str: ...
+
+
+class Submission(Protocol):
+    """What the portal posts, in any group: the declarant's own ID decides whose it is."""
+
+    @property
+    def declarant(self) -> Declarant: ...
+
+    @property
+    def attachments(self) -> list[AttachmentUpload]: ...
+
+    def model_dump_json(self) -> str: ...
+
+
+class Declaration(Protocol):
+    """What a group's workflow carries, attachments by reference."""
+
+    @property
+    def delivery(self) -> Delivery: ...
+
+    @property
+    def attachments(self) -> list[AttachmentRef]: ...
+
+
+SubmissionT = TypeVar("SubmissionT", bound=Submission)
+DeclarationT = TypeVar("DeclarationT", bound=Declaration)
+WorkflowInputT = TypeVar("WorkflowInputT", bound=BaseModel)
+WorkflowT = TypeVar("WorkflowT")
+ResultT = TypeVar("ResultT")
+
+
+class Filing(ABC, Generic[SubmissionT, DeclarationT, WorkflowInputT, WorkflowT, ResultT]):
+    """One procedure group's way from a submission to a running workflow."""
+
+    group: ClassVar[ProcedureGroup]
+
+    @abstractmethod
+    def violations(self, submission: SubmissionT, context: RuleContext) -> list[RuleViolation]:
+        """Every rule the submission breaks, attachments included; none when it may be filed."""
+
+    @abstractmethod
+    def declaration(
+        self, submission: SubmissionT, attachments: list[AttachmentRef]
+    ) -> DeclarationT:
+        """The submission as its workflow carries it, its uploads replaced by `attachments`."""
+
+    @abstractmethod
+    def procedures(self, declaration: DeclarationT) -> Sequence[Procedure]:
+        """The procedures the declaration asks for, in the order they run."""
+
+    @abstractmethod
+    def commune_code(self, declaration: DeclarationT) -> str:
+        """The commune the declaration is filed in (and so its province)."""
+
+    def late_registration(self, declaration: DeclarationT, received_on: date) -> bool:
+        """Whether it comes after the legal time to declare; only a death can be late here."""
+        return False
+
+    @abstractmethod
+    def workflow_input(
+        self,
+        declaration_id: str,
+        received_at: datetime,
+        declaration: DeclarationT,
+        late_registration: bool,
+        options: OrchestrationOptions,
+    ) -> WorkflowInputT: ...
+
+    @property
+    @abstractmethod
+    def run(self) -> MethodAsyncSingleParam[WorkflowT, WorkflowInputT, ResultT]:
+        """The group's workflow, as Temporal starts it: its run method."""
+
+
+class BirthFiling(
+    Filing[
+        BirthDeclarationSubmission,
+        BirthDeclaration,
+        BirthWorkflowInput,
+        BirthDeclarationWorkflow,
+        DeclarationStatusView,
+    ]
+):
+    group = ProcedureGroup.BIRTH
+
+    def violations(
+        self, submission: BirthDeclarationSubmission, context: RuleContext
+    ) -> list[RuleViolation]:
+        return check_birth_declaration(submission, submission.attachments, context)
+
+    def declaration(
+        self, submission: BirthDeclarationSubmission, attachments: list[AttachmentRef]
+    ) -> BirthDeclaration:
+        return BirthDeclaration(
+            **submission.model_dump(exclude={"attachments"}), attachments=attachments
+        )
+
+    def procedures(self, declaration: BirthDeclaration) -> Sequence[Procedure]:
+        return BIRTH_PROCEDURES
+
+    def commune_code(self, declaration: BirthDeclaration) -> str:
+        return declaration.residence.commune_code
+
+    def workflow_input(
+        self,
+        declaration_id: str,
+        received_at: datetime,
+        declaration: BirthDeclaration,
+        late_registration: bool,
+        options: OrchestrationOptions,
+    ) -> BirthWorkflowInput:
+        return BirthWorkflowInput(
+            declaration_id=declaration_id,
+            received_at=received_at,
+            declaration=declaration,
+            options=options,
+        )
+
+    @property
+    def run(
+        self,
+    ) -> MethodAsyncSingleParam[
+        BirthDeclarationWorkflow, BirthWorkflowInput, DeclarationStatusView
+    ]:
+        return BirthDeclarationWorkflow.run
+
+
+class DeathFiling(
+    Filing[
+        DeathDeclarationSubmission,
+        DeathDeclaration,
+        DeathWorkflowInput,
+        DeathDeclarationWorkflow,
+        DeclarationStatusView,
+    ]
+):
+    group = ProcedureGroup.DEATH
+
+    def violations(
+        self, submission: DeathDeclarationSubmission, context: RuleContext
+    ) -> list[RuleViolation]:
+        return check_death_declaration(submission, submission.attachments, context)
+
+    def declaration(
+        self, submission: DeathDeclarationSubmission, attachments: list[AttachmentRef]
+    ) -> DeathDeclaration:
+        return DeathDeclaration(
+            **submission.model_dump(exclude={"attachments"}), attachments=attachments
+        )
+
+    def procedures(self, declaration: DeathDeclaration) -> Sequence[Procedure]:
+        return death_procedures(declaration)
+
+    def commune_code(self, declaration: DeathDeclaration) -> str:
+        return declaration.deceased.place_of_death.commune_code
+
+    def late_registration(self, declaration: DeathDeclaration, received_on: date) -> bool:
+        return is_late_death_declaration(declaration.deceased.date_of_death, received_on)
+
+    def workflow_input(
+        self,
+        declaration_id: str,
+        received_at: datetime,
+        declaration: DeathDeclaration,
+        late_registration: bool,
+        options: OrchestrationOptions,
+    ) -> DeathWorkflowInput:
+        return DeathWorkflowInput(
+            declaration_id=declaration_id,
+            received_at=received_at,
+            declaration=declaration,
+            late_registration=late_registration,
+            options=options,
+        )
+
+    @property
+    def run(
+        self,
+    ) -> MethodAsyncSingleParam[
+        DeathDeclarationWorkflow, DeathWorkflowInput, DeclarationStatusView
+    ]:
+        return DeathDeclarationWorkflow.run
+
+
+BIRTH_FILING = BirthFiling()
+DEATH_FILING = DeathFiling()

@@ -1,0 +1,50 @@
+"""A sandbox agency as it declares itself: its name, its own registers, how it loads them from the
+dataset, its procedure desks and any routes of its own. The HTTP service is built from that."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from sqlmodel import Session, SQLModel
+
+from sandbox.casebook.app import ExtraRoutes, agency_app
+from sandbox.casebook.credentials import AgencyCredentials
+from sandbox.casebook.database import load_dataset_once, open_agency_database
+from sandbox.casebook.desks import ProcedureDesk
+from sandbox.casebook.service import AgencyBook
+from sandbox.casebook.switches import DecisionPolicy
+from sandbox.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class SandboxAgency:
+    name: str
+    title: str
+    tables: Sequence[type[SQLModel]]
+    load: Callable[[Session, Dataset], None]
+    desks: Sequence[ProcedureDesk[Any]]
+    extra_routes: Sequence[ExtraRoutes] = ()
+    # A policy the agency keeps whatever the sandbox's settings say.
+    own_policy: DecisionPolicy | None = None
+
+    def create_app(
+        self,
+        state_dir: Path,
+        data_dir: Path,
+        credentials: AgencyCredentials,
+        policy: DecisionPolicy | None = None,
+    ) -> FastAPI:
+        engine = open_agency_database(self.name, state_dir, self.tables)
+        book = AgencyBook(
+            name=self.name,
+            engine=engine,
+            dataset=load_dataset_once(engine, data_dir, self.load),
+            credentials=credentials,
+            desks={desk.procedure: desk for desk in self.desks},
+            policy=self.own_policy if self.own_policy is not None else policy or DecisionPolicy(),
+        )
+        return agency_app(self.title, book, self.extra_routes)

@@ -1,0 +1,33 @@
+"""A procedure desk: one procedure an agency handles, declared once. The agency's routes, its
+case numbers and its decisions on the procedure's cases all come from the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from sandbox.casebook.decisions import CaseAtHand, Decision
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ProcedureDesk(Generic[Body]):
+    """Where callers file the procedure, the series its case numbers are counted in, the request
+    the agency accepts, the agency's rules, and whom a case is about."""
+
+    procedure: str
+    path: str
+    # The operation's name in the agency's API description.
+    operation: str
+    series: str
+    body_model: type[Body]
+    rules: Callable[[CaseAtHand, Body], Decision]
+    subject: Callable[[Body], str | None]
+
+    def decide_stored(self, at_hand: CaseAtHand, request_json: str) -> Decision:
+        """Decide a case from the request as the agency stored it when the case was opened."""
+        return self.rules(at_hand, self.body_model.model_validate_json(request_json))

@@ -1,0 +1,58 @@
+"""The justice office's rules for registering a death."""
+
+from __future__ import annotations
+
+from sandbox.casebook.clock import now_utc
+from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.casebook.numbering import register_number
+from sandbox.justice.registers import death_record_of
+from sandbox.justice.requests import DeathRegistrationIn
+from sandbox.justice.tables import DeathRecord, KnownPersonalId
+
+
+def decide_death(at_hand: CaseAtHand, body: DeathRegistrationIn) -> Decision:
+    session = at_hand.session
+    commune = body.place_of_death.commune_code
+    if commune not in at_hand.dataset.commune_province:
+        return Rejected(
+            "commune_unknown", f"Commune {commune} is not in the civil-status register."
+        )
+    if body.date_of_death <= body.deceased_date_of_birth:
+        return Rejected("dates_inconsistent", "The date of death is not after the date of birth.")
+    if session.get(KnownPersonalId, body.deceased_personal_id) is None:
+        return Rejected(
+            "person_unknown",
+            "The deceased's personal ID is not in the national population database.",
+        )
+    earlier = death_record_of(session, body.deceased_personal_id)
+    if earlier is not None:
+        return Rejected(
+            "already_deceased",
+            "A death is already registered for this person under record "
+            f"{earlier.death_record_number}; a person cannot be declared dead twice.",
+        )
+    declarant_death = death_record_of(session, body.declarant_personal_id)
+    if declarant_death is not None:
+        return Rejected(
+            "declarant_deceased",
+            "The declarant is recorded as deceased and cannot make a declaration.",
+        )
+    today = now_utc().date()
+    record_number = register_number(session, "KT", "death", commune, today)
+    session.add(
+        DeathRecord(
+            death_record_number=record_number,
+            personal_id=body.deceased_personal_id,
+            date_of_death=body.date_of_death,
+            commune_code=commune,
+            registered_on=today,
+            late_registration=body.late_registration,
+        )
+    )
+    return Approved(
+        {
+            "death_record_number": record_number,
+            "registered_on": today.isoformat(),
+            "late_registration": body.late_registration,
+        }
+    )

@@ -1,0 +1,34 @@
+"""The residence procedures the police accept."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class PlaceIn(BaseModel):
+    commune_code: str
+    address_line: str
+
+
+class ResidenceRegistrationIn(BaseModel):
+    declaration_id: str
+    supersedes_case_number: str | None = None
+    personal_id: str
+    full_name: str
+    sex: Literal["male", "female"]
+    date_of_birth: date
+    residence: PlaceIn
+    mother_personal_id: str | None = None
+    father_personal_id: str | None = None
+    civil_status_record_number: str
+
+
+class ResidenceRemovalIn(BaseModel):
+    declaration_id: str
+    supersedes_case_number: str | None = None
+    personal_id: str
+    date_of_death: date
+    death_record_number: str

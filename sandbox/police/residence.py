@@ -1,0 +1,109 @@
+"""The police's rules for registering and removing a permanent residence."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from sandbox.casebook.clock import now_utc
+from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.casebook.numbering import register_number
+from sandbox.police.requests import ResidenceRegistrationIn, ResidenceRemovalIn
+from sandbox.police.tables import RegistryPerson, ResidenceEvent
+
+
+def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejected | None:
+    if personal_id is None:
+        return None
+    person = session.get(RegistryPerson, personal_id)
+    if person is None:
+        return Rejected(
+            f"{role}_not_in_registry",
+            f"The {role}'s personal ID is not in the national population registry.",
+        )
+    if person.status != "alive":
+        return Rejected(
+            f"{role}_deceased", f"The {role} is recorded as deceased in the population registry."
+        )
+    return None
+
+
+def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> Decision:
+    session = at_hand.session
+    commune = body.residence.commune_code
+    if commune not in at_hand.dataset.commune_province:
+        return Rejected("commune_unknown", f"Commune {commune} does not exist.")
+    for role, pid in (("mother", body.mother_personal_id), ("father", body.father_personal_id)):
+        problem = _check_parent(session, role, pid)
+        if problem is not None:
+            return problem
+    if session.get(RegistryPerson, body.personal_id) is not None:
+        return Rejected(
+            "already_registered", "This person already has a permanent residence registration."
+        )
+    today = now_utc().date()
+    number = register_number(session, "TT", "reg", commune, today)
+    session.add(
+        RegistryPerson(
+            personal_id=body.personal_id,
+            full_name=body.full_name,
+            sex=body.sex,
+            date_of_birth=body.date_of_birth,
+            commune_code=commune,
+            address_line=body.residence.address_line,
+            mother_id=body.mother_personal_id,
+            father_id=body.father_personal_id,
+        )
+    )
+    session.add(
+        ResidenceEvent(
+            record_number=number,
+            kind="registration",
+            personal_id=body.personal_id,
+            commune_code=commune,
+            recorded_on=today,
+        )
+    )
+    return Approved(
+        {
+            "residence_registration_number": number,
+            "commune_code": commune,
+            "registered_on": today.isoformat(),
+        }
+    )
+
+
+def decide_removal(at_hand: CaseAtHand, body: ResidenceRemovalIn) -> Decision:
+    session = at_hand.session
+    person = session.get(RegistryPerson, body.personal_id)
+    if person is None:
+        return Rejected(
+            "person_unknown", "This personal ID is not in the national population registry."
+        )
+    if person.status == "deceased":
+        return Rejected(
+            "already_deceased",
+            "This person is already recorded as deceased and their residence "
+            "registration was removed.",
+        )
+    today = now_utc().date()
+    commune = person.commune_code or "00000"
+    number = register_number(session, "XTT", "rem", commune, today)
+    person.status = "deceased"
+    person.date_of_death = body.date_of_death
+    session.add(person)
+    session.add(
+        ResidenceEvent(
+            record_number=number,
+            kind="removal",
+            personal_id=body.personal_id,
+            commune_code=commune,
+            recorded_on=today,
+        )
+    )
+    return Approved(
+        {
+            "residence_removal_number": number,
+            "commune_code": commune,
+            "removed_on": today.isoformat(),
+        }
+    )

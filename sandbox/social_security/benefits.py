@@ -1,0 +1,135 @@
+"""Social security's decisions on the benefits due on a death: the amounts come from
+`sandbox.benefit_rules`; here they are checked against what was already settled, recorded, and
+reported in the case's record."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from sandbox import benefit_rules
+from sandbox.casebook.clock import now_utc
+from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.social_security.records import insured_person
+from sandbox.social_security.requests import FuneralAllowanceIn, PaymentIn, SurvivorBenefitIn
+from sandbox.social_security.tables import BenefitSettlement
+
+
+def _already_settled(session: Session, benefit: str, personal_id: str) -> Rejected | None:
+    earlier = session.exec(
+        select(BenefitSettlement).where(
+            BenefitSettlement.benefit == benefit,
+            BenefitSettlement.deceased_personal_id == personal_id,
+        )
+    ).first()
+    if earlier is None:
+        return None
+    return Rejected(
+        "already_settled",
+        f"The {benefit.replace('_', ' ')} for this person was already settled in case "
+        f"{earlier.case_number}.",
+    )
+
+
+def _outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
+    return {
+        "covered": outcome.covered,
+        "rule": outcome.rule,
+        "explanation": outcome.explanation,
+        "figures": outcome.figures,
+    }
+
+
+def _settle(
+    session: Session,
+    benefit: str,
+    personal_id: str,
+    case_number: str,
+    outcome: benefit_rules.BenefitOutcome,
+    record: dict[str, object],
+) -> Decision:
+    if not outcome.covered:
+        return Rejected("not_covered", outcome.explanation, record=record)
+    session.add(
+        BenefitSettlement(
+            benefit=benefit,
+            deceased_personal_id=personal_id,
+            case_number=case_number,
+            amount_vnd=outcome.amount_vnd,
+            settled_on=now_utc().date(),
+        )
+    )
+    return Approved(record)
+
+
+def _check_payment(payment: PaymentIn) -> Rejected | None:
+    if payment.method == "bank" and payment.bank_account is None:
+        return Rejected("payment_incomplete", "Payment by bank needs a bank account.")
+    return None
+
+
+def decide_funeral(at_hand: CaseAtHand, body: FuneralAllowanceIn) -> Decision:
+    session = at_hand.session
+    problem = _check_payment(body.payment) or _already_settled(
+        session, "funeral_allowance", body.deceased_personal_id
+    )
+    if problem is not None:
+        return problem
+    try:
+        outcome = benefit_rules.funeral_allowance(
+            insured_person(session, body.deceased_personal_id), body.date_of_death
+        )
+    except benefit_rules.NoReferenceLevel as error:
+        return Rejected("no_reference_level", str(error))
+    record = {**_outcome_record(outcome), "amount_vnd": outcome.amount_vnd}
+    return _settle(
+        session,
+        "funeral_allowance",
+        body.deceased_personal_id,
+        at_hand.case_number,
+        outcome,
+        record,
+    )
+
+
+def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
+    session = at_hand.session
+    problem = _check_payment(body.payment) or _already_settled(
+        session, "survivor_benefit", body.deceased_personal_id
+    )
+    if problem is not None:
+        return problem
+    relatives = [
+        benefit_rules.Relative(b.personal_id, b.relationship, b.without_caretaker)
+        for b in body.beneficiaries
+    ]
+    try:
+        outcome = benefit_rules.survivor_benefit(
+            insured_person(session, body.deceased_personal_id),
+            body.date_of_death,
+            body.form,
+            relatives,
+        )
+    except benefit_rules.NoReferenceLevel as error:
+        return Rejected("no_reference_level", str(error))
+    record: dict[str, object] = {**_outcome_record(outcome), "form": body.form}
+    if isinstance(outcome, benefit_rules.SurvivorOutcome):
+        record["form"] = outcome.form
+        record["lump_sum_vnd"] = outcome.amount_vnd if outcome.form == "lump_sum" else None
+        record["monthly_amount_vnd"] = outcome.monthly_amount_vnd
+        record["beneficiaries"] = [
+            {
+                "personal_id": s.personal_id,
+                "relationship": s.relationship,
+                "share_percent_of_reference": s.percent,
+                "monthly_amount_vnd": s.amount_vnd,
+            }
+            for s in outcome.shares
+        ]
+    return _settle(
+        session,
+        "survivor_benefit",
+        body.deceased_personal_id,
+        at_hand.case_number,
+        outcome,
+        record,
+    )

@@ -1,0 +1,63 @@
+"""Social security's rules for a child's free health-insurance card."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from sandbox.casebook.clock import now_utc
+from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.social_security.records import insured_person, new_social_insurance_number
+from sandbox.social_security.requests import HealthInsuranceCardIn
+from sandbox.social_security.tables import HealthInsuranceCard
+from schemas.identifiers import add_months
+
+CHILD_BENEFICIARY_GROUP = "TE"  # trẻ em: children under 6, fully state-funded
+CHILD_BENEFIT_LEVEL = 1  # 100% of treatment costs
+CHILD_CARD_MONTHS = 72
+
+
+def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
+    session = at_hand.session
+    province = at_hand.dataset.commune_province.get(body.residence_commune_code)
+    if province is None:
+        return Rejected("commune_unknown", f"Commune {body.residence_commune_code} does not exist.")
+    today = now_utc().date()
+    turns_72_months = add_months(body.date_of_birth, CHILD_CARD_MONTHS)
+    if today >= turns_72_months or body.date_of_birth > today:
+        return Rejected(
+            "not_under_6", "The free health-insurance card is for children under 72 months old."
+        )
+    existing = session.exec(
+        select(HealthInsuranceCard).where(HealthInsuranceCard.personal_id == body.personal_id)
+    ).first()
+    if existing is not None:
+        return Rejected(
+            "card_already_issued",
+            f"This child already holds health-insurance card {existing.card_code}.",
+        )
+    insured = insured_person(session, body.personal_id)
+    number = (
+        insured.social_insurance_number
+        if insured
+        else new_social_insurance_number(session, province)
+    )
+    card_code = f"{CHILD_BENEFICIARY_GROUP}{CHILD_BENEFIT_LEVEL}{province}{number}"
+    session.add(
+        HealthInsuranceCard(
+            card_code=card_code,
+            social_insurance_number=number,
+            personal_id=body.personal_id,
+            valid_from=body.date_of_birth,
+            valid_to=turns_72_months,
+            issued_on=today,
+        )
+    )
+    return Approved(
+        {
+            "social_insurance_number": number,
+            "card_code": card_code,
+            "benefit_level": CHILD_BENEFIT_LEVEL,
+            "valid_from": body.date_of_birth.isoformat(),
+            "valid_to": turns_72_months.isoformat(),
+        }
+    )

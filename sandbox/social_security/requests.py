@@ -1,0 +1,59 @@
+"""The card and benefit claims social security accepts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class HealthInsuranceCardIn(BaseModel):
+    declaration_id: str
+    supersedes_case_number: str | None = None
+    personal_id: str
+    full_name: str
+    sex: Literal["male", "female"]
+    date_of_birth: date
+    residence_commune_code: str
+    civil_status_record_number: str
+
+
+class BankAccountIn(BaseModel):
+    bank_code: str
+    account_number: str
+    account_holder: str
+
+
+class PaymentIn(BaseModel):
+    method: Literal["bank", "post", "cash"]
+    bank_account: BankAccountIn | None = None
+
+
+class FuneralAllowanceIn(BaseModel):
+    declaration_id: str
+    supersedes_case_number: str | None = None
+    deceased_personal_id: str
+    date_of_death: date
+    death_record_number: str
+    claimant_personal_id: str
+    payment: PaymentIn
+
+
+class BeneficiaryIn(BaseModel):
+    personal_id: str
+    full_name: str
+    relationship: Literal["spouse", "child", "parent"]
+    date_of_birth: date
+    without_caretaker: bool = False
+
+
+class SurvivorBenefitIn(BaseModel):
+    declaration_id: str
+    supersedes_case_number: str | None = None
+    deceased_personal_id: str
+    date_of_death: date
+    death_record_number: str
+    form: Literal["lump_sum", "monthly"]
+    beneficiaries: list[BeneficiaryIn]
+    payment: PaymentIn

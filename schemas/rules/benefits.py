@@ -1,0 +1,96 @@
+"""The procedures a family chooses after a death, and the benefit details each choice needs."""
+
+from __future__ import annotations
+
+from schemas.common import Procedure
+from schemas.death import MANDATORY_DEATH_PROCEDURES, DeathDeclarationFields
+from schemas.rules.dates import check_past_date
+from schemas.rules.findings import Findings, Loc, RuleContext
+from schemas.rules.identity import check_personal_id_prefix
+
+
+def check_chosen_procedures(found: Findings, declaration: DeathDeclarationFields) -> None:
+    """The mandatory procedures are chosen, each once; benefit and payment details are given
+    exactly when a benefit is chosen."""
+    chosen = set(declaration.procedures)
+    for mandatory in MANDATORY_DEATH_PROCEDURES:
+        if mandatory.value not in chosen:
+            found.add(
+                ("body", "procedures"),
+                "procedure_missing",
+                f"The procedures always include {mandatory.value}.",
+            )
+    if len(chosen) != len(declaration.procedures):
+        found.add(("body", "procedures"), "procedure_repeated", "List each procedure once.")
+
+    wants_survivor = Procedure.SURVIVOR_BENEFIT.value in chosen
+    wants_benefit = wants_survivor or Procedure.FUNERAL_ALLOWANCE.value in chosen
+    if wants_survivor and declaration.survivor_benefit is None:
+        found.add(
+            ("body", "survivor_benefit"),
+            "survivor_benefit_missing",
+            "You chose the survivor benefit: say which form (lump sum or monthly) and who "
+            "the beneficiaries are.",
+        )
+    if not wants_survivor and declaration.survivor_benefit is not None:
+        found.add(
+            ("body", "survivor_benefit"),
+            "survivor_benefit_unexpected",
+            "Survivor benefit details were given, but the survivor benefit was not chosen "
+            "in the procedures.",
+        )
+    if wants_benefit and declaration.payment is None:
+        found.add(
+            ("body", "payment"),
+            "payment_missing",
+            "A benefit was chosen: say how it should be paid (bank, post or cash).",
+        )
+    if not wants_benefit and declaration.payment is not None:
+        found.add(
+            ("body", "payment"),
+            "payment_unexpected",
+            "Payment details were given, but no benefit was chosen in the procedures.",
+        )
+    if (
+        declaration.payment is not None
+        and declaration.payment.method == "bank"
+        and declaration.payment.bank_account is None
+    ):
+        found.add(
+            ("body", "payment", "bank_account"),
+            "bank_account_missing",
+            "Payment by bank needs the bank code, account number and account holder.",
+        )
+
+
+def check_beneficiaries(
+    found: Findings, declaration: DeathDeclarationFields, ctx: RuleContext
+) -> None:
+    """Each survivor-benefit beneficiary is listed once, is not the deceased, and has a
+    plausible ID and date of birth."""
+    if declaration.survivor_benefit is None:
+        return
+    seen: set[str] = set()
+    for index, person in enumerate(declaration.survivor_benefit.beneficiaries):
+        loc: Loc = ("body", "survivor_benefit", "beneficiaries", index)
+        if person.personal_id == declaration.deceased.personal_id:
+            found.add(
+                (*loc, "personal_id"),
+                "beneficiary_is_deceased",
+                "The deceased cannot be their own beneficiary.",
+            )
+        if person.personal_id in seen:
+            found.add(
+                (*loc, "personal_id"),
+                "beneficiary_repeated",
+                "Each beneficiary is listed once.",
+            )
+        seen.add(person.personal_id)
+        check_past_date(
+            found,
+            (*loc, "date_of_birth"),
+            person.date_of_birth,
+            ctx,
+            "beneficiary's date of birth",
+        )
+        check_personal_id_prefix(found, (*loc, "personal_id"), person.personal_id, ctx)

@@ -1,0 +1,26 @@
+"""Dates and ages: what cannot lie in the future, and the age and delay limits of the law."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas.rules.findings import Findings, Loc, RuleContext
+
+CHILD_AGE_LIMIT_YEARS = 6
+MIN_PARENT_AGE_YEARS = 12
+LATE_DEATH_DECLARATION_DAYS = 15
+
+
+def years_between(earlier: date, later: date) -> int:
+    """Whole years from `earlier` to `later` (a person's age on `later`)."""
+    had_birthday = (later.month, later.day) >= (earlier.month, earlier.day)
+    return later.year - earlier.year - (0 if had_birthday else 1)
+
+
+def is_late_death_declaration(date_of_death: date, received_on: date) -> bool:
+    return (received_on - date_of_death).days > LATE_DEATH_DECLARATION_DAYS
+
+
+def check_past_date(found: Findings, loc: Loc, day: date, ctx: RuleContext, what: str) -> None:
+    if day > ctx.today:
+        found.add(loc, "date_in_future", f"The {what} cannot be in the future.")

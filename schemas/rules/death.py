@@ -1,0 +1,80 @@
+"""The rules of a death declaration: the procedures chosen, the deceased, the declarant, the
+beneficiaries and the proof of death."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemas.common import AttachmentBase
+from schemas.death import CLOSE_RELATIVES, DeathDeclarationFields
+from schemas.rules.attachments import attachment_kinds, check_attachment_content
+from schemas.rules.benefits import check_beneficiaries, check_chosen_procedures
+from schemas.rules.dates import check_past_date
+from schemas.rules.delivery import check_contact, check_delivery
+from schemas.rules.findings import Findings, RuleContext, RuleViolation
+from schemas.rules.identity import check_personal_id_agrees, check_personal_id_prefix
+from schemas.rules.places import check_commune
+
+
+def check_death_declaration(
+    declaration: DeathDeclarationFields, attachments: Sequence[AttachmentBase], ctx: RuleContext
+) -> list[RuleViolation]:
+    found = Findings()
+    deceased, declarant = declaration.deceased, declaration.declarant
+
+    check_chosen_procedures(found, declaration)
+
+    check_past_date(
+        found, ("body", "deceased", "date_of_death"), deceased.date_of_death, ctx, "date of death"
+    )
+    if deceased.date_of_birth >= deceased.date_of_death:
+        found.add(
+            ("body", "deceased", "date_of_birth"),
+            "born_after_death",
+            "The date of birth must be before the date of death.",
+        )
+    check_personal_id_agrees(
+        found,
+        ("body", "deceased", "personal_id"),
+        deceased.personal_id,
+        deceased.sex,
+        deceased.date_of_birth,
+        ctx,
+    )
+    check_commune(
+        found,
+        ("body", "deceased", "place_of_death", "commune_code"),
+        deceased.place_of_death.commune_code,
+        ctx,
+    )
+
+    check_personal_id_prefix(
+        found, ("body", "declarant", "personal_id"), declarant.personal_id, ctx
+    )
+    if declarant.personal_id == deceased.personal_id:
+        found.add(
+            ("body", "declarant", "personal_id"),
+            "declarant_is_deceased",
+            "The declarant cannot be the deceased person; give the declarant's own ID.",
+        )
+    check_contact(found, declarant.phone, declarant.email)
+    check_delivery(found, declaration.delivery, declarant.email, ctx)
+
+    check_beneficiaries(found, declaration, ctx)
+
+    kinds = attachment_kinds(attachments)
+    if not kinds & {"death_notice", "death_notice_replacement"}:
+        found.add(
+            ("body", "attachments"),
+            "death_notice_missing",
+            "Attach the death notice (giấy báo tử) or a document that replaces it.",
+        )
+    if declarant.relationship not in CLOSE_RELATIVES and "authorization" not in kinds:
+        found.add(
+            ("body", "attachments"),
+            "authorization_missing",
+            "A declarant who is not a close relative (spouse, child, parent or sibling) "
+            "must attach the family's authorisation letter.",
+        )
+    check_attachment_content(found, attachments, ctx)
+    return found.items

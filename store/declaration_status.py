@@ -1,0 +1,56 @@
+"""A declaration's status as the store keeps it: the latest view, sealed, with its state in the
+clear for queries and the time it closed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView
+from store.database import session_scope
+from store.models import DeclarationRecord
+from store.sealing import STATUS, store_cipher
+
+
+def seal_status(view: DeclarationStatusView) -> bytes:
+    return store_cipher().seal_text(view.model_dump_json(), STATUS, view.declaration_id)
+
+
+def set_status(record: DeclarationRecord, view: DeclarationStatusView) -> None:
+    record.status = view.status.value
+    record.status_sealed = seal_status(view)
+    if view.status in TERMINAL_STATES and record.closed_at is None:
+        record.closed_at = datetime.now(UTC)
+
+
+def read_status(record: DeclarationRecord) -> DeclarationStatusView:
+    return DeclarationStatusView.model_validate_json(
+        store_cipher().open_text(record.status_sealed, STATUS, record.declaration_id)
+    )
+
+
+def mark_run_ended(engine: Engine, workflow_id: str, how: str) -> bool:
+    """Record that a declaration's workflow failed or was terminated before it closed the
+    declaration itself: its status says so. False when the record is unknown or closed."""
+    with session_scope(engine) as session:
+        record = session.exec(
+            select(DeclarationRecord).where(DeclarationRecord.workflow_id == workflow_id)
+        ).first()
+        if record is None:
+            return False
+        view = read_status(record)
+        if view.status in TERMINAL_STATES:
+            return False
+        view.status = DeclarationState.FAILED
+        view.summary = (
+            f"Processing stopped: the declaration's workflow {how}. Operators have been "
+            "alerted; nothing more happens until they act."
+        )
+        view.updated_at = datetime.now(UTC)
+        set_status(record, view)
+        record.updated_at = view.updated_at
+        session.add(record)
+        session.commit()
+        return True

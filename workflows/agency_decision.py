@@ -1,0 +1,88 @@
+"""Waiting for an agency's decision on one submission: reminding the agency before the step's
+deadline, escalating after it, and cancelling the case on a withdrawal."""
+
+from __future__ import annotations
+
+import asyncio
+
+from temporalio import workflow
+from temporalio.exceptions import NexusOperationError
+
+with workflow.unsafe.imports_passed_through():
+    from agency_contracts.decisions import FollowUpKind, OfficerDecision
+    from legal_deadlines.procedure_limits import STEP_WORKING_DAYS
+
+from workflows.agency_steps import DeclarationT, RequestT, ResultT, StepSpec
+from workflows.follow_ups import escalate, follow_up
+from workflows.held_decisions import verified
+from workflows.running_declaration import RunningDeclaration
+
+
+async def decide(
+    run: RunningDeclaration[DeclarationT],
+    spec: StepSpec[DeclarationT, RequestT, ResultT],
+    request: RequestT,
+) -> OfficerDecision | None:
+    """Open the case at the agency through its Nexus operation and wait for its decision. A
+    withdrawal cancels the operation, which cancels the case at the agency. The decision counts
+    only once the trust store verifies it; None when the step ends without one."""
+    procedure, progress = spec.procedure, run.progress
+    handle = await run.agency(spec.agency).start_operation(
+        spec.operation,
+        request,
+        summary=f"{spec.agency.value}: {procedure.value} for {run.declaration_id}",
+    )
+    now = workflow.now()
+    deadline = run.clock.deadline(now, STEP_WORKING_DAYS[procedure])
+    progress.mark_received_by_agency(procedure, now, deadline)
+    outcome = asyncio.ensure_future(_result_of(handle))
+    pending: list[FollowUpKind] = ["reminder", "escalation"]
+    while not outcome.done():
+        if run.withdrawal is not None:
+            handle.cancel()
+            decision = await outcome
+            return await verified(run, procedure, decision) if decision else None
+        wake_at = (
+            run.clock.reminder_time(now, deadline) if pending[:1] == ["reminder"] else deadline
+        )
+        remaining = (wake_at - workflow.now()).total_seconds() if pending else None
+        if remaining is None or remaining > 0:
+            try:
+                await workflow.wait_condition(
+                    lambda: outcome.done() or run.withdrawal is not None, timeout=remaining
+                )
+                continue
+            except TimeoutError:
+                pass
+        due = pending.pop(0)
+        # Sent beside the step, not awaited: an agency slow to take a reminder must not hold
+        # back the escalation, nor the decision.
+        run.follow_ups.append(
+            asyncio.create_task(follow_up(run, spec.agency, request.idempotency_key, due, deadline))
+        )
+        if due == "reminder":
+            progress.record_event("reminder_sent", step=progress.view.step(procedure))
+            await progress.publish()
+        else:
+            await escalate(
+                run,
+                procedure.value,
+                deadline,
+                spec.agency,
+                request.idempotency_key,
+                f"The {spec.agency.value} office has not decided "
+                f"{procedure.value} by its deadline.",
+            )
+    decision = outcome.result()
+    return await verified(run, procedure, decision) if decision else None
+
+
+async def _result_of(
+    handle: workflow.NexusOperationHandle[OfficerDecision],
+) -> OfficerDecision | None:
+    try:
+        return await handle
+    except NexusOperationError as error:
+        # Cancelled on withdrawal before the agency had decided anything.
+        workflow.logger.info("agency_case_ended_without_decision", extra={"error": str(error)})
+        return None

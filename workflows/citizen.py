@@ -1,0 +1,149 @@
+"""The citizen's part: supplements asked for and answered, and a withdrawal at any time. Only
+the portal API, for the person it verified, may ask the declaration to act."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from legal_deadlines.procedure_limits import (
+        GROUP_WORKING_DAYS_WITH_VERIFICATION,
+        SUPPLEMENT_WAIT_WORKING_DAYS,
+    )
+    from schemas.common import Procedure
+    from schemas.decisions import Requester, SupplementAnswer, WithdrawalRequest
+    from schemas.status import DeclarationState, StepState
+    from schemas.supplements import SupplementNeed, SupplementRequest
+    from security.requesters import attested
+
+from workflows.agency_steps import DeclarationT
+from workflows.delivery import deliver_results
+from workflows.running_declaration import RunningDeclaration
+
+
+def check_requester(
+    run: RunningDeclaration[DeclarationT], action: str, requester: Requester, content: str
+) -> None:
+    if not attested(
+        run.options.requester_verify_keys,
+        workflow.info().workflow_id,
+        action,
+        requester,
+        content,
+    ):
+        workflow.logger.warning("unattested_update_refused", extra={"action": action})
+        raise ValueError("The request did not come through the portal API.")
+
+
+def check_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAnswer) -> None:
+    check_requester(run, "answer_supplement", answer.requester, answer.attested_content())
+    if run.progress.closed:
+        raise ValueError("The declaration is closed.")
+    if not run.awaiting_supplement:
+        raise ValueError("Nothing is awaited from the citizen.")
+    if type(answer.declaration) is not type(run.declaration):
+        raise ValueError("The supplement is for another kind of declaration.")
+    # The portal refuses these first; the workflow holds to them whoever sends the answer.
+    if answer.declaration.declarant.personal_id != run.declaration.declarant.personal_id:
+        raise ValueError("The declarant of a declaration does not change.")
+    if getattr(answer.declaration, "procedures", None) != getattr(
+        run.declaration, "procedures", None
+    ):
+        raise ValueError("The procedures chosen do not change.")
+
+
+def take_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAnswer) -> None:
+    declaration = answer.declaration
+    assert isinstance(declaration, type(run.declaration)), "checked by check_supplement"
+    run.declaration = declaration
+    run.supplement_answers += 1
+    run.changed_since_registry_check.update(answer.changed)
+    run.progress.record_event(
+        "supplement_answered",
+        reason=", ".join(answer.changed),
+        actor=answer.requester.actor,
+    )
+
+
+def check_withdrawal(run: RunningDeclaration[DeclarationT], request: WithdrawalRequest) -> None:
+    check_requester(run, "withdraw", request.requester, request.attested_content())
+    if run.progress.closed:
+        raise ValueError("The declaration is already closed.")
+    if run.withdrawal is not None:
+        raise ValueError("The declaration is already being withdrawn.")
+
+
+def take_withdrawal(run: RunningDeclaration[DeclarationT], request: WithdrawalRequest) -> None:
+    run.withdrawal = request
+    run.progress.record_event(
+        "withdrawal_requested", reason=request.reason, actor=request.requester.actor
+    )
+
+
+async def await_supplement(
+    run: RunningDeclaration[DeclarationT],
+    requester: str,
+    need: SupplementNeed,
+    procedures: Sequence[Procedure],
+    actor: str | None = None,
+) -> bool | None:
+    """Ask the citizen; True once answered, False after the wait expires, None if withdrawn."""
+    progress = run.progress
+    now = workflow.now()
+    request = SupplementRequest(
+        requested_by=requester,
+        requested_at=now,
+        respond_by=run.clock.deadline(now, SUPPLEMENT_WAIT_WORKING_DAYS),
+        **need.model_dump(),
+    )
+    for procedure in procedures:
+        progress.update_step(
+            procedure,
+            StepState.AWAITING_SUPPLEMENT,
+            reason=need.message,
+            supplement_request=request,
+            actor=actor,
+        )
+    if not procedures:
+        progress.set_declaration_supplement(request)
+    await progress.publish()
+    answers_seen = run.supplement_answers
+    run.awaiting_supplement.add(requester)
+    try:
+        await workflow.wait_condition(
+            lambda: run.supplement_answers > answers_seen or run.withdrawal is not None,
+            timeout=(request.respond_by - now).total_seconds(),
+        )
+        answered: bool | None = None if run.withdrawal is not None else True
+    except TimeoutError:
+        answered = False
+    finally:
+        run.awaiting_supplement.discard(requester)
+    if not procedures:
+        progress.set_declaration_supplement(None)
+    if answered:
+        # The time limit counts again from the completed dossier, with verification.
+        group_days = GROUP_WORKING_DAYS_WITH_VERIFICATION[run.group]
+        progress.set_deadline(run.clock.deadline(workflow.now(), group_days))
+    return answered
+
+
+async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> None:
+    """Each running step has cancelled its case at its agency by now; what is still open is
+    cancelled here, and completed records stay."""
+    progress = run.progress
+    progress.cancel_unsettled_steps("Cancelled: the declaration was withdrawn.")
+    approved = [s.procedure.value for s in progress.view.steps if s.status == StepState.APPROVED]
+    progress.set_status(
+        DeclarationState.WITHDRAWN,
+        "Withdrawn by the declarant. "
+        + (
+            f"Completed records stay: {', '.join(approved)}."
+            if approved
+            else "Nothing had been completed."
+        ),
+    )
+    if approved:
+        await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)

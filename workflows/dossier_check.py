@@ -1,0 +1,82 @@
+"""The dossier checked before any agency sees it: the attachments are as filed, and the people
+named are who the population registry says they are."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.records import RecordActivities
+    from agency_contracts.decisions import IdentityCheckRequest
+    from agency_contracts.services import PoliceService
+    from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
+    from schemas.decisions import AttachmentCheck
+    from schemas.supplements import POPULATION_REGISTRY, SupplementNeed
+
+from workflows.agency_steps import DeclarationT
+from workflows.citizen import await_supplement
+from workflows.running_declaration import RunningDeclaration
+
+ORCHESTRATOR_CALL = timedelta(seconds=30)
+# The registry cross-check finds a mismatch at most this many times before it refuses.
+MAX_REGISTRY_ROUNDS = 3
+
+
+async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
+    """A mismatch with the registry goes back to the citizen; False when the declaration ends."""
+    while run.withdrawal is None:
+        run.changed_since_registry_check.clear()
+        attachments_check = workflow.execute_activity_method(
+            RecordActivities.verify_attachments,
+            AttachmentCheck(
+                declaration_id=run.declaration_id,
+                sha256=[a.sha256 for a in run.declaration.attachments],
+            ),
+            task_queue=workflow.info().task_queue,
+            start_to_close_timeout=ORCHESTRATOR_CALL,
+            summary="check the attachments against their hashes",
+        )
+        identity_check = run.police().execute_operation(
+            PoliceService.verify_identities,
+            IdentityCheckRequest(
+                declaration_id=run.declaration_id,
+                claims=run.steps.identity_claims(run.declaration),
+            ),
+            summary="cross-check the people with the population registry",
+        )
+        tampered, registry = await asyncio.gather(attachments_check, identity_check)
+        if tampered:
+            names = ", ".join(
+                a.filename for a in run.declaration.attachments if a.sha256 in tampered
+            )
+            run.refuse(
+                f"the attachment {names} was altered after it was filed (its content "
+                "no longer matches its checksum); file the declaration again."
+            )
+            return False
+        problems = registry.problems
+        if not problems:
+            return True
+        run.registry_rounds += 1
+        if run.registry_rounds >= MAX_REGISTRY_ROUNDS:
+            run.refuse(
+                "the people named still do not match the population registry after "
+                f"{MAX_REGISTRY_ROUNDS} checks; file the declaration again with the "
+                "details on their identity cards."
+            )
+            return False
+        need = SupplementNeed(
+            fields=[p.field for p in problems],
+            message=" ".join(dict.fromkeys(p.message for p in problems)),
+        )
+        answered = await await_supplement(run, POPULATION_REGISTRY, need, ())
+        if answered is False:
+            run.refuse(
+                "the population registry mismatch was not corrected within "
+                f"{SUPPLEMENT_WAIT_WORKING_DAYS} working days."
+            )
+            return False
+    return False

@@ -1,0 +1,46 @@
+"""The procedure group's own time limit, watched beside its steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio import workflow
+
+from workflows.agency_steps import DeclarationT
+from workflows.follow_ups import escalate
+from workflows.running_declaration import RunningDeclaration
+
+
+async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
+    """Past the group's deadline, the declaration is overdue and escalated. While the citizen is
+    asked for a supplement, the agencies' time limit waits with them."""
+    progress = run.progress
+    escalated = False
+    while not progress.closed:
+        deadline = progress.view.deadline
+        assert deadline is not None
+
+        def moved_on(deadline: datetime = deadline) -> bool:
+            return progress.closed or progress.view.deadline != deadline
+
+        remaining = (deadline - workflow.now()).total_seconds()
+        if remaining > 0:
+            try:
+                await workflow.wait_condition(moved_on, timeout=remaining)
+                continue
+            except TimeoutError:
+                pass
+        if run.awaiting_supplement:
+            await workflow.wait_condition(lambda: moved_on() or not run.awaiting_supplement)
+            continue
+        if not escalated:
+            escalated = True
+            await escalate(
+                run,
+                "declaration",
+                deadline,
+                None,
+                None,
+                f"The {run.group.value} declaration is past its legal deadline.",
+            )
+        await workflow.wait_condition(moved_on)

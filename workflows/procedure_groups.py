@@ -1,0 +1,86 @@
+"""The procedure groups and the agency steps each runs: its registration at the justice office,
+then, side by side, the steps that need the record. A procedure joins its group with one entry
+here; what its agency is asked is built in the group's requests module."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
+    from schemas.birth import BirthDeclaration
+    from schemas.common import Procedure, ProcedureGroup
+    from schemas.death import DeathDeclaration
+    from schemas.results import (
+        BirthRegistrationResult,
+        DeathRegistrationResult,
+        FuneralAllowanceResult,
+        HealthInsuranceCardResult,
+        ResidenceRegistrationResult,
+        ResidenceRemovalResult,
+        SurvivorBenefitResult,
+    )
+
+from workflows import birth_requests, death_requests
+from workflows.agency_steps import StepSpec
+from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
+
+BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
+    group=ProcedureGroup.BIRTH,
+    claims=birth_requests.identity_claims,
+    registration=StepSpec(
+        Procedure.BIRTH_REGISTRATION,
+        JusticeService.register_birth,
+        birth_requests.birth_registration,
+        BirthRegistrationResult,
+    ),
+    record_name="the birth record",
+    after_registration=(
+        AgencyStepOnRecord(
+            Procedure.RESIDENCE_REGISTRATION,
+            PoliceService.register_residence,
+            birth_requests.residence_registration,
+            ResidenceRegistrationResult,
+        ),
+        AgencyStepOnRecord(
+            Procedure.HEALTH_INSURANCE_CARD,
+            SocialSecurityService.issue_health_insurance_card,
+            birth_requests.health_insurance_card,
+            HealthInsuranceCardResult,
+        ),
+    ),
+)
+
+DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
+    group=ProcedureGroup.DEATH,
+    claims=death_requests.identity_claims,
+    registration=StepSpec(
+        Procedure.DEATH_REGISTRATION,
+        JusticeService.register_death,
+        death_requests.death_registration,
+        DeathRegistrationResult,
+    ),
+    record_name="the death record",
+    after_registration=(
+        AgencyStepOnRecord(
+            Procedure.RESIDENCE_REMOVAL,
+            PoliceService.remove_residence,
+            death_requests.residence_removal,
+            ResidenceRemovalResult,
+        ),
+        AgencyStepOnRecord(
+            Procedure.FUNERAL_ALLOWANCE,
+            SocialSecurityService.settle_funeral_allowance,
+            death_requests.funeral_allowance,
+            FuneralAllowanceResult,
+            death_requests.chosen_by_family(Procedure.FUNERAL_ALLOWANCE),
+        ),
+        AgencyStepOnRecord(
+            Procedure.SURVIVOR_BENEFIT,
+            SocialSecurityService.settle_survivor_benefit,
+            death_requests.survivor_benefit,
+            SurvivorBenefitResult,
+            death_requests.chosen_by_family(Procedure.SURVIVOR_BENEFIT),
+        ),
+    ),
+)

@@ -1,0 +1,85 @@
+"""What the parts of a declaration's workflow share while it runs: the declaration as it stands,
+its progress, what the citizen has asked or answered, and the agencies it reaches."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Generic, Protocol
+
+import nexusrpc
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from agency_contracts.decisions import CaseFollowUp
+    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
+    from legal_deadlines.legal_clock import LegalClock
+    from schemas.common import Agency, ProcedureGroup
+    from schemas.decisions import WithdrawalRequest
+    from schemas.status import DeclarationState
+    from schemas.workflow_inputs import OrchestrationOptions
+
+from workflows.agency_steps import DeclarationT
+from workflows.declaration_progress import DeclarationProgress
+from workflows.group_steps import ProcedureSteps
+
+
+class CaseService(Protocol):
+    """An agency's Nexus service that keeps cases: each takes reminders and escalations."""
+
+    follow_up_case: nexusrpc.Operation[CaseFollowUp, None]
+
+
+AGENCY_SERVICES: dict[Agency, type[CaseService]] = {
+    Agency.JUSTICE: JusticeService,
+    Agency.POLICE: PoliceService,
+    Agency.SOCIAL_SECURITY: SocialSecurityService,
+}
+
+
+@dataclass
+class RunningDeclaration(Generic[DeclarationT]):
+    declaration_id: str
+    steps: ProcedureSteps[DeclarationT]
+    # The declaration as it stands, with the supplements the citizen gave so far.
+    declaration: DeclarationT
+    late_registration: bool
+    options: OrchestrationOptions
+    clock: LegalClock
+    progress: DeclarationProgress
+    withdrawal: WithdrawalRequest | None = None
+    supplement_answers: int = 0
+    # Who waits for the citizen: an agency, or the population registry.
+    awaiting_supplement: set[str] = field(default_factory=set)
+    # The parts of the declaration corrected since the population registry last confirmed it.
+    changed_since_registry_check: set[str] = field(default_factory=set)
+    # How many times the population registry found a mismatch in the people named.
+    registry_rounds: int = 0
+    # Reminders and escalations on their way to the agencies.
+    follow_ups: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def group(self) -> ProcedureGroup:
+        return self.steps.group
+
+    @property
+    def call_timeout(self) -> timedelta:
+        return timedelta(seconds=self.options.agency_call_timeout_seconds)
+
+    def agency(self, agency: Agency) -> workflow.NexusClient[CaseService]:
+        """The agency's Nexus service, reached through its endpoint."""
+        return workflow.create_nexus_client(
+            service=AGENCY_SERVICES[agency],
+            endpoint=getattr(self.options.endpoints, agency.value),
+        )
+
+    def police(self) -> workflow.NexusClient[PoliceService]:
+        return workflow.create_nexus_client(
+            service=PoliceService, endpoint=self.options.endpoints.police
+        )
+
+    def refuse(self, reason: str) -> None:
+        """Close the declaration before the steps it could not start."""
+        self.progress.cancel_unsettled_steps(f"Not started: {reason}")
+        self.progress.set_status(DeclarationState.REJECTED, reason)
