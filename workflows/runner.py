@@ -19,6 +19,8 @@ PASSTHROUGH_MODULES = (
     "activities",
     "adapters",
     "reference_data",
+    "messages",
+    "babel",
     "temporal_connection",
     "observability",
     "store",

@@ -1,0 +1,27 @@
+"""What the product says to citizens and families, in Vietnamese first and in English on request.
+
+A `Message` is language-free: a stable code and its parameters. It travels through workflows,
+histories and the store as such, and is put into words only where someone reads it, in the
+language they asked for, from the message catalogue (gettext `.po` files under `locales/`, one
+per domain, read with Babel).
+"""
+
+from messages.catalogue import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Language,
+    Message,
+    catalogue_problems,
+    negotiate_language,
+    render,
+)
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Language",
+    "Message",
+    "catalogue_problems",
+    "negotiate_language",
+    "render",
+]

@@ -1,0 +1,112 @@
+"""The message catalogue: codes to texts, per language, from gettext `.po` files.
+
+The `msgid` of each entry is the message's code (`date_in_future`), not an English sentence: the
+code is what the portal acts on, and it stays the same whatever the wording. Its `msgstr` is the
+text in that language, with `{name}` placeholders filled from the message's parameters. A
+parameter that is itself a `Message` is put into words first, in the same language.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Literal, get_args
+
+from babel.messages.pofile import read_po
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["vi", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGE: Language = "vi"
+LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+class Message(BaseModel):
+    """A text to be said, without its words: its code and what fills it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    params: dict[str, str | int | float | Message] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: str | int | float | Message) -> Message:
+        return cls(code=code, params=params)
+
+    def text(self, language: Language = DEFAULT_LANGUAGE) -> str:
+        return render(self, language)
+
+
+@cache
+def _texts(language: Language) -> Mapping[str, str]:
+    texts: dict[str, str] = {}
+    for po in sorted((LOCALES / language / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as file:
+            catalog = read_po(file, locale=language)
+        for entry in catalog:
+            if entry.id and isinstance(entry.id, str) and isinstance(entry.string, str):
+                if entry.id in texts:
+                    raise ValueError(f"message {entry.id!r} is defined twice ({po.name})")
+                texts[entry.id] = entry.string
+    return texts
+
+
+def render(message: Message, language: Language = DEFAULT_LANGUAGE) -> str:
+    """The message in words. An unknown code is a bug the catalogue test catches; at run time
+    the code itself is shown rather than failing the citizen's request."""
+    template = _texts(language).get(message.code) or _texts(DEFAULT_LANGUAGE).get(message.code)
+    if not template:
+        return message.code
+    values = {
+        name: render(value, language) if isinstance(value, Message) else value
+        for name, value in message.params.items()
+    }
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def negotiate_language(accept_language: str | None) -> Language:
+    """The language of an `Accept-Language` header: the most preferred one we speak, Vietnamese
+    when none is."""
+    best: tuple[float, Language] | None = None
+    for part in (accept_language or "").split(","):
+        tag, _, quality = part.strip().partition(";q=")
+        primary = tag.split("-")[0].strip().lower()
+        if primary not in LANGUAGES:
+            continue
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        if best is None or weight > best[0]:
+            best = (weight, primary)
+    return best[1] if best is not None else DEFAULT_LANGUAGE
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def catalogue_problems() -> list[str]:
+    """Every code that lacks a text in a language, and every text whose placeholders differ
+    from the other language's."""
+    problems = []
+    texts = {language: _texts(language) for language in LANGUAGES}
+    codes = set().union(*(set(t) for t in texts.values()))
+    for code in sorted(codes):
+        missing = [language for language in LANGUAGES if not texts[language].get(code)]
+        if missing:
+            problems.append(f"{code}: no text in {', '.join(missing)}")
+            continue
+        shapes = {language: _placeholders(texts[language][code]) for language in LANGUAGES}
+        if len({frozenset(s) for s in shapes.values()}) > 1:
+            problems.append(f"{code}: placeholders differ between languages {shapes}")
+    return problems
+
+
+def known_codes() -> set[str]:
+    return set().union(*(set(_texts(language)) for language in LANGUAGES))
