@@ -25,8 +25,9 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _die_with_parent() -> Callable[[], None] | None:
-    """What the child runs before exec to be sent SIGTERM when its parent dies (Linux). The
-    signal follows the parent *thread*, so only children of the main thread, which lives as
+    """What the child runs before exec to be sent SIGKILL when its parent dies (Linux). A
+    launcher killed outright is a crash: its children go at once, as they would with their
+    host, rather than wind down against a Temporal server that is going too. The signal follows the parent *thread*, so only children of the main thread, which lives as
     long as the launcher, are bound; others are stopped by the launcher itself."""
     if sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
         return None
@@ -34,7 +35,7 @@ def _die_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def bind() -> None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         # The parent may have died between fork and prctl: then nothing would send the signal.
         if os.getppid() != parent:
             os._exit(1)
