@@ -27,8 +27,9 @@ _PR_SET_PDEATHSIG = 1
 def _die_with_parent() -> Callable[[], None] | None:
     """What the child runs before exec to be sent SIGKILL when its parent dies (Linux). A
     launcher killed outright is a crash: its children go at once, as they would with their
-    host, rather than wind down against a Temporal server that is going too. The signal follows the parent *thread*, so only children of the main thread, which lives as
-    long as the launcher, are bound; others are stopped by the launcher itself."""
+    host, rather than wind down against a Temporal server that is going too. The signal follows
+    the parent *thread*, so only children of the main thread, which lives as long as the
+    launcher, are bound; others are stopped by the launcher itself."""
     if sys.platform != "linux" or threading.current_thread() is not threading.main_thread():
         return None
     libc = ctypes.CDLL(None, use_errno=True)
