@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from portal_api.authentication import RequireBearer
 from portal_api.body_limit import BodyLimits, BodySizeLimit
@@ -34,7 +35,9 @@ def create_app(settings: Settings) -> FastAPI:
         )
         yield
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the package's own copies: government networks are often closed
+    # to the CDNs FastAPI loads them from.
+    app = FastAPIOffline(
         title="lienthong portal intake API",
         version="1.0.0",
         description="One declaration from the national portal; birth and death procedures run "

@@ -41,8 +41,16 @@ def principal_of(settings: Settings, token: str) -> Principal:
         raise NotAuthenticated(NOT_VALID) from None
 
 
+# The assets of /docs and /redoc, served from a package so that they work with no internet.
+DOCS_ASSETS = "/static-offline-docs/"
+
+
 def is_public(method: str, path: str) -> bool:
-    return path in PUBLIC_PATHS or (method, path) in PUBLIC_ROUTES
+    return (
+        path in PUBLIC_PATHS
+        or (method, path) in PUBLIC_ROUTES
+        or (method == "GET" and path.startswith(DOCS_ASSETS))
+    )
 
 
 class RequireBearer:

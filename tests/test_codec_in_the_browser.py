@@ -6,40 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from codec_server.app import create_codec_app
 from devstack.declaration_factory import DeclarationFactory
 from store.audit import audit_trail
+from tests.harness.browser import headless_chromium
 from tests.harness.portal import submit
 from tests.harness.stack import Stack, serve
 from tests.harness.waiting import wait_for_status
 
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
-    # `make test` installs Debian's chromium and chromium-driver; without them this check
-    # cannot run, and says so instead of passing.
-    assert CHROMIUM and CHROMEDRIVER, "install Debian's chromium and chromium-driver"
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
