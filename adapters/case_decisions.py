@@ -31,6 +31,7 @@ def decision_from_case(
         case_number=case.case_number,
         outcome=outcome,
         reason=case.rejection.reason if case.rejection else None,
+        reason_code=case.rejection.code if case.rejection else None,
         result=step_result(case.procedure, case.record),
         supplement=SupplementNeed(
             fields=case.supplement.fields,

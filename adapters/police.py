@@ -8,6 +8,7 @@ from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
 from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
+from messages import Message
 from schemas.common import Agency
 
 
@@ -47,31 +48,34 @@ class PoliceClient:
         ]
 
 
+# The people a declaration names, as the registry's answer calls them.
+_PEOPLE = {
+    "mother": Message.of("person.mother"),
+    "father": Message.of("person.father"),
+    "deceased": Message.of("person.deceased"),
+}
+
+
 def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
     """What differs from the registry. About the declarant, each detail is named; about anyone
     else, one plain answer names all the details to check and reveals none of the registry's."""
     mismatched = _mismatches(claim, person)
     if not mismatched:
         return []
-    role = claim.field.replace("_", " ")
     if claim.field != "declarant":
         details = ["personal_id", "full_name"] + (["date_of_birth"] if claim.date_of_birth else [])
+        person_named = _PEOPLE.get(claim.field)
+        message = Message.of(
+            "registry.person_mismatch",
+            person=person_named if person_named is not None else claim.field.replace("_", " "),
+        )
         return [
-            IdentityProblem(
-                field=f"{claim.field}.{detail}",
-                message=f"The {role}'s details do not match the national population registry; "
-                "check the personal ID, the name and the date of birth against the identity "
-                "card.",
-            )
-            for detail in details
+            IdentityProblem(field=f"{claim.field}.{detail}", message=message) for detail in details
         ]
     messages = {
-        "personal_id": "Your personal ID is not in the national population registry; check the "
-        "number.",
-        "full_name": "Your name does not match the population registry for this personal ID; "
-        "write it exactly as on your identity card.",
-        "date_of_birth": "Your date of birth does not match the population registry; check it "
-        "against your identity card.",
+        "personal_id": Message.of("registry.declarant_id_unknown"),
+        "full_name": Message.of("registry.declarant_name_mismatch"),
+        "date_of_birth": Message.of("registry.declarant_birth_date_mismatch"),
     }
     return [IdentityProblem(field=f"declarant.{d}", message=messages[d]) for d in mismatched]
 

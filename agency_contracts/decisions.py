@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from messages import Message
 from schemas.common import Agency
 from schemas.results import StepResult
 from schemas.supplements import SupplementNeed
@@ -23,6 +24,8 @@ class OfficerDecision(BaseModel):
     case_number: str
     outcome: DecisionOutcome
     reason: str | None = None
+    # The agency's own code for a rejection (snake_case), which the step's status carries.
+    reason_code: str | None = None
     result: StepResult | None = None
     supplement: SupplementNeed | None = None
     decided_at: datetime
@@ -56,7 +59,7 @@ class IdentityCheckRequest(BaseModel):
 
 class IdentityProblem(BaseModel):
     field: str
-    message: str
+    message: Message
 
 
 class IdentityCheckResult(BaseModel):

@@ -35,15 +35,18 @@ class BirthRegistrationRequest(AgencyRequest):
     child_full_name: str
     child_sex: Sex
     child_date_of_birth: date
+    child_birth_order: int | None = None
     birth_commune_code: str
     birth_facility_name: str | None
     ethnicity: str
     nationality: str
-    mother: PersonRef
+    # Absent for an abandoned child, whose parents are unknown.
+    mother: PersonRef | None
     father: PersonRef | None
     declarant_personal_id: str
     declarant_relationship: str
     birth_certificate_number: str | None
+    special_case: Literal["abandoned_child", "surrogacy"] | None = None
     attachments: list[AttachmentRef]
 
 
@@ -56,6 +59,8 @@ class ResidenceRegistrationRequest(AgencyRequest):
     residence: Place
     mother_personal_id: str | None
     father_personal_id: str | None
+    # An abandoned child lives with the person caring for it, at that person's residence.
+    caretaker_personal_id: str | None = None
     civil_status_record_number: str
 
 
@@ -109,6 +114,9 @@ class SurvivorBenefitRequest(AgencyRequest):
     form: str
     beneficiaries: list[Beneficiary]
     payment: Payment
+    # As declared: an occupational death is one ground of the monthly benefit, which social
+    # security checks against its own accident and disease records.
+    cause_category: str = "illness"
 
 
 class ShipmentRequest(AgencyRequest):

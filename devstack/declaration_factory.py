@@ -36,6 +36,15 @@ CHILD_GIVEN_NAMES = (
 CHILD_MIDDLE_NAMES = ("Gia", "Minh", "Bảo", "Khánh", "Thanh", "Hoài", "Ngọc", "Anh", "Tuệ")
 
 
+# What a death notice says for each cause category a declaration can name.
+CAUSES_OF_DEATH = {
+    "illness": "Bệnh tuổi già",
+    "occupational_accident": "Tai nạn lao động tại nơi làm việc",
+    "occupational_disease": "Bệnh bụi phổi nghề nghiệp",
+    "other_accident": "Tai nạn giao thông",
+}
+
+
 def today_in_viet_nam() -> date:
     """The date on a Vietnamese calendar now: the ages of the people filed are counted in it."""
     return datetime.now(VIET_NAM_TIME).date()
@@ -115,6 +124,19 @@ class DeclarationFactory:
             if self._claim(woman, husband):
                 yield Couple(mother=woman, father=husband)
 
+    def caretakers(self) -> Iterator[PersonEntry]:
+        """Living adults who may care for an abandoned child, in a shuffled order."""
+        adults = [
+            p
+            for p in self.dataset.people
+            if p.status == "alive"
+            and 25 <= (today_in_viet_nam() - p.date_of_birth).days // 365 <= 65
+        ]
+        self.rng.shuffle(adults)
+        for person in adults:
+            if self._claim(person):
+                yield person
+
     def insured_people(
         self, predicate: Callable[[InsuredEntry], bool], *, with_spouse: bool = True
     ) -> Iterator[PersonEntry]:
@@ -185,6 +207,71 @@ class DeclarationFactory:
         }
         return body
 
+    def home_birth(self, couple: Couple, **options: Any) -> dict[str, Any]:
+        """A birth outside a health facility with no witness: the declarant's undertaking is
+        its proof."""
+        body = self.birth(couple, **options)
+        body["child"]["place_of_birth"]["facility_name"] = None
+        body["birth_certificate_number"] = None
+        body["attachments"] = [attachment("declarant_undertaking")]
+        return body
+
+    def abandoned_child_birth(
+        self, caretaker: PersonEntry, *, found_days_ago: int = 5, delivery: str = "post"
+    ) -> dict[str, Any]:
+        """A child found abandoned, declared by the person caring for it: parents unknown, the
+        record of its discovery in place of a birth certificate, its residence the caretaker's."""
+        commune = caretaker.residence.commune_code
+        born = today_in_viet_nam() - timedelta(days=found_days_ago + 1)
+        return {
+            "declarant": {
+                "personal_id": caretaker.personal_id,
+                "full_name": caretaker.full_name,
+                "relationship": "guardian",
+                "phone": "0912345678",
+                "email": "caretaker@example.vn",
+            },
+            "child": {
+                "full_name": self.child_name(caretaker.full_name.split()[0]),
+                "sex": self.rng.choice(("male", "female")),
+                "date_of_birth": born.isoformat(),
+                "place_of_birth": {"commune_code": commune, "facility_name": None},
+                "ethnicity": "Kinh",
+                "nationality": "VN",
+            },
+            "mother": None,
+            "father": None,
+            "birth_certificate_number": None,
+            "residence": {
+                "commune_code": commune,
+                "address_line": caretaker.residence.address_line,
+            },
+            "poor_household_certificate": None,
+            "delivery": self.delivery(delivery, caretaker),
+            "special_case": "abandoned_child",
+            "attachments": [attachment("abandonment_record")],
+        }
+
+    def surrogacy_birth(self, couple: Couple, **options: Any) -> dict[str, Any]:
+        """A child born to a surrogate: the couple who asked for it are its parents, the proof
+        of surrogacy beside the birth certificate naming the woman who gave birth."""
+        body = self.birth(couple, **options)
+        body["special_case"] = "surrogacy"
+        body["attachments"].append(attachment("surrogacy_proof"))
+        return body
+
+    def twins(self, couple: Couple, **options: Any) -> list[dict[str, Any]]:
+        """Two children of one mother born on one day: one declaration each, distinct names
+        and birth orders."""
+        first = self.birth(couple, **options)
+        second = self.birth(couple, **options)
+        second["child"]["date_of_birth"] = first["child"]["date_of_birth"]
+        second["child"]["place_of_birth"] = dict(first["child"]["place_of_birth"])
+        while second["child"]["full_name"] == first["child"]["full_name"]:
+            second["child"]["full_name"] = self.child_name(couple.father.full_name.split()[0])
+        first["child"]["birth_order"], second["child"]["birth_order"] = 1, 2
+        return [first, second]
+
     def delivery(self, method: str, person: PersonEntry) -> dict[str, Any]:
         if method == "post":
             return {
@@ -218,7 +305,10 @@ class DeclarationFactory:
         form: str = "lump_sum",
         delivery: str = "pickup",
         declarant: PersonEntry | None = None,
+        cause_category: str = "illness",
+        beneficiaries: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """`beneficiaries` replaces the default single beneficiary (the declarant)."""
         spouse = self.people.get(deceased.spouse_id or "")
         relative = (
             declarant
@@ -232,6 +322,8 @@ class DeclarationFactory:
         attachments = [attachment("death_notice")]
         if relationship == "relative":
             attachments.append(attachment("authorization"))
+        if cause_category in ("occupational_accident", "occupational_disease"):
+            attachments.append(attachment("occupational_accident_record"))
         return {
             "declarant": {
                 "personal_id": relative.personal_id,
@@ -250,13 +342,15 @@ class DeclarationFactory:
                     "commune_code": deceased.residence.commune_code,
                     "address_line": deceased.residence.address_line,
                 },
-                "cause_of_death": "Bệnh tuổi già",
+                "cause_of_death": CAUSES_OF_DEATH[cause_category],
+                "cause_category": cause_category,
             },
             "death_notice_number": f"GBT-{self.rng.randrange(10**6):06d}",
             "procedures": list(procedures),
             "survivor_benefit": {
                 "form": form,
-                "beneficiaries": [
+                "beneficiaries": beneficiaries
+                or [
                     {
                         "personal_id": relative.personal_id,
                         "full_name": relative.full_name,

@@ -1,5 +1,6 @@
-"""The demo: one birth and one death declaration, filed through the portal API and followed to
-their answer."""
+"""The demo: births and a death declared through the portal API and followed to their answer: a
+birth in hospital, a home birth on the declarant's undertaking alone, a birth whose mother's name
+the population registry does not recognise until the family corrects it, and a death."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from devstack.declaration_factory import Couple, DeclarationFactory, attachment
+from devstack.declaration_factory import Couple, DeclarationFactory
 from devstack.issuing import issue_from_settings
 from sandbox.dataset import PersonEntry
 from sandbox.settings import get_sandbox_settings
@@ -42,7 +43,12 @@ def wait_until(
 
 
 def _print_outcome(title: str, status: dict[str, Any]) -> None:
-    print(f"\n{title} {status['declaration_id']}: {status['status']} — {status.get('summary')}")
+    """The outcome as the portal tells the family: in Vietnamese (the API answers in the
+    client's `Accept-Language`), with the codes the portal acts on."""
+    print(
+        f"\n{title} {status['declaration_id']}: {status['status']} — {status.get('summary')}"
+        + (f" [{status['status_reason_code']}]" if status.get("status_reason_code") else "")
+    )
     for step in status["steps"]:
         result = step.get("result") or {}
         shown = {
@@ -61,13 +67,18 @@ def _print_outcome(title: str, status: dict[str, Any]) -> None:
                 "rule",
             )
         }
+        reason = step.get("reason") or ""
+        if reason and step.get("reason_code"):
+            reason = f"{reason} [{step['reason_code']}]"
         print(
             f"  {step['agency']:<16} {step['procedure']:<24} {step['status']:<10} "
-            f"{step.get('case_number') or '':<14} {shown or step.get('reason') or ''}"
+            f"{step.get('case_number') or '':<14} {shown or reason}"
         )
+        if result.get("explanation"):
+            print(f"  {'':<16} {result['explanation']}")
     delivery = status["delivery"]
     print(
-        f"  delivery: {delivery['method']} → {delivery['status']} "
+        f"  trả kết quả: {delivery['method']} → {delivery['status']} "
         f"{delivery.get('tracking_number') or ''}"
     )
 
@@ -83,30 +94,32 @@ def _file(api: httpx.Client, title: str, path: str, body: dict[str, Any]) -> tup
     return receipt["declaration_id"], receipt["workflow_id"]
 
 
-def _home_birth(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
-    """A birth at home, on the declarant's undertaking alone: the justice office will ask for a
-    witness statement before it registers the birth."""
+def _misspelt_mother(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
+    """A birth whose mother's name is mistyped: the population registry does not recognise her,
+    and the declaration goes back to the family before any agency is engaged."""
     body = factory.birth(couple, delivery="electronic")
-    body["child"]["place_of_birth"]["facility_name"] = None
-    body["birth_certificate_number"] = None
-    body["attachments"] = [attachment("declarant_undertaking")]
+    # Her middle name left out, as happens when a form is filled in a hurry.
+    names = couple.mother.full_name.split()
+    body["mother"]["full_name"] = " ".join(names[:1] + names[-1:] if len(names) > 2 else names * 2)
     return body
 
 
-def _answer_supplement(api: httpx.Client, declaration_id: str, citizen_token: str) -> None:
+def _answer_supplement(
+    api: httpx.Client, declaration_id: str, citizen_token: str, couple: Couple
+) -> None:
     status = wait_until(api, declaration_id, {"awaiting_supplement", *CLOSED})
     if status["status"] != "awaiting_supplement":
         return
-    asked = next(s["supplement_request"] for s in status["steps"] if s["supplement_request"])
+    asked = status["supplement_request"]
     print(f"\n{declaration_id} is awaiting a supplement from the family: {asked['message']}")
-    # The family answers through the portal, signed in as themselves.
+    # The family corrects the name through the portal, signed in as themselves.
     answer = api.post(
         f"/v1/declarations/{declaration_id}/supplement",
-        json={"attachments": [attachment("witness_statement")]},
+        json={"changes": {"mother": {"full_name": couple.mother.full_name}}},
         headers={"Authorization": f"Bearer {citizen_token}"},
     )
     answer.raise_for_status()
-    print(f"The family answered with a witness statement ({answer.status_code}).", flush=True)
+    print(f"The family corrected the mother's name ({answer.status_code}).", flush=True)
 
 
 def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[str, str]]:
@@ -125,11 +138,16 @@ def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[st
             )
         )
     )
-    home_birth = _home_birth(factory, next(couples))
+    corrected_couple = next(couples)
+    corrected = _misspelt_mother(factory, corrected_couple)
     family = issue_from_settings(
-        settings, "citizen", citizen_id=home_birth["declarant"]["personal_id"]
+        settings, "citizen", citizen_id=corrected["declarant"]["personal_id"]
     )
-    portal = {"Authorization": f"Bearer {issue_from_settings(settings, 'portal', 'portal')}"}
+    portal = {
+        "Authorization": f"Bearer {issue_from_settings(settings, 'portal', 'portal')}",
+        # Citizens read the portal in Vietnamese.
+        "Accept-Language": "vi",
+    }
     with httpx.Client(base_url=api_url, timeout=30, headers=portal) as api:
         filed = [
             (
@@ -149,10 +167,19 @@ def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[st
             ),
             (
                 "Home birth declaration",
-                _file(api, "Home birth declaration", "/v1/declarations/birth", home_birth),
+                _file(
+                    api,
+                    "Home birth declaration",
+                    "/v1/declarations/birth",
+                    factory.home_birth(next(couples), delivery="electronic"),
+                ),
+            ),
+            (
+                "Corrected birth declaration",
+                _file(api, "Corrected birth declaration", "/v1/declarations/birth", corrected),
             ),
         ]
-        _answer_supplement(api, filed[2][1][0], family)
+        _answer_supplement(api, filed[3][1][0], family, corrected_couple)
         for title, (declaration_id, _) in filed:
             _print_outcome(title, wait_until(api, declaration_id, CLOSED))
     return [ids for _, ids in filed]

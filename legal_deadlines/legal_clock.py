@@ -21,5 +21,16 @@ class LegalClock:
             return start + timedelta(seconds=working_days * self.working_day_seconds)
         return deadline_after(start, working_days)
 
-    def reminder_time(self, start: datetime, deadline: datetime) -> datetime:
+    def step_deadline(
+        self, start: datetime, working_days: int, group_deadline: datetime
+    ) -> datetime:
+        """A step's own limit from `start`, but never after its group's deadline: the law's
+        limit is the whole group's, and a step started late in it has only what is left."""
+        return min(self.deadline(start, working_days), group_deadline)
+
+    def reminder_time(self, start: datetime, deadline: datetime) -> datetime | None:
+        """Before the deadline, at the share of the time between `start` and it; None when no
+        time is left, so no reminder is due, only the escalation."""
+        if deadline <= start:
+            return None
         return start + (deadline - start) * REMINDER_AT_SHARE

@@ -30,3 +30,8 @@ GROUP_WORKING_DAYS_WITH_VERIFICATION: dict[ProcedureGroup, int] = {
 }
 
 SUPPLEMENT_WAIT_WORKING_DAYS = 7
+
+
+def group_working_days(group: ProcedureGroup, verification: bool) -> int:
+    """The whole group's limit, longer for a declaration that needs verification."""
+    return (GROUP_WORKING_DAYS_WITH_VERIFICATION if verification else GROUP_WORKING_DAYS)[group]

@@ -11,9 +11,14 @@ from messages.catalogue import (
     LANGUAGES,
     Language,
     Message,
+    Text,
     catalogue_problems,
+    in_language,
+    in_words,
+    listing,
     negotiate_language,
     render,
+    sentences,
 )
 
 __all__ = [
@@ -21,7 +26,12 @@ __all__ = [
     "LANGUAGES",
     "Language",
     "Message",
+    "Text",
     "catalogue_problems",
+    "in_language",
+    "in_words",
+    "listing",
     "negotiate_language",
     "render",
+    "sentences",
 ]

@@ -9,13 +9,20 @@ parameter that is itself a `Message` is put into words first, in the same langua
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
 from babel.messages.pofile import read_po
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -29,7 +36,7 @@ class Message(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     code: str
-    params: dict[str, str | int | float | Message] = Field(default_factory=dict)
+    params: dict[str, Message | str | int | float] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, code: str, **params: str | int | float | Message) -> Message:
@@ -37,6 +44,51 @@ class Message(BaseModel):
 
     def text(self, language: Language = DEFAULT_LANGUAGE) -> str:
         return render(self, language)
+
+    @model_serializer(mode="wrap")
+    def _in_words(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, object] | str:
+        """Dumped with a `language` in the serialization context (what the API answers), the
+        message is its text in that language; otherwise (histories, the store) its code and
+        parameters."""
+        language = (info.context or {}).get("language") if isinstance(info.context, dict) else None
+        if language in LANGUAGES:
+            return render(self, language)
+        dumped: dict[str, object] = handler(self)
+        return dumped
+
+
+# What a citizen or a family reads: the product's own words, or a text an agency wrote as it
+# wrote it (agencies write Vietnamese).
+Text = str | Message
+
+
+def in_words(text: Text | None, language: Language = DEFAULT_LANGUAGE) -> str | None:
+    return text.text(language) if isinstance(text, Message) else text
+
+
+def in_language(language: Language) -> dict[str, Language]:
+    """The serialization context that dumps every `Message` as its text in `language`."""
+    return {"language": language}
+
+
+def listing(items: list[Message]) -> Message:
+    """Several messages as one enumeration ("a, b and c"), in whichever language."""
+    if not items:
+        return Message.of("list.none")
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return Message.of("list.last", first=items[0], rest=items[1])
+    return Message.of("list.more", first=items[0], rest=listing(items[1:]))
+
+
+def sentences(items: Sequence[Text]) -> Text:
+    """Several sentences as one text, each in whichever language it can be."""
+    if len(items) == 1:
+        return items[0]
+    return Message.of("list.sentences", first=items[0], rest=sentences(items[1:]))
 
 
 @cache
@@ -108,5 +160,6 @@ def catalogue_problems() -> list[str]:
     return problems
 
 
-def known_codes() -> set[str]:
-    return set().union(*(set(_texts(language)) for language in LANGUAGES))
+@cache
+def known_codes() -> frozenset[str]:
+    return frozenset().union(*(set(_texts(language)) for language in LANGUAGES))

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import WorkflowUpdateFailedError
 
+from messages import Message
 from observability.logging import get_logger
 from portal_api.auth import Access
-from portal_api.errors import DeclarationBreaksRules
+from portal_api.errors import DeclarationBreaksRules, input_violations
 from portal_api.intake import Intake
 from portal_api.supplement_scope import agencies_engaged, out_of_scope, requested_fields
 from schemas.birth import BirthDeclaration, BirthDeclarationFields
@@ -126,11 +127,7 @@ class CitizenActions:
             raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
         if not submission.changes and not submission.attachments:
             raise DeclarationBreaksRules(
-                [
-                    RuleViolation(
-                        ("body",), "Give the corrected fields or the documents asked for.", "empty"
-                    )
-                ]
+                [RuleViolation(("body",), "empty", Message.of("supplement.empty"))]
             )
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
         birth = record.procedure == "birth"
@@ -150,12 +147,8 @@ class CitizenActions:
         except ValidationError as error:
             raise DeclarationBreaksRules(
                 [
-                    RuleViolation(
-                        _as_supplement_loc(("body", *e["loc"])),
-                        str(e["msg"]).removeprefix("Value error, "),
-                        e["type"],
-                    )
-                    for e in error.errors()
+                    RuleViolation(_as_supplement_loc(("body", *v.loc)), v.type, v.message)
+                    for v in input_violations(error.errors())
                 ]
             ) from None
         # The new uploads come first, so their positions match the supplement's attachments.
@@ -167,7 +160,7 @@ class CitizenActions:
             violations = check_death_declaration(fields, attachments, context)
         if violations:
             raise DeclarationBreaksRules(
-                [RuleViolation(_as_supplement_loc(v.loc), v.msg, v.type) for v in violations]
+                [RuleViolation(_as_supplement_loc(v.loc), v.type, v.message) for v in violations]
             )
         refs = await run_in_threadpool(self.intake.store_attachments, submission.attachments)
         model = BirthDeclaration if birth else DeathDeclaration

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from messages import Language, negotiate_language
 from portal_api.auth import Access
 from portal_api.authentication import MISSING, NotAuthenticated, principal_of
 from portal_api.citizen_actions import CitizenActions
@@ -76,6 +77,21 @@ def get_citizen_actions(intake: IntakeDep) -> CitizenActions:
 
 AccessDep = Annotated[Access, Depends(get_access)]
 CitizenActionsDep = Annotated[CitizenActions, Depends(get_citizen_actions)]
+
+
+def accepted_language(
+    accept_language: Annotated[
+        str | None,
+        Header(
+            alias="Accept-Language",
+            description="`vi` (the default) or `en`: the language of every message answered.",
+        ),
+    ] = None,
+) -> Language:
+    return negotiate_language(accept_language)
+
+
+LanguageDep = Annotated[Language, Depends(accepted_language)]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(

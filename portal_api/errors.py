@@ -1,76 +1,114 @@
 """Errors as the contract shapes them: `{"detail": [{"loc", "msg", "type"}]}`, each message a
-sentence a citizen can act on, and never a 500 for bad input."""
+sentence a citizen can act on, in the language they asked for, and never a 500 for bad input.
+
+Pydantic's own errors keep their `loc` and `type`; only their words come from the catalogue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from schemas.rules.findings import RuleViolation
+from messages import DEFAULT_LANGUAGE, Language, Message, negotiate_language
+from messages.catalogue import known_codes
+from schemas.rules.findings import Loc, RuleViolation
 
-# Plain sentences for pydantic's own error types; our custom types carry their own message.
-_MESSAGES: dict[str, str] = {
-    "missing": "This field is required.",
-    "extra_forbidden": (
-        "This field is not part of the declaration; remove it or check its spelling."
-    ),
-    "json_invalid": "The request body is not valid JSON.",
-    "json_type": "The request body must be a JSON object.",
-    "model_type": "This must be an object with the documented fields.",
-    "model_attributes_type": "This must be an object with the documented fields.",
-    "dict_type": "This must be an object with the documented fields.",
-    "list_type": "This must be a list.",
-    "string_type": "This must be text.",
-    "bool_type": "This must be true or false.",
-    "int_type": "This must be a whole number.",
-    "int_parsing": "This must be a whole number.",
-    "date_type": "Enter a date as YYYY-MM-DD.",
-    "date_parsing": "Enter a date as YYYY-MM-DD.",
-    "date_from_datetime_parsing": "Enter a date as YYYY-MM-DD.",
-    "date_from_datetime_inexact": "Enter a date as YYYY-MM-DD, without a time.",
-    "string_too_short": "This field cannot be empty.",
-    "string_too_long": "This text is too long.",
-    "too_short": "This list needs more entries.",
-    "too_long": "This list has too many entries.",
-    "value_error.email": "Enter a valid email address.",
+# The words for pydantic's own error types; types our validators raise name their own entry.
+_INPUT_MESSAGES: dict[str, Message] = {
+    "extra_forbidden": Message.of("input.extra_forbidden"),
+    "json_invalid": Message.of("input.json_invalid"),
+    "json_type": Message.of("input.json_type"),
+    "model_type": Message.of("input.object_expected"),
+    "model_attributes_type": Message.of("input.object_expected"),
+    "dict_type": Message.of("input.object_expected"),
+    "list_type": Message.of("input.list_expected"),
+    "string_type": Message.of("input.text_expected"),
+    "bool_type": Message.of("input.bool_expected"),
+    "bool_parsing": Message.of("input.bool_expected"),
+    "int_type": Message.of("input.integer_expected"),
+    "int_parsing": Message.of("input.integer_expected"),
+    "int_from_float": Message.of("input.integer_expected"),
+    "float_type": Message.of("input.number_expected"),
+    "float_parsing": Message.of("input.number_expected"),
+    "date_type": Message.of("input.date_expected"),
+    "date_parsing": Message.of("input.date_expected"),
+    "date_from_datetime_parsing": Message.of("input.date_expected"),
+    "date_from_datetime_inexact": Message.of("input.date_without_time"),
+    "string_pattern_mismatch": Message.of("input.pattern_mismatch"),
 }
+# Custom errors raised as `value_error` name their message in their context.
+MESSAGE_CODE = "message_code"
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind = error.get("type", "")
-    if kind == "literal_error":
-        expected = (error.get("ctx") or {}).get("expected", "")
-        return f"Choose one of: {expected}."
-    if kind == "enum":
-        expected = (error.get("ctx") or {}).get("expected", "")
-        return f"Choose one of: {expected}."
-    if kind == "string_pattern_mismatch":
-        return "This value is not in the expected format."
+def _field(loc: Loc) -> str:
+    """A field as the citizen's form names it: its path without the `body` it came in."""
+    parts = loc[1:] if loc[:1] == ("body",) else loc
+    return ".".join(str(part) for part in parts) or "body"
+
+
+def input_message(error: Mapping[str, Any]) -> Message:
+    """The words for one of pydantic's errors, by its `type` and context."""
+    kind = str(error.get("type", ""))
+    ctx: Mapping[str, Any] = error.get("ctx") or {}
+    if kind == "missing":
+        return Message.of("field_required", field=_field(tuple(error.get("loc", ()))))
+    if kind in ("literal_error", "enum"):
+        # Pydantic lists the choices with an English "or": the choices themselves are codes.
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return Message.of("input.choose_one_of", expected=expected)
+    if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
+        bound = "min_length" if kind.endswith("short") else "max_length"
+        return Message(code=f"input.{kind}", params={bound: int(ctx.get(bound, 0))})
+    if kind in ("greater_than_equal", "greater_than"):
+        return Message.of("input.number_too_small", limit=str(ctx.get("ge", ctx.get("gt", ""))))
+    if kind in ("less_than_equal", "less_than"):
+        return Message.of("input.number_too_large", limit=str(ctx.get("le", ctx.get("lt", ""))))
     if kind == "value_error":
-        message = str(error.get("msg", ""))
-        if "email" in message:
-            return "Enter a valid email address."
-        return message.removeprefix("Value error, ")
-    return _MESSAGES.get(kind, str(error.get("msg", "This value is not valid.")))
+        code = ctx.get(MESSAGE_CODE)
+        if isinstance(code, str) and code in known_codes():
+            return Message(code=code)
+        if "email" in str(error.get("msg", "")):
+            return Message.of("input.email_invalid")
+        return Message.of("input.invalid")
+    if kind in _INPUT_MESSAGES:
+        return _INPUT_MESSAGES[kind]
+    if kind in known_codes():
+        # A type our own validators raise (`personal_id_format`, …) is its own message code.
+        return Message(code=kind)
+    return Message.of("input.invalid")
 
 
-def contract_errors(errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def input_violations(errors: Iterable[Mapping[str, Any]]) -> list[RuleViolation]:
     return [
-        {"loc": list(error.get("loc", ())), "msg": _message(error), "type": error.get("type", "")}
+        RuleViolation(
+            loc=tuple(error.get("loc", ())),
+            type=str(error.get("type", "")),
+            message=input_message(error),
+        )
         for error in errors
     ]
 
 
-def violations_response(violations: Sequence[RuleViolation]) -> JSONResponse:
+def contract_errors(
+    errors: Iterable[Mapping[str, Any]], language: Language = DEFAULT_LANGUAGE
+) -> list[dict[str, Any]]:
+    return problems(input_violations(errors), language)
+
+
+def problems(violations: Sequence[RuleViolation], language: Language) -> list[dict[str, Any]]:
+    return [{"loc": list(v.loc), "msg": v.text(language), "type": v.type} for v in violations]
+
+
+def violations_response(
+    violations: Sequence[RuleViolation], language: Language = DEFAULT_LANGUAGE
+) -> JSONResponse:
     return JSONResponse(
         status_code=422,
-        content={
-            "detail": [{"loc": list(v.loc), "msg": v.msg, "type": v.type} for v in violations]
-        },
+        content={"detail": problems(violations, language)},
+        headers={"Content-Language": language},
     )
 
 
@@ -80,12 +118,16 @@ class DeclarationBreaksRules(Exception):
         self.violations = violations
 
 
+def request_language(request: Request) -> Language:
+    return negotiate_language(request.headers.get("accept-language"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         # The submitted values are not echoed back: they are personal data.
-        return JSONResponse(status_code=422, content={"detail": contract_errors(error.errors())})
+        return violations_response(input_violations(error.errors()), request_language(request))
 
     @app.exception_handler(DeclarationBreaksRules)
-    async def _breaks_rules(_: Request, error: DeclarationBreaksRules) -> JSONResponse:
-        return violations_response(error.violations)
+    async def _breaks_rules(request: Request, error: DeclarationBreaksRules) -> JSONResponse:
+        return violations_response(error.violations, request_language(request))

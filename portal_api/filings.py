@@ -16,6 +16,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 from pydantic import BaseModel
 from temporalio.types import MethodAsyncSingleParam
 
+from legal_deadlines.verification import birth_needs_verification
 from schemas.birth import BirthDeclaration, BirthDeclarationSubmission
 from schemas.common import AttachmentRef, AttachmentUpload, Delivery, Procedure, ProcedureGroup
 from schemas.death import DeathDeclaration, DeathDeclarationSubmission
@@ -90,6 +91,10 @@ class Filing(ABC, Generic[SubmissionT, DeclarationT, WorkflowInputT, WorkflowT, 
         """Whether it comes after the legal time to declare; only a death can be late here."""
         return False
 
+    def needs_verification(self, declaration: DeclarationT) -> bool:
+        """Whether the group's longer time limit applies from intake."""
+        return False
+
     @abstractmethod
     def workflow_input(
         self,
@@ -134,6 +139,9 @@ class BirthFiling(
 
     def commune_code(self, declaration: BirthDeclaration) -> str:
         return declaration.residence.commune_code
+
+    def needs_verification(self, declaration: BirthDeclaration) -> bool:
+        return birth_needs_verification(declaration)
 
     def workflow_input(
         self,

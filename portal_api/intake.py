@@ -147,6 +147,7 @@ class Intake:
                 workflow_id_for(declaration_id),
                 self.clock,
                 late_registration=late_registration,
+                verification=filing.needs_verification(declaration),
             ),
         )
         record, created = await run_in_threadpool(create_or_get_declaration, self.engine, new)

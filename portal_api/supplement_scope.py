@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from messages import Message
 from schemas.rules.findings import RuleViolation
 from schemas.status import DeclarationStatusView, StepState
 
@@ -31,8 +32,8 @@ def agencies_engaged(view: DeclarationStatusView) -> bool:
     return any(s.status != StepState.PENDING for s in view.steps)
 
 
-def _violation(path: Iterable[str], message: str) -> RuleViolation:
-    return RuleViolation(("body", "changes", *path), message, NOT_REQUESTED)
+def _violation(path: Iterable[str], message: Message) -> RuleViolation:
+    return RuleViolation(("body", "changes", *path), NOT_REQUESTED, message)
 
 
 def out_of_scope(
@@ -46,11 +47,11 @@ def out_of_scope(
     violations = []
     for part, value in changes.items():
         if part in NEVER_CHANGED:
-            violations.append(_violation([part], "The procedures chosen cannot be changed."))
+            violations.append(_violation([part], Message.of("supplement.procedures_unchanged")))
             continue
         if part not in parts:
             violations.append(
-                _violation([part], f"No one asked for a correction of {part}; leave it out.")
+                _violation([part], Message.of("supplement.part_not_requested", part=part))
             )
             continue
         before = current.get(part)
@@ -60,12 +61,9 @@ def out_of_scope(
             if field not in value or value[field] == before.get(field):
                 continue
             if part == "declarant":
-                message = "The declarant's personal ID cannot be changed; file a new declaration."
+                message = Message.of("supplement.declarant_id_unchanged")
             elif f"{part}.{field}" not in requested or engaged:
-                message = (
-                    f"The {part}'s identity cannot be replaced: an agency has already relied on "
-                    "it, or no one asked for it."
-                )
+                message = Message.of("supplement.identity_not_replaceable", part=part)
             else:
                 continue
             violations.append(_violation([part, field], message))

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 
 class ResidenceEntry(BaseModel):
@@ -41,6 +41,14 @@ class InsuredEntry(BaseModel):
     average_monthly_salary_vnd: int
     monthly_pension_vnd: int | None = None
     pension_start_date: date | None = None
+    # The occupational accident or disease VSS has on record for the person, if any: a death
+    # declared as occupational is checked against it.
+    occupational_incident_kind: Literal["occupational_accident", "occupational_disease"] | None = (
+        None
+    )
+    occupational_incident_on: date | None = None
+    # The incapacity rate of the monthly occupational benefit VSS pays the person, if any.
+    occupational_incapacity_percent: int | None = Field(default=None, ge=1, le=100)
 
 
 class CommuneEntry(BaseModel):

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.common import (
     AttachmentRef,
@@ -16,11 +17,15 @@ from schemas.common import (
     ShortText,
     StrictModel,
 )
-from schemas.identifiers import CommuneCode, FullName, PersonalId, Sex
+from schemas.identifiers import CommuneCode, DocumentNumber, FullName, PersonalId, Sex
 
 BirthDeclarantRelationship = Literal[
-    "mother", "father", "grandparent", "sibling", "relative", "other"
+    "mother", "father", "grandparent", "sibling", "relative", "guardian", "other"
 ]
+# A birth the ordinary proofs do not fit: a child found abandoned, whose discovery record stands
+# for the birth certificate and whose parents are unknown; or a child born to a surrogate for
+# humanitarian purposes, whose intended parents are registered as the parents.
+BirthSpecialCase = Literal["abandoned_child", "surrogacy"]
 
 
 class BirthDeclarant(Contact):
@@ -42,6 +47,9 @@ class Child(StrictModel):
     place_of_birth: PlaceOfBirth
     ethnicity: ShortText = "Kinh"
     nationality: str = Field(default="VN", pattern=r"^[A-Z]{2}$")
+    # The child's place among twins or more born the same day: what tells apart children of
+    # one mother born on one date when their names alone may not.
+    birth_order: int | None = Field(default=None, ge=1, le=9)
 
 
 class Parent(StrictModel):
@@ -56,19 +64,26 @@ class Parent(StrictModel):
     @model_validator(mode="after")
     def _identified_once(self) -> Parent:
         if (self.personal_id is None) == (self.passport_number is None):
-            raise ValueError("Give either the parent's personal ID or a passport number, not both.")
+            # Still a `value_error`, whose words the portal finds by the code in its context.
+            raise PydanticCustomError(
+                "value_error",
+                "Give either the parent's personal ID or a passport number, not both.",
+                {"message_code": "input.parent_id_or_passport"},
+            )
         return self
 
 
 class BirthDeclarationFields(StrictModel):
     declarant: BirthDeclarant
     child: Child
-    mother: Parent
+    # Unknown for an abandoned child; the rules require her in every other case.
+    mother: Parent | None = None
     father: Parent | None = None
-    birth_certificate_number: ShortText | None = None
+    birth_certificate_number: DocumentNumber | None = None
     residence: Place
-    poor_household_certificate: ShortText | None = None
+    poor_household_certificate: DocumentNumber | None = None
     delivery: Delivery
+    special_case: BirthSpecialCase | None = None
 
 
 class BirthDeclarationSubmission(BirthDeclarationFields):

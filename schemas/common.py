@@ -5,11 +5,17 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
-from schemas.identifiers import CommuneCode, FullName, PhoneNumber
+from schemas.identifiers import CommuneCode, FullName, PhoneNumber, precomposed
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Text a person types (an address, a place, a facility's name, a cause of death), kept in the
+# precomposed form whichever form it was typed in, and measured in that form.
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    BeforeValidator(precomposed),
+]
 
 
 class Agency(StrEnum):
@@ -82,6 +88,7 @@ AttachmentKind = Literal[
     "abandonment_record",
     "death_notice",
     "death_notice_replacement",
+    "occupational_accident_record",
 ]
 
 MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
@@ -91,7 +98,10 @@ Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower
 
 class AttachmentBase(StrictModel):
     kind: AttachmentKind
-    filename: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    # A file name from a device that stores names decomposed reads the same as one that does not.
+    filename: Annotated[
+        str, StringConstraints(min_length=1, max_length=255), BeforeValidator(precomposed)
+    ]
     media_type: MediaType
     sha256: Sha256Hex
 

@@ -17,10 +17,15 @@ from schemas.common import (
     ShortText,
     StrictModel,
 )
-from schemas.identifiers import FullName, PersonalId, Sex
+from schemas.identifiers import DocumentNumber, FullName, PersonalId, Sex
 
 DeathDeclarantRelationship = Literal["spouse", "child", "parent", "sibling", "relative", "other"]
 CLOSE_RELATIVES: frozenset[str] = frozenset({"spouse", "child", "parent", "sibling"})
+
+CauseCategory = Literal[
+    "illness", "occupational_accident", "occupational_disease", "other_accident"
+]
+OCCUPATIONAL_CAUSES: frozenset[str] = frozenset({"occupational_accident", "occupational_disease"})
 
 DeathProcedure = Literal[
     "death_registration", "residence_removal", "funeral_allowance", "survivor_benefit"
@@ -45,6 +50,9 @@ class Deceased(StrictModel):
     date_of_death: date
     place_of_death: Place
     cause_of_death: ShortText
+    # An occupational cause makes the monthly survivor benefit due (VSS checks it against its
+    # records) and needs the accident or disease record attached.
+    cause_category: CauseCategory = "illness"
 
 
 class Beneficiary(StrictModel):
@@ -63,7 +71,7 @@ class SurvivorBenefitChoice(StrictModel):
 
 class BankAccount(StrictModel):
     bank_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,11}$")]
-    account_number: Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")]
+    account_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,20}$")]
     account_holder: FullName
 
 
@@ -75,7 +83,7 @@ class Payment(StrictModel):
 class DeathDeclarationFields(StrictModel):
     declarant: DeathDeclarant
     deceased: Deceased
-    death_notice_number: ShortText | None = None
+    death_notice_number: DocumentNumber | None = None
     procedures: list[DeathProcedure] = Field(min_length=2, max_length=4)
     survivor_benefit: SurvivorBenefitChoice | None = None
     payment: Payment | None = None

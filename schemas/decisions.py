@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from messages import Message
 from schemas.birth import BirthDeclaration
 from schemas.death import DeathDeclaration
 
@@ -58,4 +59,4 @@ class Escalation(BaseModel):
     case_number: str | None = None
     deadline: datetime
     escalated_at: datetime
-    reason: str
+    reason: Message

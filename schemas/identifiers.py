@@ -7,24 +7,35 @@ the edge. Checks that need reference data or today's date live in `schemas.rules
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 Sex = Literal["male", "female"]
 
-_PERSONAL_ID = re.compile(r"^\d{12}$")
-_SOCIAL_INSURANCE_NUMBER = re.compile(r"^\d{10}$")
-_CARD_CODE = re.compile(r"^[A-Z]{2}\d\d{2}\d{10}$")
-_COMMUNE_CODE = re.compile(r"^\d{5}$")
-_PHONE = re.compile(r"^(?:\+84|0)\d{9}$")
+# Identifiers are made of ASCII digits only: `\d` and `str.isdigit()` also take Arabic-Indic,
+# full-width and other digits, which no agency's register holds. The patterns are matched whole
+# (`fullmatch`), so a trailing newline is not let through by `$` either.
+_PERSONAL_ID = re.compile(r"[0-9]{12}")
+_SOCIAL_INSURANCE_NUMBER = re.compile(r"[0-9]{10}")
+_CARD_CODE = re.compile(r"[A-Z]{2}[0-9][0-9]{2}[0-9]{10}")
+_COMMUNE_CODE = re.compile(r"[0-9]{5}")
+_PHONE = re.compile(r"(?:\+84|0)[0-9]{9}")
+
+
+def precomposed(value: object) -> object:
+    """Text as a person typed it, in the precomposed form (NFC). Keyboards and systems send
+    Vietnamese letters precomposed ("ễ") or decomposed ("e" and two combining marks); both are
+    the same letters, so they are stored, compared and sent in one form."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 def _check_personal_id(value: str) -> str:
-    if not _PERSONAL_ID.match(value):
+    if not _PERSONAL_ID.fullmatch(value):
         raise PydanticCustomError(
             "personal_id_format", "A personal identification number is exactly 12 digits."
         )
@@ -32,14 +43,14 @@ def _check_personal_id(value: str) -> str:
 
 
 def _check_commune_code(value: str) -> str:
-    if not _COMMUNE_CODE.match(value):
+    if not _COMMUNE_CODE.fullmatch(value):
         raise PydanticCustomError("commune_code_format", "A commune code is exactly 5 digits.")
     return value
 
 
 def _check_phone(value: str) -> str:
     compact = re.sub(r"[\s.-]", "", value)
-    if not _PHONE.match(compact):
+    if not _PHONE.fullmatch(compact):
         raise PydanticCustomError(
             "phone_format",
             "Enter a Vietnamese phone number: 10 digits starting with 0, or +84 and 9 digits.",
@@ -47,21 +58,53 @@ def _check_phone(value: str) -> str:
     return compact
 
 
+def _is_name_character(name: str, index: int) -> bool:
+    """A letter, a separator, or a combining mark on a letter: a mark that has no precomposed
+    form with its letter stays a mark after NFC, and is still part of that letter."""
+    ch = name[index]
+    if ch.isalpha() or ch in " '-.":
+        return True
+    return (
+        unicodedata.category(ch) == "Mn"
+        and index > 0
+        and (name[index - 1].isalpha() or unicodedata.category(name[index - 1]) == "Mn")
+    )
+
+
 def _check_full_name(value: str) -> str:
-    name = " ".join(value.split())
+    name = " ".join(unicodedata.normalize("NFC", value).split())
     if len(name) < 2 or len(name) > 100:
         raise PydanticCustomError("full_name_length", "A full name has between 2 and 100 letters.")
-    if any(ch.isdigit() for ch in name) or not all(ch.isalpha() or ch in " '-." for ch in name):
+    if any(ch.isdigit() for ch in name) or not all(
+        _is_name_character(name, i) for i in range(len(name))
+    ):
         raise PydanticCustomError(
             "full_name_characters", "A full name may contain only letters, spaces and hyphens."
         )
     return name
 
 
+def _check_document_number(value: str) -> str:
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        raise PydanticCustomError(
+            "document_number_digits",
+            "Write the number with the digits 0 to 9, as it is printed on the document.",
+        )
+    return value
+
+
 PersonalId = Annotated[str, AfterValidator(_check_personal_id)]
 CommuneCode = Annotated[str, AfterValidator(_check_commune_code)]
 PhoneNumber = Annotated[str, AfterValidator(_check_phone)]
 FullName = Annotated[str, AfterValidator(_check_full_name)]
+# The number of a certificate or notice a person copies from the paper (the birth certificate,
+# the death notice, the poor-household certificate): free in form, but its digits are ASCII.
+DocumentNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    BeforeValidator(precomposed),
+    AfterValidator(_check_document_number),
+]
 
 
 @dataclass(frozen=True)
@@ -93,11 +136,11 @@ def personal_id_prefix(birth_province_code: str, sex: Sex, birth_year: int) -> s
 
 
 def is_social_insurance_number(value: str) -> bool:
-    return bool(_SOCIAL_INSURANCE_NUMBER.match(value))
+    return bool(_SOCIAL_INSURANCE_NUMBER.fullmatch(value))
 
 
 def is_health_insurance_card_code(value: str) -> bool:
-    return bool(_CARD_CODE.match(value))
+    return bool(_CARD_CODE.fullmatch(value))
 
 
 def add_months(day: date, months: int) -> date:

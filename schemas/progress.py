@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from messages import Text
 from schemas.status import DeclarationStatusView
 
 
@@ -15,7 +16,7 @@ class StepEvent(BaseModel):
     occurred_at: datetime
     agency: str | None = None
     procedure: str | None = None
-    reason: str | None = None
+    reason: Text | None = None
     case_number: str | None = None
     # Set when someone outside the orchestrator made this happen (an agency officer).
     actor: str | None = None

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from messages import Message
+
 
 class BirthRegistrationResult(BaseModel):
     kind: Literal["birth_registration"] = "birth_registration"
@@ -54,7 +56,8 @@ class BenefitDecision(BaseModel):
 
     covered: bool
     rule: str
-    explanation: str
+    # Language-free, so the family can read it in Vietnamese or English.
+    explanation: Message
     figures: dict[str, Figure] = Field(default_factory=dict)
 
 
@@ -65,9 +68,20 @@ class FuneralAllowanceResult(BenefitDecision):
 
 class BeneficiaryShare(BaseModel):
     personal_id: str
+    full_name: str = ""
     relationship: str
     share_percent_of_reference: int
     monthly_amount_vnd: int
+
+
+class BeneficiaryNotPaid(BaseModel):
+    """An entitled relative the monthly benefit does not pay: at most four are paid."""
+
+    personal_id: str
+    full_name: str = ""
+    relationship: str
+    share_percent_of_reference: int
+    reason: Message
 
 
 class SurvivorBenefitResult(BenefitDecision):
@@ -76,6 +90,7 @@ class SurvivorBenefitResult(BenefitDecision):
     lump_sum_vnd: int | None = None
     monthly_amount_vnd: int | None = None
     beneficiaries: list[BeneficiaryShare] = Field(default_factory=list)
+    beneficiaries_not_paid: list[BeneficiaryNotPaid] = Field(default_factory=list)
 
 
 StepResult = Annotated[

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from messages import Text
 from schemas.common import Agency, Procedure, ProcedureGroup
 from schemas.results import StepResult
 from schemas.supplements import SupplementRequest
@@ -57,7 +58,11 @@ class StepView(BaseModel):
     procedure: Procedure
     status: StepState = StepState.PENDING
     deadline: datetime | None = None
-    reason: str | None = None
+    # The product's words (a `Message`), or the agency's own text when it decided.
+    reason: Text | None = None
+    # Stable and language-free: what the portal acts on (an agency's rejection code, or the
+    # product's message code).
+    reason_code: str | None = None
     result: StepResult | None = None
     case_number: str | None = None
     supplement_request: SupplementRequest | None = None
@@ -85,7 +90,9 @@ class DeclarationStatusView(BaseModel):
     late_registration: bool = False
     overdue: bool = False
     supplement_request: SupplementRequest | None = None
-    summary: str | None = None
+    summary: Text | None = None
+    # Why the declaration closed as it did, when a step's or the dossier's reason decided it.
+    status_reason_code: str | None = None
     updated_at: datetime | None = Field(default=None)
 
     def step(self, procedure: Procedure) -> StepView:

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from messages import Text
+
 # The requester when the orchestrator's own cross-check, not an agency, finds a mismatch.
 POPULATION_REGISTRY = "population_registry"
 
@@ -15,7 +17,8 @@ class SupplementNeed(BaseModel):
 
     fields: list[str] = Field(default_factory=list)
     documents: list[str] = Field(default_factory=list)
-    message: str
+    # An officer's own words, or the product's (the registry cross-check).
+    message: Text
 
 
 class SupplementRequest(SupplementNeed):

@@ -99,6 +99,7 @@ def trusted_decision(
         case_number=content["case_number"],
         outcome=outcome,
         reason=content.get("reason"),
+        reason_code=content.get("rejection_code"),
         result=step_result(content.get("procedure", ""), content.get("record")),
         supplement=supplement if outcome == "supplement_requested" else None,
         decided_at=datetime.fromisoformat(content["decided_at"]),

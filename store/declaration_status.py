@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from messages import Message
 from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView
 from store.database import session_scope
 from store.models import DeclarationRecord
@@ -31,7 +32,7 @@ def read_status(record: DeclarationRecord) -> DeclarationStatusView:
     )
 
 
-def mark_run_ended(engine: Engine, workflow_id: str, how: str) -> bool:
+def mark_run_ended(engine: Engine, workflow_id: str, how: Message, reason_code: str) -> bool:
     """Record that a declaration's workflow failed or was terminated before it closed the
     declaration itself: its status says so. False when the record is unknown or closed."""
     with session_scope(engine) as session:
@@ -44,10 +45,8 @@ def mark_run_ended(engine: Engine, workflow_id: str, how: str) -> bool:
         if view.status in TERMINAL_STATES:
             return False
         view.status = DeclarationState.FAILED
-        view.summary = (
-            f"Processing stopped: the declaration's workflow {how}. Operators have been "
-            "alerted; nothing more happens until they act."
-        )
+        view.summary = Message.of("status.run_ended", how=how)
+        view.status_reason_code = reason_code
         view.updated_at = datetime.now(UTC)
         set_status(record, view)
         record.updated_at = view.updated_at

@@ -12,15 +12,17 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
+from messages import Message
 from observability.logging import get_logger
 from store.declaration_status import mark_run_ended
 
 log = get_logger(__name__)
 
+# How a run ended: its reason code, and its words in the declaration's status.
 _ENDINGS = {
-    WorkflowExecutionStatus.FAILED: "failed",
-    WorkflowExecutionStatus.TERMINATED: "was terminated",
-    WorkflowExecutionStatus.TIMED_OUT: "timed out",
+    WorkflowExecutionStatus.FAILED: ("workflow_failed", Message.of("run.failed")),
+    WorkflowExecutionStatus.TERMINATED: ("workflow_terminated", Message.of("run.terminated")),
+    WorkflowExecutionStatus.TIMED_OUT: ("workflow_timed_out", Message.of("run.timed_out")),
 }
 # Visibility is eventually consistent: each look reaches back past the previous one.
 _OVERLAP = timedelta(minutes=5)
@@ -34,12 +36,13 @@ async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> 
     )
     marked = 0
     async for execution in client.list_workflows(query):
-        how = _ENDINGS.get(execution.status) if execution.status else None
-        if how is None:
+        ending = _ENDINGS.get(execution.status) if execution.status else None
+        if ending is None:
             continue
-        if await asyncio.to_thread(mark_run_ended, engine, execution.id, how):
+        code, how = ending
+        if await asyncio.to_thread(mark_run_ended, engine, execution.id, how, code):
             marked += 1
-            log.error("declaration_run_ended", workflow_id=execution.id, ending=how)
+            log.error("declaration_run_ended", workflow_id=execution.id, ending=code)
     return marked
 
 

@@ -15,7 +15,12 @@ def record_escalation(engine: Engine, escalation: Escalation) -> None:
     with session_scope(engine) as session:
         if session.get(EscalationRecord, (escalation.declaration_id, escalation.scope)):
             return
-        session.add(EscalationRecord(**escalation.model_dump()))
+        # Operators read escalations, in Vietnamese.
+        session.add(
+            EscalationRecord(
+                **escalation.model_dump(exclude={"reason"}), reason=escalation.reason.text("vi")
+            )
+        )
         session.commit()
 
 

@@ -75,7 +75,14 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     status=event.status,
                     reason_sealed=None
                     if event.reason is None
-                    else seal_step_reason(view.declaration_id, event.sequence, event.reason),
+                    else seal_step_reason(
+                        view.declaration_id,
+                        event.sequence,
+                        # The product's words are kept language-free, as code and parameters.
+                        event.reason
+                        if isinstance(event.reason, str)
+                        else event.reason.model_dump_json(),
+                    ),
                     case_number=event.case_number,
                     occurred_at=event.occurred_at,
                 )

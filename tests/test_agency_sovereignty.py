@@ -331,4 +331,5 @@ async def test_a_terminated_declaration_says_so(stack: Stack, factory: Declarati
         view = await wait_for_status(
             stack.api, accepted["declaration_id"], frozenset({"failed"}), timeout=30
         )
-    assert "terminated" in view["summary"]
+    assert "bị chấm dứt" in view["summary"]
+    assert view["status_reason_code"] == "workflow_terminated"

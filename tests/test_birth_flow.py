@@ -9,6 +9,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.converter import NexusSerializationContext
 
 from devstack.declaration_factory import DeclarationFactory
+from messages import in_language
 from sandbox.postal import s10_check_digit
 from schemas.identifiers import add_months, parse_personal_id
 from store.step_records import list_step_events, list_step_results
@@ -109,7 +110,8 @@ async def test_workflow_query_search_attributes_and_summaries(
 
     handle = stack.client.get_workflow_handle(accepted["workflow_id"])
     queried = await handle.query(DeclarationWorkflow.status)
-    assert queried.model_dump(mode="json") == view
+    # The API's view is the workflow's, with its messages in Vietnamese.
+    assert queried.model_dump(mode="json", context=in_language("vi")) == view
 
     description = await handle.describe()
     attributes = description.typed_search_attributes

@@ -28,7 +28,8 @@ async def test_justice_rejection_rejects_the_declaration_and_starts_nothing_else
     assert view["summary"] == birth["reason"]
     for dependent in ("residence_registration", "health_insurance_card"):
         assert step(view, dependent)["status"] == "cancelled"
-        assert "birth record" in step(view, dependent)["reason"]
+        assert "trích lục khai sinh" in step(view, dependent)["reason"]
+        assert step(view, dependent)["reason_code"] == "registration_missing"
     assert await agency_cases(stack.agencies["police"], second["declaration_id"]) == []
     assert await agency_cases(stack.agencies["social_security"], second["declaration_id"]) == []
     # The rejection notice still reaches the family.
@@ -55,7 +56,7 @@ async def test_parent_unknown_to_the_registry_is_caught_before_any_agency(
         "father.full_name",
         "father.date_of_birth",
     ]
-    assert "father's details do not match" in view["supplement_request"]["message"]
+    assert "Thông tin của người cha không khớp" in view["supplement_request"]["message"]
     for agency in ("justice", "police", "social_security"):
         assert await agency_cases(stack.agencies[agency], accepted["declaration_id"]) == []
     withdrawn = await stack.api.post(f"/v1/declarations/{accepted['declaration_id']}/withdraw")

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from devstack.declaration_factory import DeclarationFactory
 from legal_deadlines.working_calendar import deadline_after
+from messages import in_words
 from portal_api.declaration_ids import workflow_id_for
 from schemas.birth import BirthDeclaration
 from schemas.common import AttachmentRef
@@ -130,7 +131,7 @@ async def test_registry_mismatch_goes_back_to_the_citizen_before_any_agency(
     # About a third party, the answer reveals none of the registry's details: it names all of
     # them to check.
     assert request["fields"] == ["mother.personal_id", "mother.full_name", "mother.date_of_birth"]
-    assert "mother's details do not match" in request["message"]
+    assert "Thông tin của người mẹ không khớp" in request["message"]
     assert all(s["status"] == "pending" for s in view["steps"])
     for agency in ("justice", "police", "social_security"):
         assert await agency_cases(stack.agencies[agency], declaration_id) == []
@@ -188,7 +189,8 @@ async def test_tampered_attachment_is_refused(stack: Stack, factory: Declaration
     )
     result = await handle.result()
     assert result.status == "rejected"
-    assert "giay-chung-sinh.pdf was altered" in (result.summary or "")
+    assert "giay-chung-sinh.pdf was altered" in (in_words(result.summary, "en") or "")
+    assert result.status_reason_code == "attachment_altered"
     assert all(s.status == "cancelled" for s in result.steps)
     for agency in ("justice", "police", "social_security"):
         assert await agency_cases(stack.agencies[agency], declaration_id) == []
@@ -214,8 +216,10 @@ async def test_withdrawal_mid_process_cancels_open_steps_and_keeps_completed_one
     assert step(view, "health_insurance_card")["status"] == "approved"
     residence = step(view, "residence_registration")
     assert residence["status"] == "cancelled"
-    assert "withdrawn" in residence["reason"]
-    assert "Completed records stay" in view["summary"]
+    assert "rút hồ sơ" in residence["reason"]
+    assert residence["reason_code"] == "withdrawn"
+    assert "vẫn được giữ: đăng ký khai sinh và cấp thẻ bảo hiểm y tế" in view["summary"]
+    assert view["status_reason_code"] == "withdrawn"
     police = await agency_cases(stack.agencies["police"], declaration_id)
     assert [c["status"] for c in police] == ["cancelled"]
 

@@ -16,7 +16,9 @@ PRODUCT_AND_SANDBOX = [
 ]
 # `Message.of("code", …)`, `Message(code="code", …)` and `message("code", …)` name their code
 # as the first literal.
-CODE_USE = re.compile(r"""(?:Message\.of|Message\(code=|\bmessage\()\s*["']([a-z0-9_.]+)["']""")
+CODE_USE = re.compile(r"""(?:Message\.of\(|Message\(code=|\bmessage\()\s*["']([a-z0-9_.]+)["']""")
+# `found.report(loc, "code", …)`: a broken rule's code is its message's.
+REPORT_USE = re.compile(r"""\.report\(\s*(?:\([^()]*\)|[\w.]+)\s*,\s*["']([a-z0-9_.]+)["']""")
 
 
 def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
@@ -28,7 +30,8 @@ def test_every_code_the_code_names_is_in_the_catalogue() -> None:
     used = {
         (str(path.relative_to(PROJECT_ROOT)), code)
         for path in PRODUCT_AND_SANDBOX
-        for code in CODE_USE.findall(path.read_text(encoding="utf-8"))
+        for pattern in (CODE_USE, REPORT_USE)
+        for code in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert used, "no message codes found in the code"
     assert sorted((path, code) for path, code in used if code not in known) == []

@@ -45,7 +45,10 @@ async def test_officer_rejects_with_a_reason(stack: Stack, factory: DeclarationF
     assert view["status"] == "partially_completed"
     residence = step(view, "residence_registration")
     assert residence["status"] == "rejected"
+    # The officer's words as written; the agency's code for them reaches the status.
     assert residence["reason"] == "No dwelling exists at this address in the commune."
+    assert residence["reason_code"] == "officer_rejected"
+    assert view["status_reason_code"] == "officer_rejected"
     assert step(view, "birth_registration")["status"] == "approved"
     assert step(view, "health_insurance_card")["status"] == "approved"
 
@@ -121,28 +124,38 @@ async def test_unanswered_supplement_is_refused_after_seven_working_days(
     assert view["status"] == "partially_completed"
     residence = step(view, "residence_registration")
     assert residence["status"] == "rejected"
-    assert "not received within 7 working days" in residence["reason"]
+    assert "không được nộp trong 7 ngày làm việc" in residence["reason"]
+    assert residence["reason_code"] == "supplement_not_received"
 
 
-async def test_justice_rules_ask_for_a_witness_for_a_home_birth(
+async def test_justice_supplement_holds_the_steps_that_need_the_birth_record(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
-    body = factory.birth(next(factory.couples()))
-    body["child"]["place_of_birth"]["facility_name"] = None
-    body["birth_certificate_number"] = None
-    body["attachments"] = [attachment("declarant_undertaking")]
-    accepted = await submit(stack.api, "birth", body)
-    view = await wait_for_status(
-        stack.api, accepted["declaration_id"], frozenset({"awaiting_supplement"})
-    )
+    async with agency_policy(stack, "justice", "manual"):
+        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        opened = await open_case(stack, accepted["declaration_id"], "birth_registration")
+        await officer_decides(
+            stack,
+            "justice",
+            opened["case_number"],
+            "request_supplement",
+            supplement={
+                "fields": [],
+                "documents": ["birth_certificate"],
+                "message": "The birth certificate is illegible: attach a clear copy.",
+            },
+        )
+        view = await wait_for_status(
+            stack.api, accepted["declaration_id"], frozenset({"awaiting_supplement"})
+        )
     request = step(view, "birth_registration")["supplement_request"]
-    assert request["documents"] == ["witness_statement"]
+    assert request["documents"] == ["birth_certificate"]
     # Dependent steps wait: they need the birth record.
     assert step(view, "residence_registration")["status"] == "pending"
 
     answer = await stack.api.post(
         f"/v1/declarations/{accepted['declaration_id']}/supplement",
-        json={"attachments": [attachment("witness_statement")]},
+        json={"attachments": [attachment("birth_certificate")]},
     )
     assert answer.status_code == 202, answer.text
     view = await wait_for_status(stack.api, accepted["declaration_id"])

@@ -16,7 +16,7 @@ from devstack.declaration_factory import DeclarationFactory, attachment
 from settings import AgencyWorkerSettings, Settings
 from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter
-from tests.harness.agency_offices import agency_policy
+from tests.harness.agency_offices import agency_policy, officer_decides, open_case
 from tests.harness.configuration import agency_settings_for
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
@@ -113,18 +113,27 @@ async def test_fresh_death_history_replays(stack: Stack, factory: DeclarationFac
 async def test_fresh_supplement_and_withdrawal_histories_replay(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
-    # A home birth on the declarant's word alone: the justice office asks for a witness.
-    body = factory.birth(next(factory.couples()))
-    body["child"]["place_of_birth"]["facility_name"] = None
-    body["birth_certificate_number"] = None
-    body["attachments"] = [attachment("declarant_undertaking")]
-    supplemented = await submit(stack.api, "birth", body)
-    await wait_for_status(
-        stack.api, supplemented["declaration_id"], frozenset({"awaiting_supplement"})
-    )
+    # The justice officer cannot read the attached birth certificate and asks for a clear copy.
+    async with agency_policy(stack, "justice", "manual"):
+        supplemented = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        opened = await open_case(stack, supplemented["declaration_id"], "birth_registration")
+        await officer_decides(
+            stack,
+            "justice",
+            opened["case_number"],
+            "request_supplement",
+            supplement={
+                "fields": [],
+                "documents": ["birth_certificate"],
+                "message": "The birth certificate is illegible: attach a clear copy.",
+            },
+        )
+        await wait_for_status(
+            stack.api, supplemented["declaration_id"], frozenset({"awaiting_supplement"})
+        )
     answer = await stack.api.post(
         f"/v1/declarations/{supplemented['declaration_id']}/supplement",
-        json={"attachments": [attachment("witness_statement")]},
+        json={"attachments": [attachment("birth_certificate")]},
     )
     assert answer.status_code == 202
     assert (await wait_for_status(stack.api, supplemented["declaration_id"]))["status"] == (

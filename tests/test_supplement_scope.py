@@ -177,7 +177,8 @@ async def test_the_longest_correction_path_is_bounded(
             assert answer.status_code == 202, answer.text
         view = await wait_for_status(stack.api, declaration_id)
     assert view["status"] == "rejected"
-    assert "5 times" in step(view, "birth_registration")["reason"]
+    assert "5 lần" in step(view, "birth_registration")["reason"]
+    assert step(view, "birth_registration")["reason_code"] == "too_many_correction_rounds"
     assert len(await agency_cases(stack.agencies["justice"], declaration_id)) == 5
     description = await stack.client.get_workflow_handle(accepted["workflow_id"]).describe()
     assert description.raw_description.workflow_execution_info.history_length < 400

@@ -11,6 +11,7 @@ from temporalio.exceptions import NexusOperationError
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.decisions import FollowUpKind, OfficerDecision
     from legal_deadlines.procedure_limits import STEP_WORKING_DAYS
+    from messages import Message
 
 from workflows.agency_steps import DeclarationT, RequestT, ResultT, StepSpec
 from workflows.follow_ups import escalate, follow_up
@@ -33,17 +34,24 @@ async def decide(
         summary=f"{spec.agency.value}: {procedure.value} for {run.declaration_id}",
     )
     now = workflow.now()
-    deadline = run.clock.deadline(now, STEP_WORKING_DAYS[procedure])
+    group_deadline = progress.view.deadline
+    assert group_deadline is not None, "set when the declaration was received"
+    deadline = run.clock.step_deadline(now, STEP_WORKING_DAYS[procedure], group_deadline)
     progress.mark_received_by_agency(procedure, now, deadline)
     outcome = asyncio.ensure_future(_result_of(handle))
-    pending: list[FollowUpKind] = ["reminder", "escalation"]
+    reminder_at = run.clock.reminder_time(now, deadline)
+    # A step that reaches its agency after the group's deadline has no time left to be reminded
+    # of: it is escalated at once.
+    pending: list[FollowUpKind] = (
+        ["escalation"] if reminder_at is None else ["reminder", "escalation"]
+    )
     while not outcome.done():
         if run.withdrawal is not None:
             handle.cancel()
             decision = await outcome
             return await verified(run, procedure, decision) if decision else None
         wake_at = (
-            run.clock.reminder_time(now, deadline) if pending[:1] == ["reminder"] else deadline
+            reminder_at if reminder_at is not None and pending[:1] == ["reminder"] else deadline
         )
         remaining = (wake_at - workflow.now()).total_seconds() if pending else None
         if remaining is None or remaining > 0:
@@ -70,8 +78,11 @@ async def decide(
                 deadline,
                 spec.agency,
                 request.idempotency_key,
-                f"The {spec.agency.value} office has not decided "
-                f"{procedure.value} by its deadline.",
+                Message.of(
+                    "escalation.step_overdue",
+                    agency=Message.of(f"agency.{spec.agency.value}"),
+                    procedure=Message.of(f"procedure.{procedure.value}"),
+                ),
             )
     decision = outcome.result()
     return await verified(run, procedure, decision) if decision else None

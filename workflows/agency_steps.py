@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
 
     from agency_contracts.decisions import OfficerDecision
     from agency_contracts.requests import AgencyRequest
+    from messages import Message
     from schemas.birth import BirthDeclaration
     from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
     from schemas.death import DeathDeclaration
@@ -61,4 +62,4 @@ class StepRunner(Protocol[DeclarationT]):
 
     async def run_step(self, spec: StepSpec[DeclarationT, RequestT, ResultT]) -> ResultT | None: ...
 
-    def not_started(self, reason: str) -> None: ...
+    def not_started(self, cause: Message) -> None: ...

@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         RejectionDetails,
     )
     from agency_contracts.decisions import OfficerDecision
+    from messages import Message
     from schemas.common import PROCEDURE_AGENCY, Procedure
     from schemas.results import step_result
 
@@ -29,6 +30,14 @@ AGENCY_RETRY_POLICY = RetryPolicy(
     maximum_interval=timedelta(seconds=60),
     non_retryable_error_types=NON_RETRYABLE_AGENCY_ERRORS,
 )
+
+AGENCY_REFUSED_REQUEST = "agency_refused_request"
+AGENCY_COULD_NOT_PROCESS = "agency_could_not_process"
+# What the citizen reads of a step that ended without the agency's own reason.
+REFUSAL_REASONS = {
+    AGENCY_REFUSED_REQUEST: Message.of("agency_refused_request"),
+    AGENCY_COULD_NOT_PROCESS: Message.of("agency_could_not_process"),
+}
 
 
 def decision_from_refusal(
@@ -45,12 +54,15 @@ def decision_from_refusal(
             details = RejectionDetails.model_validate(cause.details[0])
         except ValidationError:
             details = None
+    # The agency's own reason and code when it decided; the product's words otherwise.
+    reason: str | None = None
+    reason_code: str | None = None
     if details is not None:
-        reason = details.reason
+        reason, reason_code = details.reason, details.code
     elif isinstance(cause, ApplicationError):
-        reason = f"The agency could not accept the request ({cause.message})."
+        reason_code = AGENCY_REFUSED_REQUEST
     else:
-        reason = "The agency could not process the step."
+        reason_code = AGENCY_COULD_NOT_PROCESS
     case_number = details.case_number if details and details.case_number else ""
     return OfficerDecision(
         decision_id=f"{agency.value}:{case_number}:refused",
@@ -58,6 +70,7 @@ def decision_from_refusal(
         case_number=case_number,
         outcome="rejected",
         reason=reason,
+        reason_code=reason_code,
         result=step_result(procedure, details.record if details else None),
         decided_at=decided_at,
         signed=details.signed if details else None,

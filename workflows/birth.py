@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from legal_deadlines.verification import birth_needs_verification
     from schemas.birth import BirthDeclaration
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import BirthWorkflowInput
@@ -21,7 +22,12 @@ class BirthDeclarationWorkflow(DeclarationWorkflow[BirthDeclaration]):
     @workflow.init
     def __init__(self, input: BirthWorkflowInput) -> None:
         self._setup(
-            BIRTH_STEPS, input.declaration_id, input.received_at, input.declaration, input.options
+            BIRTH_STEPS,
+            input.declaration_id,
+            input.received_at,
+            input.declaration,
+            input.options,
+            verification=birth_needs_verification(input.declaration),
         )
 
     @workflow.run

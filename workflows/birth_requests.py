@@ -60,15 +60,17 @@ def birth_registration(s: Submission[BirthDeclaration]) -> BirthRegistrationRequ
         child_full_name=d.child.full_name,
         child_sex=d.child.sex,
         child_date_of_birth=d.child.date_of_birth,
+        child_birth_order=d.child.birth_order,
         birth_commune_code=d.child.place_of_birth.commune_code,
         birth_facility_name=d.child.place_of_birth.facility_name,
         ethnicity=d.child.ethnicity,
         nationality=d.child.nationality,
-        mother=_person(d.mother),
+        mother=_person(d.mother) if d.mother else None,
         father=_person(d.father) if d.father else None,
         declarant_personal_id=d.declarant.personal_id,
         declarant_relationship=d.declarant.relationship,
         birth_certificate_number=d.birth_certificate_number,
+        special_case=d.special_case,
         attachments=d.attachments,
     )
 
@@ -88,8 +90,11 @@ def residence_registration(
         sex=d.child.sex,
         date_of_birth=d.child.date_of_birth,
         residence=d.residence,
-        mother_personal_id=d.mother.personal_id,
+        mother_personal_id=d.mother.personal_id if d.mother else None,
         father_personal_id=d.father.personal_id if d.father else None,
+        caretaker_personal_id=(
+            d.declarant.personal_id if d.special_case == "abandoned_child" else None
+        ),
         civil_status_record_number=birth.civil_status_record_number,
     )
 

@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from legal_deadlines.procedure_limits import (
-        GROUP_WORKING_DAYS_WITH_VERIFICATION,
-        SUPPLEMENT_WAIT_WORKING_DAYS,
-    )
+    from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS, group_working_days
+    from messages import Message, listing
     from schemas.common import Procedure
     from schemas.decisions import Requester, SupplementAnswer, WithdrawalRequest
     from schemas.status import DeclarationState, StepState
@@ -21,6 +19,9 @@ with workflow.unsafe.imports_passed_through():
 from workflows.agency_steps import DeclarationT
 from workflows.delivery import deliver_results
 from workflows.running_declaration import RunningDeclaration
+
+# The reason code of a step that waits for the citizen: what is asked is in the request itself.
+SUPPLEMENT_REQUESTED = "supplement_requested"
 
 
 def check_requester(
@@ -103,6 +104,7 @@ async def await_supplement(
             procedure,
             StepState.AWAITING_SUPPLEMENT,
             reason=need.message,
+            reason_code=SUPPLEMENT_REQUESTED,
             supplement_request=request,
             actor=actor,
         )
@@ -125,7 +127,7 @@ async def await_supplement(
         progress.set_declaration_supplement(None)
     if answered:
         # The time limit counts again from the completed dossier, with verification.
-        group_days = GROUP_WORKING_DAYS_WITH_VERIFICATION[run.group]
+        group_days = group_working_days(run.group, verification=True)
         progress.set_deadline(run.clock.deadline(workflow.now(), group_days))
     return answered
 
@@ -134,16 +136,17 @@ async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> None:
     """Each running step has cancelled its case at its agency by now; what is still open is
     cancelled here, and completed records stay."""
     progress = run.progress
-    progress.cancel_unsettled_steps("Cancelled: the declaration was withdrawn.")
-    approved = [s.procedure.value for s in progress.view.steps if s.status == StepState.APPROVED]
+    progress.cancel_unsettled_steps(Message.of("withdrawn"))
+    approved = [s.procedure for s in progress.view.steps if s.status == StepState.APPROVED]
     progress.set_status(
         DeclarationState.WITHDRAWN,
-        "Withdrawn by the declarant. "
-        + (
-            f"Completed records stay: {', '.join(approved)}."
-            if approved
-            else "Nothing had been completed."
-        ),
+        Message.of(
+            "status.withdrawn_keeping",
+            procedures=listing([Message.of(f"procedure.{p.value}") for p in approved]),
+        )
+        if approved
+        else Message.of("status.withdrawn_nothing_done"),
+        reason_code="withdrawn",
     )
     if approved:
         await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)

@@ -117,4 +117,5 @@ def survivor_benefit(
         form=d.survivor_benefit.form,
         beneficiaries=d.survivor_benefit.beneficiaries,
         payment=d.payment,
+        cause_category=d.deceased.cause_category,
     )

@@ -12,7 +12,8 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
     from legal_deadlines.legal_clock import LegalClock
-    from legal_deadlines.procedure_limits import GROUP_WORKING_DAYS, STEP_WORKING_DAYS
+    from legal_deadlines.procedure_limits import STEP_WORKING_DAYS, group_working_days
+    from messages import Language, Message, Text, in_words
     from schemas.common import PROCEDURE_AGENCY, Delivery, Procedure, ProcedureGroup
     from schemas.progress import ProgressReport, StepEvent
     from schemas.results import StepResult
@@ -29,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
     from temporal_connection import search_attributes
 
 SETTLED_STEP_STATES = frozenset({StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED})
+# The operators who read the Temporal UI work in Vietnamese.
+OPERATOR_LANGUAGE: Language = "vi"
 
 
 def initial_view(
@@ -40,27 +43,30 @@ def initial_view(
     workflow_id: str,
     clock: LegalClock,
     late_registration: bool = False,
+    verification: bool = False,
 ) -> DeclarationStatusView:
     """The status of a declaration just received. The portal writes it at intake, and the
-    workflow starts from the same view, so both agree on every deadline."""
+    workflow starts from the same view, so both agree on every deadline. A declaration that
+    needs verification has the group's longer limit from intake."""
+    deadline = clock.deadline(received_at, group_working_days(group, verification))
     return DeclarationStatusView(
         declaration_id=declaration_id,
         procedure=group,
         status=DeclarationState.RECEIVED,
         received_at=received_at,
-        deadline=clock.deadline(received_at, GROUP_WORKING_DAYS[group]),
+        deadline=deadline,
         steps=[
             StepView(
                 agency=PROCEDURE_AGENCY[p],
                 procedure=p,
-                deadline=clock.deadline(received_at, STEP_WORKING_DAYS[p]),
+                deadline=clock.step_deadline(received_at, STEP_WORKING_DAYS[p], deadline),
             )
             for p in procedures
         ],
         delivery=DeliveryView(method=delivery.method, pickup_agency=delivery.pickup_agency),
         workflow_id=workflow_id,
         late_registration=late_registration,
-        summary="Received; the agencies have not started yet.",
+        summary=Message.of("status.received"),
         updated_at=received_at,
     )
 
@@ -83,7 +89,7 @@ class DeclarationProgress:
         status: str,
         *,
         step: StepView | None = None,
-        reason: str | None = None,
+        reason: Text | None = None,
         actor: str | None = None,
     ) -> None:
         self._sequence += 1
@@ -115,15 +121,22 @@ class DeclarationProgress:
         if status != self.view.status:
             self.set_status(
                 status,
-                "Waiting for the citizen to supplement the declaration."
+                Message.of("status.awaiting_supplement")
                 if awaiting
-                else "The agencies are processing it.",
+                else Message.of("status.in_progress"),
             )
 
-    def set_status(self, status: DeclarationState, summary: str | None = None) -> None:
+    def set_status(
+        self,
+        status: DeclarationState,
+        summary: Text | None = None,
+        *,
+        reason_code: str | None = None,
+    ) -> None:
         self.view.status = status
         if summary is not None:
             self.view.summary = summary
+        self.view.status_reason_code = reason_code
         self.record_event(status.value, reason=summary)
 
     def update_step(
@@ -131,14 +144,20 @@ class DeclarationProgress:
         procedure: Procedure,
         status: StepState,
         *,
-        reason: str | None = None,
+        reason: Text | None = None,
+        reason_code: str | None = None,
         result: StepResult | None = None,
         supplement_request: SupplementRequest | None = None,
         actor: str | None = None,
     ) -> None:
+        """A reason of the product's own is a `Message` whose code is the reason's code; an
+        agency's text comes with the agency's code."""
         step = self.view.step(procedure)
         step.status = status
         step.reason = reason
+        if reason_code is None and isinstance(reason, Message):
+            reason_code = reason.code
+        step.reason_code = reason_code if reason is not None else None
         step.supplement_request = supplement_request
         if result is not None:
             step.result = result
@@ -188,10 +207,12 @@ class DeclarationProgress:
             step.overdue = True
         self.record_event("overdue", step=step)
 
-    def cancel_unsettled_steps(self, reason: str) -> None:
+    def cancel_unsettled_steps(self, reason: Message, reason_code: str | None = None) -> None:
         for step in self.view.steps:
             if step.status not in SETTLED_STEP_STATES:
-                self.update_step(step.procedure, StepState.CANCELLED, reason=reason)
+                self.update_step(
+                    step.procedure, StepState.CANCELLED, reason=reason, reason_code=reason_code
+                )
 
     def set_delivery(self, status: DeliveryState, tracking_number: str | None = None) -> None:
         self.view.delivery.status = status
@@ -204,14 +225,24 @@ class DeclarationProgress:
         approved = sum(1 for s in states if s == StepState.APPROVED)
         if approved == len(states):
             self.set_status(
-                DeclarationState.COMPLETED, f"All {approved} procedures were completed."
+                DeclarationState.COMPLETED, Message.of("status.completed", count=approved)
             )
         elif approved == 0 or self.view.steps[0].status != StepState.APPROVED:
-            self.set_status(DeclarationState.REJECTED, self.view.steps[0].reason or "Rejected.")
+            first = self.view.steps[0]
+            self.set_status(
+                DeclarationState.REJECTED,
+                first.reason or Message.of("status.rejected"),
+                reason_code=first.reason_code or "rejected",
+            )
         else:
+            unsettled = next(
+                (s for s in self.view.steps if s.status != StepState.APPROVED and s.reason_code),
+                None,
+            )
             self.set_status(
                 DeclarationState.PARTIALLY_COMPLETED,
-                f"{approved} of {len(states)} procedures were completed; see each step's reason.",
+                Message.of("status.partially_completed", approved=approved, total=len(states)),
+                reason_code=unsettled.reason_code if unsettled else None,
             )
 
     # --- publishing ---------------------------------------------------------------------------
@@ -228,25 +259,44 @@ class DeclarationProgress:
         return ",".join(open_steps) if open_steps else "delivery"
 
     def _details(self) -> str:
+        """What the Temporal UI shows operators, in Vietnamese; states and codes stay as the
+        search attributes name them, so an operator can filter by what they read."""
         view = self.view
+        group = (
+            Message.of("group.birth")
+            if view.procedure == ProcedureGroup.BIRTH
+            else Message.of("group.death")
+        )
+        title = Message.of(
+            "operator.declaration_title",
+            group=group,
+            declaration_id=view.declaration_id,
+            status=view.status.value,
+        ).text(OPERATOR_LANGUAGE)
+        overdue = Message.of("operator.overdue").text(OPERATOR_LANGUAGE)
+        columns = Message.of("operator.table_header").text(OPERATOR_LANGUAGE).split("; ")
         lines = [
-            (
-                f"**{view.procedure.value.title()} declaration {view.declaration_id}**: "
-                f"{view.status.value}{' (OVERDUE)' if view.overdue else ''}"
-            ),
+            f"{title}{' ' + overdue if view.overdue else ''}",
             "",
-            "| agency | procedure | status | case | deadline |",
+            f"| {' | '.join(columns)} |",
             "|---|---|---|---|---|",
         ]
+        step_overdue = Message.of("operator.step_overdue").text(OPERATOR_LANGUAGE)
         for step in view.steps:
             deadline = step.deadline.isoformat(timespec="minutes") if step.deadline else ""
             lines.append(
                 f"| {step.agency.value} | {step.procedure.value} | {step.status.value}"
-                f"{' overdue' if step.overdue else ''} | {step.case_number or ''} | {deadline} |"
+                f"{' ' + step_overdue if step.overdue else ''} | {step.case_number or ''} "
+                f"| {deadline} |"
             )
         if view.supplement_request is not None:
-            lines.append(f"\nAwaiting a supplement: {view.supplement_request.message}")
-        lines.append(f"\nDelivery: {view.delivery.method}, {view.delivery.status.value}")
+            request = in_words(view.supplement_request.message, OPERATOR_LANGUAGE) or ""
+            awaiting = Message.of("operator.awaiting_supplement", request=request)
+            lines.append(f"\n{awaiting.text(OPERATOR_LANGUAGE)}")
+        delivery = Message.of(
+            "operator.delivery", method=view.delivery.method, status=view.delivery.status.value
+        )
+        lines.append(f"\n{delivery.text(OPERATOR_LANGUAGE)}")
         return "\n".join(lines)
 
     async def publish(self) -> None:

@@ -16,6 +16,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from legal_deadlines.legal_clock import LegalClock
+    from messages import Message
     from schemas.decisions import SupplementAnswer, WithdrawalRequest
     from schemas.status import DeclarationState, DeclarationStatusView
     from schemas.workflow_inputs import OrchestrationOptions
@@ -47,6 +48,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         declaration: DeclarationT,
         options: OrchestrationOptions,
         late_registration: bool = False,
+        verification: bool = False,
     ) -> None:
         clock = LegalClock(options.working_day_seconds)
         self._running = RunningDeclaration(
@@ -66,6 +68,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
                     workflow.info().workflow_id,
                     clock,
                     late_registration,
+                    verification,
                 )
             ),
         )
@@ -104,7 +107,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         run = self._running
         progress = run.progress
         workflow.logger.info("declaration_started")
-        progress.set_status(DeclarationState.IN_PROGRESS, "The dossier is being checked.")
+        progress.set_status(DeclarationState.IN_PROGRESS, Message.of("status.checking_dossier"))
         watcher = asyncio.create_task(watch_group_deadline(run))
         if await check_dossier(run):
             await run.steps.run(self)
@@ -129,7 +132,9 @@ class DeclarationWorkflow(Generic[DeclarationT]):
     async def run_step(self, spec: StepSpec[DeclarationT, RequestT, ResultT]) -> ResultT | None:
         return await step_rounds.run_step(self._running, spec)
 
-    def not_started(self, reason: str) -> None:
+    def not_started(self, cause: Message) -> None:
         """The steps left cannot start; after a withdrawal, closing it cancels them instead."""
         if self._running.withdrawal is None:
-            self._running.progress.cancel_unsettled_steps(f"Not started: {reason}")
+            self._running.progress.cancel_unsettled_steps(
+                Message.of("not_started", cause=cause), reason_code=cause.code
+            )

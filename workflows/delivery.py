@@ -8,6 +8,7 @@ from temporalio.exceptions import NexusOperationError
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.requests import ShipmentRequest
     from agency_contracts.services import PostalService
+    from messages import Message
     from schemas.common import Delivery
     from schemas.status import DeliveryState, StepState
 
@@ -51,6 +52,6 @@ async def deliver_results(
             )
         except NexusOperationError as error:
             workflow.logger.warning("delivery_failed", extra={"error": str(error)})
-            progress.record_event("delivery_failed", reason="The postal service refused it.")
+            progress.record_event("delivery_failed", reason=Message.of("delivery.postal_refused"))
             return
         progress.set_delivery(DeliveryState.POSTED, receipt.tracking_number)

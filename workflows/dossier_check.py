@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from agency_contracts.decisions import IdentityCheckRequest
     from agency_contracts.services import PoliceService
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
+    from messages import Message, sentences
     from schemas.decisions import AttachmentCheck
     from schemas.supplements import POPULATION_REGISTRY, SupplementNeed
 
@@ -23,6 +24,15 @@ from workflows.running_declaration import RunningDeclaration
 ORCHESTRATOR_CALL = timedelta(seconds=30)
 # The registry cross-check finds a mismatch at most this many times before it refuses.
 MAX_REGISTRY_ROUNDS = 3
+
+
+def _once(messages: list[Message]) -> list[Message]:
+    """Each message once, in order: several fields of one person share their message."""
+    unique: list[Message] = []
+    for message in messages:
+        if message not in unique:
+            unique.append(message)
+    return unique
 
 
 async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
@@ -52,31 +62,23 @@ async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
             names = ", ".join(
                 a.filename for a in run.declaration.attachments if a.sha256 in tampered
             )
-            run.refuse(
-                f"the attachment {names} was altered after it was filed (its content "
-                "no longer matches its checksum); file the declaration again."
-            )
+            run.refuse(Message.of("attachment_altered", names=names))
             return False
         problems = registry.problems
         if not problems:
             return True
         run.registry_rounds += 1
         if run.registry_rounds >= MAX_REGISTRY_ROUNDS:
-            run.refuse(
-                "the people named still do not match the population registry after "
-                f"{MAX_REGISTRY_ROUNDS} checks; file the declaration again with the "
-                "details on their identity cards."
-            )
+            run.refuse(Message.of("registry_mismatch_unresolved", rounds=MAX_REGISTRY_ROUNDS))
             return False
         need = SupplementNeed(
             fields=[p.field for p in problems],
-            message=" ".join(dict.fromkeys(p.message for p in problems)),
+            message=sentences(_once([p.message for p in problems])),
         )
         answered = await await_supplement(run, POPULATION_REGISTRY, need, ())
         if answered is False:
             run.refuse(
-                "the population registry mismatch was not corrected within "
-                f"{SUPPLEMENT_WAIT_WORKING_DAYS} working days."
+                Message.of("registry_mismatch_not_corrected", days=SUPPLEMENT_WAIT_WORKING_DAYS)
             )
             return False
     return False

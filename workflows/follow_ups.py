@@ -10,6 +10,7 @@ from temporalio.exceptions import NexusOperationError
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
     from agency_contracts.decisions import CaseFollowUp, FollowUpKind
+    from messages import Message
     from schemas.common import Agency, Procedure
     from schemas.decisions import Escalation
 
@@ -52,7 +53,7 @@ async def escalate(
     deadline: datetime,
     agency: Agency | None,
     case_reference: str | None,
-    reason: str,
+    reason: Message,
 ) -> None:
     """Mark the step, or the whole declaration, overdue and record the escalation."""
     procedure = Procedure(scope) if agency is not None else None

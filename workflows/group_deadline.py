@@ -6,6 +6,9 @@ from datetime import datetime
 
 from temporalio import workflow
 
+with workflow.unsafe.imports_passed_through():
+    from messages import Message
+
 from workflows.agency_steps import DeclarationT
 from workflows.follow_ups import escalate
 from workflows.running_declaration import RunningDeclaration
@@ -41,6 +44,8 @@ async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
                 deadline,
                 None,
                 None,
-                f"The {run.group.value} declaration is past its legal deadline.",
+                Message.of(
+                    "escalation.declaration_overdue", group=Message.of(f"group.{run.group.value}")
+                ),
             )
         await workflow.wait_condition(moved_on)

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from agency_contracts.decisions import IdentityClaim, OfficerDecision
+    from messages import Message
     from schemas.common import Procedure, ProcedureGroup
 
 from workflows.agency_steps import (
@@ -98,7 +99,7 @@ class GroupSteps(ProcedureSteps[DeclarationT], Generic[DeclarationT, RequestT, R
     group: ProcedureGroup
     registration: StepSpec[DeclarationT, RequestT, RecordT]
     # What the steps after the registration need from it, as the citizen reads it.
-    record_name: str
+    record_name: Message
     after_registration: Sequence[StepOnRecord[DeclarationT, RecordT]]
     claims: Callable[[DeclarationT], list[IdentityClaim]]
 
@@ -117,7 +118,7 @@ class GroupSteps(ProcedureSteps[DeclarationT], Generic[DeclarationT, RequestT, R
     async def run(self, runner: StepRunner[DeclarationT]) -> None:
         record = await runner.run_step(self.registration)
         if record is None:
-            runner.not_started(f"it needs {self.record_name}, which was not registered.")
+            runner.not_started(Message.of("registration_missing", record=self.record_name))
             return
         declaration = runner.current_declaration
         await asyncio.gather(

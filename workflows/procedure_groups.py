@@ -8,6 +8,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
+    from messages import Message
     from schemas.birth import BirthDeclaration
     from schemas.common import Procedure, ProcedureGroup
     from schemas.death import DeathDeclaration
@@ -34,7 +35,7 @@ BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
         birth_requests.birth_registration,
         BirthRegistrationResult,
     ),
-    record_name="the birth record",
+    record_name=Message.of("record.birth"),
     after_registration=(
         AgencyStepOnRecord(
             Procedure.RESIDENCE_REGISTRATION,
@@ -60,7 +61,7 @@ DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
         death_requests.death_registration,
         DeathRegistrationResult,
     ),
-    record_name="the death record",
+    record_name=Message.of("record.death"),
     after_registration=(
         AgencyStepOnRecord(
             Procedure.RESIDENCE_REMOVAL,

@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from agency_contracts.decisions import CaseFollowUp
     from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
     from legal_deadlines.legal_clock import LegalClock
+    from messages import Message
     from schemas.common import Agency, ProcedureGroup
     from schemas.decisions import WithdrawalRequest
     from schemas.status import DeclarationState
@@ -79,7 +80,13 @@ class RunningDeclaration(Generic[DeclarationT]):
             service=PoliceService, endpoint=self.options.endpoints.police
         )
 
-    def refuse(self, reason: str) -> None:
+    def refuse(self, cause: Message) -> None:
         """Close the declaration before the steps it could not start."""
-        self.progress.cancel_unsettled_steps(f"Not started: {reason}")
-        self.progress.set_status(DeclarationState.REJECTED, reason)
+        self.progress.cancel_unsettled_steps(
+            Message.of("not_started", cause=cause), reason_code=cause.code
+        )
+        self.progress.set_status(
+            DeclarationState.REJECTED,
+            Message.of("status.refused", cause=cause),
+            reason_code=cause.code,
+        )

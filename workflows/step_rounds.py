@@ -7,12 +7,14 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
+    from messages import Message
     from schemas.status import StepState
     from schemas.supplements import SupplementNeed
 
 from workflows import step_metrics
 from workflows.agency_decision import decide
 from workflows.agency_steps import DeclarationT, RequestT, ResultT, StepSpec, Submission
+from workflows.agency_submission import REFUSAL_REASONS
 from workflows.citizen import await_supplement
 from workflows.dossier_check import check_dossier
 from workflows.running_declaration import RunningDeclaration
@@ -55,12 +57,11 @@ async def run_step(
             progress.view.step(procedure).submitted_at,
         )
         if decision.outcome == "approved":
-            reason = "Decided by the agency before the withdrawal." if run.withdrawal else None
             progress.update_step(
                 procedure,
                 StepState.APPROVED,
                 result=decision.result,
-                reason=reason,
+                reason=Message.of("decided_before_withdrawal") if run.withdrawal else None,
                 actor=actor,
             )
             await progress.publish()
@@ -68,24 +69,45 @@ async def run_step(
             return record if isinstance(record, spec.result_type) else None
         if decision.outcome in ("rejected", "cancelled"):
             state = StepState.REJECTED if decision.outcome == "rejected" else StepState.CANCELLED
-            reason = decision.reason
-            if state == StepState.CANCELLED and reason is None:
-                reason = (
-                    "Cancelled: the declaration was withdrawn."
-                    if run.withdrawal
-                    else "Cancelled by the agency."
+            # The agency's reason stays in the agency's words; its code is what the portal reads.
+            if decision.reason is not None:
+                progress.update_step(
+                    procedure,
+                    state,
+                    reason=decision.reason,
+                    reason_code=decision.reason_code or decision.outcome,
+                    result=decision.result,
+                    actor=actor,
                 )
-            progress.update_step(
-                procedure, state, reason=reason, result=decision.result, actor=actor
-            )
+            else:
+                reason = (
+                    REFUSAL_REASONS.get(
+                        decision.reason_code or "", Message.of("rejected_by_agency")
+                    )
+                    if state == StepState.REJECTED
+                    else Message.of("withdrawn")
+                    if run.withdrawal
+                    else Message.of("cancelled_by_agency")
+                )
+                progress.update_step(
+                    procedure,
+                    state,
+                    reason=reason,
+                    reason_code=decision.reason_code,
+                    result=decision.result,
+                    actor=actor,
+                )
             await progress.publish()
             return None
         if round_number >= MAX_ROUNDS_PER_STEP:
             progress.update_step(
                 procedure,
                 StepState.REJECTED,
-                reason=f"Refused: the {spec.agency.value} office asked for corrections "
-                f"{MAX_ROUNDS_PER_STEP} times; file the declaration again.",
+                reason=Message.of(
+                    "too_many_correction_rounds",
+                    agency=Message.of(f"agency.{spec.agency.value}"),
+                    rounds=MAX_ROUNDS_PER_STEP,
+                ),
                 actor=actor,
             )
             await progress.publish()
@@ -98,8 +120,11 @@ async def run_step(
             progress.update_step(
                 procedure,
                 StepState.REJECTED,
-                reason=f"Refused: the supplement the {spec.agency.value} office asked for was "
-                f"not received within {SUPPLEMENT_WAIT_WORKING_DAYS} working days.",
+                reason=Message.of(
+                    "supplement_not_received",
+                    agency=Message.of(f"agency.{spec.agency.value}"),
+                    days=SUPPLEMENT_WAIT_WORKING_DAYS,
+                ),
             )
             await progress.publish()
             return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from messages import Language, in_language
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,
@@ -20,6 +22,7 @@ from portal_api.dependencies import (
     EngineDep,
     IdempotencyKeyHeader,
     IntakeDep,
+    LanguageDep,
 )
 from portal_api.errors import DeclarationBreaksRules
 from portal_api.filings import BIRTH_FILING, DEATH_FILING
@@ -118,8 +121,8 @@ async def submit_death_declaration(
     responses={404: {"description": "No declaration with this ID."}},
 )
 async def get_declaration_status(
-    declaration_id: str, engine: EngineDep, access: AccessDep
-) -> DeclarationStatusView:
+    declaration_id: str, engine: EngineDep, access: AccessDep, language: LanguageDep
+) -> JSONResponse:
     await access.require(Scope.READ, "read_status", declaration_id)
     # The workflow reports every change to the store, so the store is current while the
     # declaration runs and still answers after Temporal has let the workflow go.
@@ -128,7 +131,16 @@ async def get_declaration_status(
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     await access.require_access("read_status", record)
     await access.audit("read_status", declaration_id)
-    return read_status(record)
+    return status_in(read_status(record), language)
+
+
+def status_in(view: DeclarationStatusView, language: Language) -> JSONResponse:
+    """The status with every message of the product (reasons, requests, summaries, benefit
+    explanations) in the caller's language; the agencies' own texts as they wrote them."""
+    return JSONResponse(
+        view.model_dump(mode="json", context=in_language(language)),
+        headers={"Content-Language": language},
+    )
 
 
 @router.get(

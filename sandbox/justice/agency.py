@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sandbox.casebook.agency import SandboxAgency
 from sandbox.casebook.desks import ProcedureDesk
-from sandbox.justice.births import decide_birth
+from sandbox.justice.births import birth_subject, decide_birth
 from sandbox.justice.deaths import decide_death
 from sandbox.justice.registers import load_population
 from sandbox.justice.requests import BirthRegistrationIn, DeathRegistrationIn
@@ -23,7 +23,7 @@ JUSTICE = SandboxAgency(
             series="JB",
             body_model=BirthRegistrationIn,
             rules=decide_birth,
-            subject=lambda body: body.mother.personal_id,
+            subject=birth_subject,
         ),
         ProcedureDesk(
             procedure="death_registration",

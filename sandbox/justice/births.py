@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from sandbox.casebook.clock import now_utc
 from sandbox.casebook.decisions import (
@@ -15,9 +15,81 @@ from sandbox.casebook.decisions import (
 from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import birth_province_code, death_record_of, new_personal_id
 from sandbox.justice.requests import BirthRegistrationIn
-from sandbox.justice.tables import BirthRecord
+from sandbox.justice.tables import BirthRecord, MultipleBirth
 
-BIRTH_PROOFS = frozenset({"birth_certificate", "witness_statement"})
+# For a birth outside a health facility any one of these proves it: a witness statement or,
+# where there was no witness, the declarant's undertaking is as good as a certificate.
+OUTSIDE_FACILITY_PROOFS = frozenset(
+    {"birth_certificate", "witness_statement", "declarant_undertaking"}
+)
+
+
+def birth_subject(body: BirthRegistrationIn) -> str | None:
+    """Whom a birth case is filed under: the mother, or the caretaker of an abandoned child."""
+    if body.mother is not None:
+        return body.mother.personal_id
+    return body.declarant_personal_id
+
+
+def _family_key(body: BirthRegistrationIn) -> str:
+    """The mother's identity, or for an abandoned child its caretaker's: births under one key
+    on one date are one family's, where a repeat of the same child is a duplicate."""
+    if body.mother is not None:
+        return body.mother.personal_id or body.mother.passport_number or ""
+    return body.declarant_personal_id
+
+
+def _missing_proof(body: BirthRegistrationIn) -> SupplementNeeded | None:
+    kinds = {a.kind for a in body.attachments}
+    if body.special_case == "abandoned_child":
+        if "abandonment_record" not in kinds:
+            return SupplementNeeded(
+                fields=[],
+                documents=["abandonment_record"],
+                message="An abandoned child's birth is registered on the record of the child's "
+                "discovery: attach it.",
+            )
+        return None
+    if body.special_case == "surrogacy":
+        missing = [k for k in ("birth_certificate", "surrogacy_proof") if k not in kinds]
+        if missing:
+            return SupplementNeeded(
+                fields=[],
+                documents=missing,
+                message="A birth through surrogacy is registered on the birth certificate "
+                "together with the proof of surrogacy: attach what is missing.",
+            )
+        return None
+    if body.birth_facility_name is None and not kinds & OUTSIDE_FACILITY_PROOFS:
+        return SupplementNeeded(
+            fields=[],
+            documents=["witness_statement", "declarant_undertaking"],
+            message="The birth took place outside a health facility: attach a witness "
+            "statement or, where there was no witness, your written undertaking.",
+        )
+    return None
+
+
+def _earlier_registration(session: Session, body: BirthRegistrationIn) -> BirthRecord | None:
+    """The same child registered before: same family, name and date of birth. Twins and other
+    children born together have distinct names, or else distinct birth orders, and are never
+    each other's duplicates."""
+    same_name = session.exec(
+        select(BirthRecord).where(
+            BirthRecord.mother_key == _family_key(body),
+            BirthRecord.child_full_name == body.child_full_name,
+            BirthRecord.child_date_of_birth == body.child_date_of_birth,
+        )
+    ).all()
+    for record in same_name:
+        order = session.get(MultipleBirth, record.civil_status_record_number)
+        if (
+            order is None
+            or body.child_birth_order is None
+            or order.birth_order == body.child_birth_order
+        ):
+            return record
+    return None
 
 
 def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
@@ -29,7 +101,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             f"Commune {body.birth_commune_code} is not in the civil-status register.",
         )
     for role, pid in (
-        ("mother", body.mother.personal_id),
+        ("mother", body.mother.personal_id if body.mother else None),
         ("father", body.father.personal_id if body.father else None),
         ("declarant", body.declarant_personal_id),
     ):
@@ -40,26 +112,15 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
                 f"The {role} is recorded as deceased (death record "
                 f"{death.death_record_number}) and cannot appear on a new birth declaration.",
             )
-    kinds = {a.kind for a in body.attachments}
-    if (
-        at_hand.may_request_supplement
-        and body.birth_facility_name is None
-        and not kinds & BIRTH_PROOFS
-    ):
-        return SupplementNeeded(
-            fields=[],
-            documents=["witness_statement"],
-            message="The birth took place outside a health facility and rests on the "
-            "declarant's undertaking alone: attach a witness statement.",
+    if body.mother is None and body.special_case != "abandoned_child":
+        return Rejected(
+            "mother_missing",
+            "Only an abandoned child's birth is registered without the mother's details.",
         )
-    mother_key = body.mother.personal_id or body.mother.passport_number or ""
-    duplicate = session.exec(
-        select(BirthRecord).where(
-            BirthRecord.mother_key == mother_key,
-            BirthRecord.child_full_name == body.child_full_name,
-            BirthRecord.child_date_of_birth == body.child_date_of_birth,
-        )
-    ).first()
+    missing_proof = _missing_proof(body)
+    if at_hand.may_request_supplement and missing_proof is not None:
+        return missing_proof
+    duplicate = _earlier_registration(session, body)
     if duplicate is not None:
         return Rejected(
             "already_registered",
@@ -77,11 +138,17 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             child_personal_id=child_id,
             child_full_name=body.child_full_name,
             child_date_of_birth=body.child_date_of_birth,
-            mother_key=mother_key,
+            mother_key=_family_key(body),
             commune_code=body.birth_commune_code,
             registered_on=today,
         )
     )
+    if body.child_birth_order is not None:
+        session.add(
+            MultipleBirth(
+                civil_status_record_number=record_number, birth_order=body.child_birth_order
+            )
+        )
     return Approved(
         {
             "civil_status_record_number": record_number,

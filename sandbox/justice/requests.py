@@ -26,15 +26,18 @@ class BirthRegistrationIn(BaseModel):
     child_full_name: str
     child_sex: Literal["male", "female"]
     child_date_of_birth: date
+    child_birth_order: int | None = None
     birth_commune_code: str
     birth_facility_name: str | None = None
     ethnicity: str
     nationality: str
-    mother: ParentIn
+    # Unknown for an abandoned child.
+    mother: ParentIn | None = None
     father: ParentIn | None = None
     declarant_personal_id: str
     declarant_relationship: str
     birth_certificate_number: str | None = None
+    special_case: Literal["abandoned_child", "surrogacy"] | None = None
     attachments: list[AttachmentIn] = []
 
 

@@ -28,6 +28,16 @@ class BirthRecord(SQLModel, table=True):
     registered_on: date
 
 
+class MultipleBirth(SQLModel, table=True):
+    """A child's place among twins or more, beside its birth record: what tells apart children
+    of one mother born on one date when their names alone do not."""
+
+    __tablename__ = "justice_multiple_births"
+
+    civil_status_record_number: str = SQLField(primary_key=True, max_length=40)
+    birth_order: int
+
+
 class DeathRecord(SQLModel, table=True):
     __tablename__ = "justice_death_records"
 
@@ -39,4 +49,9 @@ class DeathRecord(SQLModel, table=True):
     late_registration: bool
 
 
-JUSTICE_TABLES: tuple[type[SQLModel], ...] = (KnownPersonalId, BirthRecord, DeathRecord)
+JUSTICE_TABLES: tuple[type[SQLModel], ...] = (
+    KnownPersonalId,
+    BirthRecord,
+    MultipleBirth,
+    DeathRecord,
+)

@@ -23,6 +23,8 @@ class ResidenceRegistrationIn(BaseModel):
     residence: PlaceIn
     mother_personal_id: str | None = None
     father_personal_id: str | None = None
+    # The person caring for an abandoned child, at whose residence the child is registered.
+    caretaker_personal_id: str | None = None
     civil_status_record_number: str
 
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from sandbox.casebook.clock import now_utc
-from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.casebook.decisions import (
+    Approved,
+    CaseAtHand,
+    Decision,
+    Rejected,
+    SupplementNeeded,
+)
 from sandbox.casebook.numbering import register_number
 from sandbox.police.requests import ResidenceRegistrationIn, ResidenceRemovalIn
 from sandbox.police.tables import RegistryPerson, ResidenceEvent
 
 
-def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejected | None:
+def _check_registered_person(
+    session: Session, role: str, personal_id: str | None
+) -> Rejected | None:
     if personal_id is None:
         return None
     person = session.get(RegistryPerson, personal_id)
@@ -27,15 +35,44 @@ def _check_parent(session: Session, role: str, personal_id: str | None) -> Rejec
     return None
 
 
+def _check_caretaker(
+    at_hand: CaseAtHand, body: ResidenceRegistrationIn
+) -> Rejected | SupplementNeeded | None:
+    """An abandoned child is registered at the residence of the person caring for it."""
+    if body.caretaker_personal_id is None:
+        return None
+    problem = _check_registered_person(at_hand.session, "caretaker", body.caretaker_personal_id)
+    if problem is not None:
+        return problem
+    caretaker = at_hand.session.get(RegistryPerson, body.caretaker_personal_id)
+    if caretaker is not None and caretaker.commune_code == body.residence.commune_code:
+        return None
+    if at_hand.may_request_supplement:
+        return SupplementNeeded(
+            fields=["residence.commune_code", "residence.address_line"],
+            documents=[],
+            message="An abandoned child is registered at the residence of the person caring "
+            "for it: give the caretaker's registered address.",
+        )
+    return Rejected(
+        "residence_not_caretakers",
+        "An abandoned child is registered at the residence of the person caring for it, "
+        "and the declared residence is in another commune.",
+    )
+
+
 def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> Decision:
     session = at_hand.session
     commune = body.residence.commune_code
     if commune not in at_hand.dataset.commune_province:
         return Rejected("commune_unknown", f"Commune {commune} does not exist.")
     for role, pid in (("mother", body.mother_personal_id), ("father", body.father_personal_id)):
-        problem = _check_parent(session, role, pid)
+        problem = _check_registered_person(session, role, pid)
         if problem is not None:
             return problem
+    caretaker_problem = _check_caretaker(at_hand, body)
+    if caretaker_problem is not None:
+        return caretaker_problem
     if session.get(RegistryPerson, body.personal_id) is not None:
         return Rejected(
             "already_registered", "This person already has a permanent residence registration."

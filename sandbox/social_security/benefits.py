@@ -34,7 +34,8 @@ def _outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
     return {
         "covered": outcome.covered,
         "rule": outcome.rule,
-        "explanation": outcome.explanation,
+        # Language-free: the family reads it in the language they ask for.
+        "explanation": outcome.explanation.model_dump(mode="json"),
         "figures": outcome.figures,
     }
 
@@ -48,7 +49,7 @@ def _settle(
     record: dict[str, object],
 ) -> Decision:
     if not outcome.covered:
-        return Rejected("not_covered", outcome.explanation, record=record)
+        return Rejected(outcome.refusal or "not_covered", outcome.explanation.text(), record=record)
     session.add(
         BenefitSettlement(
             benefit=benefit,
@@ -74,12 +75,9 @@ def decide_funeral(at_hand: CaseAtHand, body: FuneralAllowanceIn) -> Decision:
     )
     if problem is not None:
         return problem
-    try:
-        outcome = benefit_rules.funeral_allowance(
-            insured_person(session, body.deceased_personal_id), body.date_of_death
-        )
-    except benefit_rules.NoReferenceLevel as error:
-        return Rejected("no_reference_level", str(error))
+    outcome = benefit_rules.funeral_allowance(
+        insured_person(session, body.deceased_personal_id), body.date_of_death
+    )
     record = {**_outcome_record(outcome), "amount_vnd": outcome.amount_vnd}
     return _settle(
         session,
@@ -99,18 +97,18 @@ def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
     if problem is not None:
         return problem
     relatives = [
-        benefit_rules.Relative(b.personal_id, b.relationship, b.without_caretaker)
+        benefit_rules.Relative(
+            b.personal_id, b.relationship, b.without_caretaker, full_name=b.full_name
+        )
         for b in body.beneficiaries
     ]
-    try:
-        outcome = benefit_rules.survivor_benefit(
-            insured_person(session, body.deceased_personal_id),
-            body.date_of_death,
-            body.form,
-            relatives,
-        )
-    except benefit_rules.NoReferenceLevel as error:
-        return Rejected("no_reference_level", str(error))
+    outcome = benefit_rules.survivor_benefit(
+        insured_person(session, body.deceased_personal_id),
+        body.date_of_death,
+        body.form,
+        relatives,
+        cause_category=body.cause_category,
+    )
     record: dict[str, object] = {**_outcome_record(outcome), "form": body.form}
     if isinstance(outcome, benefit_rules.SurvivorOutcome):
         record["form"] = outcome.form
@@ -119,11 +117,22 @@ def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
         record["beneficiaries"] = [
             {
                 "personal_id": s.personal_id,
+                "full_name": s.full_name,
                 "relationship": s.relationship,
                 "share_percent_of_reference": s.percent,
                 "monthly_amount_vnd": s.amount_vnd,
             }
             for s in outcome.shares
+        ]
+        record["beneficiaries_not_paid"] = [
+            {
+                "personal_id": u.personal_id,
+                "full_name": u.full_name,
+                "relationship": u.relationship,
+                "share_percent_of_reference": u.percent,
+                "reason": u.reason.model_dump(mode="json"),
+            }
+            for u in outcome.not_paid
         ]
     return _settle(
         session,

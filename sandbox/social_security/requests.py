@@ -48,6 +48,11 @@ class BeneficiaryIn(BaseModel):
     without_caretaker: bool = False
 
 
+CauseCategory = Literal[
+    "illness", "occupational_accident", "occupational_disease", "other_accident"
+]
+
+
 class SurvivorBenefitIn(BaseModel):
     declaration_id: str
     supersedes_case_number: str | None = None
@@ -57,3 +62,5 @@ class SurvivorBenefitIn(BaseModel):
     form: Literal["lump_sum", "monthly"]
     beneficiaries: list[BeneficiaryIn]
     payment: PaymentIn
+    # As declared; an occupational cause is checked against VSS's own accident records.
+    cause_category: CauseCategory = "illness"

@@ -19,6 +19,9 @@ class InsuredRecord(SQLModel, table=True):
     average_monthly_salary_vnd: int
     monthly_pension_vnd: int | None = None
     pension_start_date: date | None = None
+    occupational_incident_kind: str | None = SQLField(default=None, max_length=24)
+    occupational_incident_on: date | None = None
+    occupational_incapacity_percent: int | None = None
 
 
 class HealthInsuranceCard(SQLModel, table=True):

@@ -127,6 +127,40 @@ class Generator:
         return None
 
 
+OCCUPATIONAL_KINDS = ("occupational_accident", "occupational_disease")
+# The months since 1 January 2014 up to the reference day: no one contributed longer since then.
+MONTHS_SINCE_2014 = (REFERENCE_DAY.year - 2014) * 12 + REFERENCE_DAY.month - 1
+
+
+def add_record_details(insured: list[dict[str, Any]], seed: int) -> None:
+    """Odd months of contributions, and the occupational accidents, diseases and monthly
+    occupational benefits VSS has on record, for some of the contributors.
+
+    These come from a random stream of their own, so a seed still gives the same people and the
+    same records as before the details existed."""
+    rng = random.Random(f"{seed}:record-details")
+    for record in insured:
+        if record["status"] != "contributing":
+            continue
+        if rng.random() < 0.3:
+            odd = rng.randrange(1, 12)
+            months = round(record["contribution_years"] * 12) + odd
+            before = round(record["contribution_years_before_2014"] * 12)
+            if before:
+                before += max(rng.randrange(0, odd + 1), months - before - MONTHS_SINCE_2014)
+            # Two decimals keep the whole months: years × 12 rounds back to them.
+            record["contribution_years"] = round(months / 12, 2)
+            record["contribution_years_before_2014"] = round(before / 12, 2)
+        roll = rng.random()
+        if roll < 0.04:
+            record["occupational_incident_kind"] = rng.choice(OCCUPATIONAL_KINDS)
+            record["occupational_incident_on"] = (
+                REFERENCE_DAY - timedelta(days=rng.randrange(30, 700))
+            ).isoformat()
+        elif roll < 0.08:
+            record["occupational_incapacity_percent"] = rng.randrange(31, 96)
+
+
 def generate(seed: int, households: int) -> dict[str, Any]:
     rng = random.Random(seed)
     communes = build_communes(rng)
@@ -157,6 +191,7 @@ def generate(seed: int, households: int) -> dict[str, Any]:
         else:  # someone living alone
             people.append(gen.person(rng.choice(("male", "female")), gen.birth_date(18, 85), home))
     insured = [record for person in people if (record := gen.insured(person)) is not None]
+    add_record_details(insured, seed)
     return {
         "admin_units.json": {
             "provinces": [{"code": c, "name": n} for c, n in PROVINCES],

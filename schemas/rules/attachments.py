@@ -21,11 +21,7 @@ def check_attachment_content(
     """At most the allowed number; each new upload valid base64, within the size limit and
     matching its checksum. Attachments already stored (by reference) were checked on upload."""
     if len(attachments) > ctx.max_attachments:
-        found.add(
-            ("body", "attachments"),
-            "too_many_attachments",
-            f"Attach at most {ctx.max_attachments} documents.",
-        )
+        found.report(("body", "attachments"), "too_many_attachments", max=ctx.max_attachments)
     for index, attachment in enumerate(attachments):
         if not isinstance(attachment, AttachmentUpload):
             continue
@@ -33,23 +29,13 @@ def check_attachment_content(
         try:
             content = base64.b64decode(attachment.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            found.add(
-                (*loc, "content_base64"),
-                "content_not_base64",
-                "The document's content is not valid base64; upload the file again.",
-            )
+            found.report((*loc, "content_base64"), "content_not_base64")
             continue
         if len(content) > ctx.attachment_max_bytes:
-            found.add(
+            found.report(
                 (*loc, "content_base64"),
                 "attachment_too_large",
-                f"This document is larger than {ctx.attachment_max_bytes // (1024 * 1024)} MB; "
-                "upload a smaller scan.",
+                max_mb=ctx.attachment_max_bytes // (1024 * 1024),
             )
         if hashlib.sha256(content).hexdigest() != attachment.sha256:
-            found.add(
-                (*loc, "sha256"),
-                "sha256_mismatch",
-                "The document's checksum does not match its content; it may have been damaged "
-                "in transit. Upload it again.",
-            )
+            found.report((*loc, "sha256"), "sha256_mismatch")

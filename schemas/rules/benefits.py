@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from messages import Message
 from schemas.common import Procedure
 from schemas.death import MANDATORY_DEATH_PROCEDURES, DeathDeclarationFields
 from schemas.rules.dates import check_past_date
@@ -15,52 +16,30 @@ def check_chosen_procedures(found: Findings, declaration: DeathDeclarationFields
     chosen = set(declaration.procedures)
     for mandatory in MANDATORY_DEATH_PROCEDURES:
         if mandatory.value not in chosen:
-            found.add(
+            found.report(
                 ("body", "procedures"),
                 "procedure_missing",
-                f"The procedures always include {mandatory.value}.",
+                procedure=Message.of(f"procedure.{mandatory.value}"),
             )
     if len(chosen) != len(declaration.procedures):
-        found.add(("body", "procedures"), "procedure_repeated", "List each procedure once.")
+        found.report(("body", "procedures"), "procedure_repeated")
 
     wants_survivor = Procedure.SURVIVOR_BENEFIT.value in chosen
     wants_benefit = wants_survivor or Procedure.FUNERAL_ALLOWANCE.value in chosen
     if wants_survivor and declaration.survivor_benefit is None:
-        found.add(
-            ("body", "survivor_benefit"),
-            "survivor_benefit_missing",
-            "You chose the survivor benefit: say which form (lump sum or monthly) and who "
-            "the beneficiaries are.",
-        )
+        found.report(("body", "survivor_benefit"), "survivor_benefit_missing")
     if not wants_survivor and declaration.survivor_benefit is not None:
-        found.add(
-            ("body", "survivor_benefit"),
-            "survivor_benefit_unexpected",
-            "Survivor benefit details were given, but the survivor benefit was not chosen "
-            "in the procedures.",
-        )
+        found.report(("body", "survivor_benefit"), "survivor_benefit_unexpected")
     if wants_benefit and declaration.payment is None:
-        found.add(
-            ("body", "payment"),
-            "payment_missing",
-            "A benefit was chosen: say how it should be paid (bank, post or cash).",
-        )
+        found.report(("body", "payment"), "payment_missing")
     if not wants_benefit and declaration.payment is not None:
-        found.add(
-            ("body", "payment"),
-            "payment_unexpected",
-            "Payment details were given, but no benefit was chosen in the procedures.",
-        )
+        found.report(("body", "payment"), "payment_unexpected")
     if (
         declaration.payment is not None
         and declaration.payment.method == "bank"
         and declaration.payment.bank_account is None
     ):
-        found.add(
-            ("body", "payment", "bank_account"),
-            "bank_account_missing",
-            "Payment by bank needs the bank code, account number and account holder.",
-        )
+        found.report(("body", "payment", "bank_account"), "bank_account_missing")
 
 
 def check_beneficiaries(
@@ -74,23 +53,15 @@ def check_beneficiaries(
     for index, person in enumerate(declaration.survivor_benefit.beneficiaries):
         loc: Loc = ("body", "survivor_benefit", "beneficiaries", index)
         if person.personal_id == declaration.deceased.personal_id:
-            found.add(
-                (*loc, "personal_id"),
-                "beneficiary_is_deceased",
-                "The deceased cannot be their own beneficiary.",
-            )
+            found.report((*loc, "personal_id"), "beneficiary_is_deceased")
         if person.personal_id in seen:
-            found.add(
-                (*loc, "personal_id"),
-                "beneficiary_repeated",
-                "Each beneficiary is listed once.",
-            )
+            found.report((*loc, "personal_id"), "beneficiary_repeated")
         seen.add(person.personal_id)
         check_past_date(
             found,
             (*loc, "date_of_birth"),
             person.date_of_birth,
             ctx,
-            "beneficiary's date of birth",
+            Message.of("what.beneficiary_date_of_birth"),
         )
         check_personal_id_prefix(found, (*loc, "personal_id"), person.personal_id, ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from messages import Message
 from schemas.rules.findings import Findings, Loc, RuleContext
 
 CHILD_AGE_LIMIT_YEARS = 6
@@ -21,6 +22,7 @@ def is_late_death_declaration(date_of_death: date, received_on: date) -> bool:
     return (received_on - date_of_death).days > LATE_DEATH_DECLARATION_DAYS
 
 
-def check_past_date(found: Findings, loc: Loc, day: date, ctx: RuleContext, what: str) -> None:
+def check_past_date(found: Findings, loc: Loc, day: date, ctx: RuleContext, what: Message) -> None:
+    """`what` names the date in the citizen's words (`what.date_of_death`, …)."""
     if day > ctx.today:
-        found.add(loc, "date_in_future", f"The {what} cannot be in the future.")
+        found.report(loc, "date_in_future", what=what)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from messages import Message
 from schemas.common import AttachmentBase
-from schemas.death import CLOSE_RELATIVES, DeathDeclarationFields
+from schemas.death import CLOSE_RELATIVES, OCCUPATIONAL_CAUSES, DeathDeclarationFields
 from schemas.rules.attachments import attachment_kinds, check_attachment_content
 from schemas.rules.benefits import check_beneficiaries, check_chosen_procedures
 from schemas.rules.dates import check_past_date
@@ -25,14 +26,14 @@ def check_death_declaration(
     check_chosen_procedures(found, declaration)
 
     check_past_date(
-        found, ("body", "deceased", "date_of_death"), deceased.date_of_death, ctx, "date of death"
+        found,
+        ("body", "deceased", "date_of_death"),
+        deceased.date_of_death,
+        ctx,
+        Message.of("what.date_of_death"),
     )
     if deceased.date_of_birth >= deceased.date_of_death:
-        found.add(
-            ("body", "deceased", "date_of_birth"),
-            "born_after_death",
-            "The date of birth must be before the date of death.",
-        )
+        found.report(("body", "deceased", "date_of_birth"), "born_after_death")
     check_personal_id_agrees(
         found,
         ("body", "deceased", "personal_id"),
@@ -52,11 +53,7 @@ def check_death_declaration(
         found, ("body", "declarant", "personal_id"), declarant.personal_id, ctx
     )
     if declarant.personal_id == deceased.personal_id:
-        found.add(
-            ("body", "declarant", "personal_id"),
-            "declarant_is_deceased",
-            "The declarant cannot be the deceased person; give the declarant's own ID.",
-        )
+        found.report(("body", "declarant", "personal_id"), "declarant_is_deceased")
     check_contact(found, declarant.phone, declarant.email)
     check_delivery(found, declaration.delivery, declarant.email, ctx)
 
@@ -64,17 +61,22 @@ def check_death_declaration(
 
     kinds = attachment_kinds(attachments)
     if not kinds & {"death_notice", "death_notice_replacement"}:
-        found.add(
-            ("body", "attachments"),
-            "death_notice_missing",
-            "Attach the death notice (giấy báo tử) or a document that replaces it.",
-        )
+        found.report(("body", "attachments"), "death_notice_missing")
     if declarant.relationship not in CLOSE_RELATIVES and "authorization" not in kinds:
-        found.add(
+        found.report(
             ("body", "attachments"),
             "authorization_missing",
-            "A declarant who is not a close relative (spouse, child, parent or sibling) "
-            "must attach the family's authorisation letter.",
+            declarant=Message.of("declarant.not_close_relative"),
+        )
+    if (
+        deceased.cause_category in OCCUPATIONAL_CAUSES
+        and "occupational_accident_record" not in kinds
+    ):
+        # The record is what lets social security pay the monthly benefit on this ground.
+        found.report(
+            ("body", "attachments"),
+            "occupational_accident_record_missing",
+            cause=Message.of(f"benefit.cause.{deceased.cause_category}"),
         )
     check_attachment_content(found, attachments, ctx)
     return found.items

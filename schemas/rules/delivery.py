@@ -9,11 +9,7 @@ from schemas.rules.places import check_commune
 
 def check_contact(found: Findings, phone: str | None, email: str | None) -> None:
     if phone is None and email is None:
-        found.add(
-            ("body", "declarant", "phone"),
-            "contact_missing",
-            "Give a phone number or an email address so the agencies can reach you.",
-        )
+        found.report(("body", "declarant", "phone"), "contact_missing")
 
 
 def check_delivery(
@@ -21,19 +17,10 @@ def check_delivery(
 ) -> None:
     loc: Loc = ("body", "delivery")
     if delivery.method == "pickup" and delivery.pickup_agency is None:
-        found.add(
-            (*loc, "pickup_agency"),
-            "pickup_agency_missing",
-            "Choose the agency where you will pick up the results: justice, police or "
-            "social_security.",
-        )
+        found.report((*loc, "pickup_agency"), "pickup_agency_missing")
     if delivery.method == "post":
         if delivery.postal_address is None:
-            found.add(
-                (*loc, "postal_address"),
-                "postal_address_missing",
-                "Give the postal address the results should be sent to.",
-            )
+            found.report((*loc, "postal_address"), "postal_address_missing")
         else:
             check_commune(
                 found,
@@ -42,8 +29,4 @@ def check_delivery(
                 ctx,
             )
     if delivery.method == "electronic" and declarant_email is None:
-        found.add(
-            ("body", "declarant", "email"),
-            "email_missing",
-            "Electronic delivery needs the declarant's email address.",
-        )
+        found.report(("body", "declarant", "email"), "email_missing")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from messages import Message
+from messages import DEFAULT_LANGUAGE, Language, Message
 from reference_data.admin_units import AdminUnitCatalogue
 
 Loc = tuple[str | int, ...]
@@ -14,10 +14,16 @@ Loc = tuple[str | int, ...]
 @dataclass(frozen=True)
 class RuleViolation:
     loc: Loc
-    msg: str
     type: str
-    # The words of `msg`, language-free: put into the citizen's language where it is answered.
-    message: Message | None = None
+    # Language-free: put into the citizen's language only where the 422 is answered.
+    message: Message
+
+    def text(self, language: Language = DEFAULT_LANGUAGE) -> str:
+        return self.message.text(language)
+
+    @property
+    def msg(self) -> str:
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -34,10 +40,8 @@ class Findings:
     def __init__(self) -> None:
         self.items: list[RuleViolation] = []
 
-    def add(self, loc: Loc, kind: str, message: str) -> None:
-        self.items.append(RuleViolation(loc=loc, msg=message, type=kind))
-
     def report(self, loc: Loc, kind: str, **params: str | int | float | Message) -> None:
         """A broken rule whose message is the catalogue's entry for `kind` (the 422's `type`)."""
-        message = Message(code=kind, params=params)
-        self.items.append(RuleViolation(loc=loc, msg=message.text(), type=kind, message=message))
+        self.items.append(
+            RuleViolation(loc=loc, type=kind, message=Message(code=kind, params=params))
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from messages import Message
 from schemas.identifiers import Sex, parse_personal_id, personal_id_prefix
 from schemas.rules.findings import Findings, Loc, RuleContext
 
@@ -11,18 +12,9 @@ from schemas.rules.findings import Findings, Loc, RuleContext
 def check_personal_id_prefix(found: Findings, loc: Loc, personal_id: str, ctx: RuleContext) -> None:
     parts = parse_personal_id(personal_id)
     if parts.birth_province_code not in ctx.admin_units.birth_province_codes:
-        found.add(
-            loc,
-            "personal_id_province",
-            f"This personal ID starts with {parts.birth_province_code}, which is not a province "
-            "code; check the number on the citizen identity card.",
-        )
+        found.report(loc, "personal_id_province", prefix=parts.birth_province_code)
     elif parts.birth_year > ctx.today.year:
-        found.add(
-            loc,
-            "personal_id_year",
-            "This personal ID encodes a year of birth in the future; check the number.",
-        )
+        found.report(loc, "personal_id_year")
 
 
 def check_personal_id_agrees(
@@ -33,9 +25,10 @@ def check_personal_id_agrees(
     parts = parse_personal_id(personal_id)
     expected = personal_id_prefix(parts.birth_province_code, sex, date_of_birth.year)
     if personal_id[:6] != expected:
-        found.add(
+        found.report(
             loc,
             "personal_id_mismatch",
-            f"This personal ID does not match a {sex} person born in {date_of_birth.year}: "
-            f"its 4th to 6th digits should be {expected[3:]}. Check the ID and the date of birth.",
+            sex=Message.of("sex.female") if sex == "female" else Message.of("sex.male"),
+            year=str(date_of_birth.year),
+            digits=expected[3:],
         )

@@ -7,8 +7,4 @@ from schemas.rules.findings import Findings, Loc, RuleContext
 
 def check_commune(found: Findings, loc: Loc, code: str, ctx: RuleContext) -> None:
     if not ctx.admin_units.has_commune(code):
-        found.add(
-            loc,
-            "commune_unknown",
-            f"There is no commune with code {code}; choose the commune from the official list.",
-        )
+        found.report(loc, "commune_unknown", code=code)

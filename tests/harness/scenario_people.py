@@ -36,6 +36,7 @@ def _insured(
     salary: int,
     pension: int | None = None,
     pension_start: str | None = None,
+    **occupational: Any,
 ) -> dict[str, Any]:
     return {
         "social_insurance_number": si,
@@ -45,6 +46,7 @@ def _insured(
         "average_monthly_salary_vnd": salary,
         "monthly_pension_vnd": pension,
         "pension_start_date": pension_start,
+        **occupational,
     }
 
 
@@ -128,6 +130,36 @@ SCENARIOS: dict[str, ScenarioPerson] = {
         "Trần Thị Ngân",
         date(1982, 11, 11),
         _insured("0190000008", "contributing", 10, 0, 9_000_000),
+    ),
+    # Three years of contributions only, but a fatal occupational accident on VSS's record.
+    "occupational_accident": ScenarioPerson(
+        "001088900009",
+        "Lê Văn Thành",
+        "male",
+        date(1988, 8, 8),
+        "001190900109",
+        "Mai Thị Thảo",
+        date(1990, 9, 9),
+        _insured(
+            "0190000009",
+            "contributing",
+            3,
+            0,
+            8_000_000,
+            occupational_incident_kind="occupational_accident",
+            occupational_incident_on="2026-11-20",
+        ),
+    ),
+    # A pensioner leaving a spouse and five children: more relatives than the four paid.
+    "many_relatives": ScenarioPerson(
+        "001070900010",
+        "Trịnh Văn Đức",
+        "male",
+        date(1970, 10, 10),
+        "001172900110",
+        "Cao Thị Hạnh",
+        date(1972, 12, 12),
+        _insured("0190000010", "pensioner", 32, 20, 9_000_000, 7_000_000, "2025-01-01"),
     ),
 }
 
