@@ -157,7 +157,12 @@ async def test_occupational_death_pays_monthly(stack: Stack, factory: Declaratio
     assert survivor["figures"]["monthly_grounds"] == "occupational_accident"
     assert survivor["monthly_amount_vnd"] == 1_170_000
     assert "tai nạn lao động" in in_words(survivor["explanation"])
-    assert "occupational accident" in in_words(survivor["explanation"], "en")
+    # The same explanation, in English on request.
+    english = await stack.api.get(
+        f"/v1/declarations/{view['declaration_id']}", headers={"Accept-Language": "en"}
+    )
+    survivor_en = step(english.json(), "survivor_benefit")["result"]
+    assert "occupational accident" in in_words(survivor_en["explanation"], "en")
 
 
 async def test_more_than_four_relatives(stack: Stack, factory: DeclarationFactory) -> None:

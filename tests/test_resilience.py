@@ -35,9 +35,10 @@ async def test_agency_outage_is_retried_until_the_step_completes(
     async with agency_policy(stack, "justice", "manual"):
         accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
         case = await open_case(stack, accepted["declaration_id"], "birth_registration")
-        # Three seconds of refusals when the police's step starts: longer than the case
-        # worker's own quick tries, so Temporal retries the submission.
-        await police.put("/sandbox/faults", json={"outage_seconds": 3, "status_code": 503})
+        # Eight seconds of refusals from now: they cover the police's step even when the
+        # justice decision takes a few seconds to reach it on a loaded machine, and outlast the
+        # case worker's own quick tries, so Temporal retries the submission.
+        await police.put("/sandbox/faults", json={"outage_seconds": 8, "status_code": 503})
         try:
             await officer_decides(stack, "justice", case["case_number"], "approve")
             view = await wait_for_status(stack.api, accepted["declaration_id"])
