@@ -88,7 +88,7 @@ def _file(api: httpx.Client, title: str, path: str, body: dict[str, Any]) -> tup
     accepted.raise_for_status()
     receipt = accepted.json()
     print(
-        f"Filed a {title.lower()}: {receipt['declaration_id']} (workflow {receipt['workflow_id']})",
+        f"Đã nộp {title.lower()}: {receipt['declaration_id']} (workflow {receipt['workflow_id']})",
         flush=True,
     )
     return receipt["declaration_id"], receipt["workflow_id"]
@@ -111,7 +111,7 @@ def _answer_supplement(
     if status["status"] != "awaiting_supplement":
         return
     asked = status["supplement_request"]
-    print(f"\n{declaration_id} is awaiting a supplement from the family: {asked['message']}")
+    print(f"\n{declaration_id} đang chờ gia đình bổ sung: {asked['message']}")
     # The family corrects the name through the portal, signed in as themselves.
     answer = api.post(
         f"/v1/declarations/{declaration_id}/supplement",
@@ -119,7 +119,7 @@ def _answer_supplement(
         headers={"Authorization": f"Bearer {citizen_token}"},
     )
     answer.raise_for_status()
-    print(f"The family corrected the mother's name ({answer.status_code}).", flush=True)
+    print(f"Gia đình đã sửa họ tên người mẹ ({answer.status_code}).", flush=True)
 
 
 def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[str, str]]:
@@ -151,32 +151,35 @@ def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[st
     with httpx.Client(base_url=api_url, timeout=30, headers=portal) as api:
         filed = [
             (
-                "Birth declaration",
-                _file(
-                    api, "Birth declaration", "/v1/declarations/birth", factory.birth(next(couples))
-                ),
+                "Tờ khai sinh",
+                _file(api, "Tờ khai sinh", "/v1/declarations/birth", factory.birth(next(couples))),
             ),
             (
-                "Death declaration",
+                "Tờ khai tử",
                 _file(
                     api,
-                    "Death declaration",
+                    "Tờ khai tử",
                     "/v1/declarations/death",
                     factory.death(pensioner, form="monthly"),
                 ),
             ),
             (
-                "Home birth declaration",
+                "Tờ khai sinh (sinh tại nhà, có văn bản cam đoan)",
                 _file(
                     api,
-                    "Home birth declaration",
+                    "Tờ khai sinh (sinh tại nhà, có văn bản cam đoan)",
                     "/v1/declarations/birth",
                     factory.home_birth(next(couples), delivery="electronic"),
                 ),
             ),
             (
-                "Corrected birth declaration",
-                _file(api, "Corrected birth declaration", "/v1/declarations/birth", corrected),
+                "Tờ khai sinh (bổ sung họ tên người mẹ)",
+                _file(
+                    api,
+                    "Tờ khai sinh (bổ sung họ tên người mẹ)",
+                    "/v1/declarations/birth",
+                    corrected,
+                ),
             ),
         ]
         _answer_supplement(api, filed[3][1][0], family, corrected_couple)
