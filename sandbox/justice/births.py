@@ -17,6 +17,14 @@ from sandbox.justice.registers import birth_province_code, death_record_of, new_
 from sandbox.justice.requests import BirthRegistrationIn
 from sandbox.justice.tables import BirthRecord, MultipleBirth
 
+# The agency writes in Vietnamese; its reason codes stay in English.
+_ROLE_VI = {
+    "mother": "Người mẹ",
+    "father": "Người cha",
+    "declarant": "Người đi khai",
+    "caretaker": "Người nuôi dưỡng",
+}
+
 # For a birth outside a health facility any one of these proves it: a witness statement or,
 # where there was no witness, the declarant's undertaking is as good as a certificate.
 OUTSIDE_FACILITY_PROOFS = frozenset(
@@ -46,8 +54,8 @@ def _missing_proof(body: BirthRegistrationIn) -> SupplementNeeded | None:
             return SupplementNeeded(
                 fields=[],
                 documents=["abandonment_record"],
-                message="An abandoned child's birth is registered on the record of the child's "
-                "discovery: attach it.",
+                message="Khai sinh cho trẻ bị bỏ rơi dựa trên biên bản xác nhận trẻ bị bỏ rơi: "
+                "vui lòng đính kèm biên bản này.",
             )
         return None
     if body.special_case == "surrogacy":
@@ -56,16 +64,16 @@ def _missing_proof(body: BirthRegistrationIn) -> SupplementNeeded | None:
             return SupplementNeeded(
                 fields=[],
                 documents=missing,
-                message="A birth through surrogacy is registered on the birth certificate "
-                "together with the proof of surrogacy: attach what is missing.",
+                message="Khai sinh cho trẻ sinh ra nhờ mang thai hộ dựa trên giấy chứng sinh "
+                "cùng văn bản xác nhận mang thai hộ: vui lòng đính kèm giấy tờ còn thiếu.",
             )
         return None
     if body.birth_facility_name is None and not kinds & OUTSIDE_FACILITY_PROOFS:
         return SupplementNeeded(
             fields=[],
             documents=["witness_statement", "declarant_undertaking"],
-            message="The birth took place outside a health facility: attach a witness "
-            "statement or, where there was no witness, your written undertaking.",
+            message="Trẻ sinh ngoài cơ sở y tế: vui lòng đính kèm văn bản xác nhận của người "
+            "làm chứng hoặc, nếu không có người làm chứng, văn bản cam đoan của người đi khai.",
         )
     return None
 
@@ -98,7 +106,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
     if province_code is None:
         return Rejected(
             "commune_unknown",
-            f"Commune {body.birth_commune_code} is not in the civil-status register.",
+            f"Xã, phường {body.birth_commune_code} không có trong sổ hộ tịch.",
         )
     for role, pid in (
         ("mother", body.mother.personal_id if body.mother else None),
@@ -109,13 +117,13 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
         if death is not None:
             return Rejected(
                 f"{role}_deceased",
-                f"The {role} is recorded as deceased (death record "
-                f"{death.death_record_number}) and cannot appear on a new birth declaration.",
+                f"{_ROLE_VI[role]} đã được ghi nhận là đã chết (trích lục khai tử "
+                f"{death.death_record_number}) nên không thể có tên trong tờ khai sinh mới.",
             )
     if body.mother is None and body.special_case != "abandoned_child":
         return Rejected(
             "mother_missing",
-            "Only an abandoned child's birth is registered without the mother's details.",
+            "Chỉ trẻ bị bỏ rơi mới được đăng ký khai sinh khi không có thông tin của người mẹ.",
         )
     missing_proof = _missing_proof(body)
     if at_hand.may_request_supplement and missing_proof is not None:
@@ -124,7 +132,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
     if duplicate is not None:
         return Rejected(
             "already_registered",
-            "This birth is already registered under civil-status record "
+            "Trẻ này đã được đăng ký khai sinh theo trích lục hộ tịch "
             f"{duplicate.civil_status_record_number}.",
         )
     today = now_utc().date()

@@ -14,28 +14,26 @@ def decide_death(at_hand: CaseAtHand, body: DeathRegistrationIn) -> Decision:
     session = at_hand.session
     commune = body.place_of_death.commune_code
     if commune not in at_hand.dataset.commune_province:
-        return Rejected(
-            "commune_unknown", f"Commune {commune} is not in the civil-status register."
-        )
+        return Rejected("commune_unknown", f"Xã, phường {commune} không có trong sổ hộ tịch.")
     if body.date_of_death <= body.deceased_date_of_birth:
-        return Rejected("dates_inconsistent", "The date of death is not after the date of birth.")
+        return Rejected("dates_inconsistent", "Ngày chết không sau ngày sinh.")
     if session.get(KnownPersonalId, body.deceased_personal_id) is None:
         return Rejected(
             "person_unknown",
-            "The deceased's personal ID is not in the national population database.",
+            "Số định danh cá nhân của người chết không có trong Cơ sở dữ liệu quốc gia về dân cư.",
         )
     earlier = death_record_of(session, body.deceased_personal_id)
     if earlier is not None:
         return Rejected(
             "already_deceased",
-            "A death is already registered for this person under record "
-            f"{earlier.death_record_number}; a person cannot be declared dead twice.",
+            "Người này đã được đăng ký khai tử theo trích lục "
+            f"{earlier.death_record_number}; không thể khai tử hai lần.",
         )
     declarant_death = death_record_of(session, body.declarant_personal_id)
     if declarant_death is not None:
         return Rejected(
             "declarant_deceased",
-            "The declarant is recorded as deceased and cannot make a declaration.",
+            "Người đi khai đã được ghi nhận là đã chết nên không thể khai.",
         )
     today = now_utc().date()
     record_number = register_number(session, "KT", "death", commune, today)

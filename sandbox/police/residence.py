@@ -16,6 +16,14 @@ from sandbox.casebook.numbering import register_number
 from sandbox.police.requests import ResidenceRegistrationIn, ResidenceRemovalIn
 from sandbox.police.tables import RegistryPerson, ResidenceEvent
 
+# The agency writes in Vietnamese; its reason codes stay in English.
+_ROLE_VI = {
+    "mother": "Người mẹ",
+    "father": "Người cha",
+    "declarant": "Người đi khai",
+    "caretaker": "Người nuôi dưỡng",
+}
+
 
 def _check_registered_person(
     session: Session, role: str, personal_id: str | None
@@ -26,11 +34,13 @@ def _check_registered_person(
     if person is None:
         return Rejected(
             f"{role}_not_in_registry",
-            f"The {role}'s personal ID is not in the national population registry.",
+            f"Số định danh cá nhân của {_ROLE_VI[role].lower()} không có trong "
+            "Cơ sở dữ liệu quốc gia về dân cư.",
         )
     if person.status != "alive":
         return Rejected(
-            f"{role}_deceased", f"The {role} is recorded as deceased in the population registry."
+            f"{role}_deceased",
+            f"{_ROLE_VI[role]} đã được ghi nhận là đã chết trong Cơ sở dữ liệu quốc gia về dân cư.",
         )
     return None
 
@@ -51,13 +61,13 @@ def _check_caretaker(
         return SupplementNeeded(
             fields=["residence.commune_code", "residence.address_line"],
             documents=[],
-            message="An abandoned child is registered at the residence of the person caring "
-            "for it: give the caretaker's registered address.",
+            message="Trẻ bị bỏ rơi được đăng ký thường trú tại nơi cư trú của người đang nuôi "
+            "dưỡng: vui lòng khai địa chỉ thường trú của người nuôi dưỡng.",
         )
     return Rejected(
         "residence_not_caretakers",
-        "An abandoned child is registered at the residence of the person caring for it, "
-        "and the declared residence is in another commune.",
+        "Trẻ bị bỏ rơi được đăng ký thường trú tại nơi cư trú của người đang nuôi dưỡng, "
+        "nhưng nơi thường trú đã khai thuộc xã, phường khác.",
     )
 
 
@@ -65,7 +75,7 @@ def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> D
     session = at_hand.session
     commune = body.residence.commune_code
     if commune not in at_hand.dataset.commune_province:
-        return Rejected("commune_unknown", f"Commune {commune} does not exist.")
+        return Rejected("commune_unknown", f"Xã, phường {commune} không tồn tại.")
     for role, pid in (("mother", body.mother_personal_id), ("father", body.father_personal_id)):
         problem = _check_registered_person(session, role, pid)
         if problem is not None:
@@ -74,9 +84,7 @@ def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> D
     if caretaker_problem is not None:
         return caretaker_problem
     if session.get(RegistryPerson, body.personal_id) is not None:
-        return Rejected(
-            "already_registered", "This person already has a permanent residence registration."
-        )
+        return Rejected("already_registered", "Người này đã có đăng ký thường trú.")
     today = now_utc().date()
     number = register_number(session, "TT", "reg", commune, today)
     session.add(
@@ -114,13 +122,13 @@ def decide_removal(at_hand: CaseAtHand, body: ResidenceRemovalIn) -> Decision:
     person = session.get(RegistryPerson, body.personal_id)
     if person is None:
         return Rejected(
-            "person_unknown", "This personal ID is not in the national population registry."
+            "person_unknown",
+            "Số định danh cá nhân này không có trong Cơ sở dữ liệu quốc gia về dân cư.",
         )
     if person.status == "deceased":
         return Rejected(
             "already_deceased",
-            "This person is already recorded as deceased and their residence "
-            "registration was removed.",
+            "Người này đã được ghi nhận là đã chết và đã được xóa đăng ký thường trú.",
         )
     today = now_utc().date()
     commune = person.commune_code or "00000"

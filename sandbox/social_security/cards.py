@@ -20,12 +20,14 @@ def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
     session = at_hand.session
     province = at_hand.dataset.commune_province.get(body.residence_commune_code)
     if province is None:
-        return Rejected("commune_unknown", f"Commune {body.residence_commune_code} does not exist.")
+        return Rejected(
+            "commune_unknown", f"Xã, phường {body.residence_commune_code} không tồn tại."
+        )
     today = now_utc().date()
     turns_72_months = add_months(body.date_of_birth, CHILD_CARD_MONTHS)
     if today >= turns_72_months or body.date_of_birth > today:
         return Rejected(
-            "not_under_6", "The free health-insurance card is for children under 72 months old."
+            "not_under_6", "Thẻ bảo hiểm y tế miễn phí chỉ cấp cho trẻ dưới 72 tháng tuổi."
         )
     existing = session.exec(
         select(HealthInsuranceCard).where(HealthInsuranceCard.personal_id == body.personal_id)
@@ -33,7 +35,7 @@ def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
     if existing is not None:
         return Rejected(
             "card_already_issued",
-            f"This child already holds health-insurance card {existing.card_code}.",
+            f"Trẻ này đã có thẻ bảo hiểm y tế {existing.card_code}.",
         )
     insured = insured_person(session, body.personal_id)
     number = (
