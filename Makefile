@@ -17,16 +17,16 @@ export UV_PYTHON_DOWNLOADS := never
 # apt-get needs root; on a developer's machine that is sudo, as root (CI, a fresh box) nothing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test setup postgresql browser lint format dataset clean faults bench token
+.PHONY: run test setup postgresql browser fonts lint format dataset clean faults bench token
 
-run: setup
+run: setup fonts
 	$(RUN) python -m devstack
 
 # The suite runs twice. First as developers run it: the store in SQLite, workers in the test
 # process, fresh for each test. Then as the product is deployed: the store on a PostgreSQL server
 # of its own, the workers in separate processes, two orchestrator workers sharing the load
 # (tests/test_scale_out.py shows both took work).
-test: setup postgresql browser
+test: setup postgresql browser fonts
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
@@ -53,6 +53,16 @@ browser:
 		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
+
+# Electronic results are printed in Vietnamese in DejaVu Sans, from Debian's fonts-dejavu-core
+# (agency_gateway/result_documents.py).
+fonts:
+	@if ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then \
+		echo "Installing Debian's fonts-dejavu-core for the electronic results"; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends fonts-dejavu-core; \
 	fi
 
 setup: $(UV)

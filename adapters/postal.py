@@ -1,4 +1,5 @@
-"""The postal service, which carries results to families who chose delivery by post."""
+"""The postal service, which carries results to families who chose delivery by post. It numbers
+each shipment by its tracking number, and reports the delivery later in its feed."""
 
 from __future__ import annotations
 
@@ -12,4 +13,4 @@ class PostalClient:
 
     async def send(self, request: ShipmentRequest) -> ShipmentReceipt:
         case = await self.http.submit("/v1/shipments", request)
-        return ShipmentReceipt.model_validate(case.record)
+        return ShipmentReceipt(tracking_number=case.case_number)

@@ -5,7 +5,7 @@ as one typed input."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -126,6 +126,21 @@ class ShipmentRequest(AgencyRequest):
 
 class ShipmentReceipt(BaseModel):
     tracking_number: str
+
+
+class DeliveryWatch(BaseModel):
+    """The orchestrator waits for the post to deliver a shipment it is about to post."""
+
+    declaration_id: str
+    # The shipment's idempotency key: the post's feed names the shipment by it.
+    shipment_reference: str
+
+
+class DeliveryReport(BaseModel):
+    """The post's word that the shipment reached its recipient."""
+
+    tracking_number: str
+    delivered_at: datetime
 
 
 CaseRequest = Annotated[

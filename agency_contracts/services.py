@@ -1,6 +1,7 @@
 """One Nexus service per agency: the operations the orchestrator may call across the agency's
 trust boundary. A case operation is asynchronous: it opens a case at the agency and ends with the
-agency's signed decision, however many days that takes. The others answer at once.
+agency's signed decision, however many days that takes. The others answer at once, except the
+post's wait for a delivery, which ends with the post's delivery report.
 
 The service name is also the party a payload is sealed for (see the payload codec)."""
 
@@ -17,6 +18,8 @@ from agency_contracts.decisions import (
 from agency_contracts.requests import (
     BirthRegistrationRequest,
     DeathRegistrationRequest,
+    DeliveryReport,
+    DeliveryWatch,
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     ResidenceRegistrationRequest,
@@ -53,3 +56,5 @@ class SocialSecurityService:
 @nexusrpc.service(name="postal")
 class PostalService:
     post_results: nexusrpc.Operation[ShipmentRequest, ShipmentReceipt]
+    # Asynchronous: ends when the post reports the shipment delivered, days after posting.
+    await_delivery: nexusrpc.Operation[DeliveryWatch, DeliveryReport]

@@ -14,12 +14,12 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from adapters.agency_http import AgencyHttpClient
-from agency_gateway.decision_feed import DecisionRelay
+from adapters.portal_documents import PortalDocumentsClient
 from agency_gateway.desks import AGENCY_DESKS
-from schemas.common import Agency
+from agency_gateway.document_issuing import DocumentIssuing
 from schemas.parties import case_task_queue
+from security.document_certificates import ISSUING_AGENCIES
 from settings import AgencyWorkerSettings
-from workflows.agency_case import AgencyCaseWorkflow
 from workflows.runner import workflow_runner
 
 
@@ -45,24 +45,26 @@ def agency_http(settings: AgencyWorkerSettings) -> AgencyHttpClient:
 
 
 def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
-    """An agency's case worker: its desk's handler and activities on its case queue, and the
-    relay of its officers' decisions to its open cases."""
+    """An agency's case worker: its desk's handler, workflows and activities on its case queue,
+    and the relay of its feed to the workflows waiting for it."""
     http = agency_http(settings)
     desk = AGENCY_DESKS[settings.agency]
     parts = desk.build(http, settings.agency_call_timeout_seconds)
-    relay = None
-    if desk.decides_cases:
-        relay = DecisionRelay(
-            Agency(settings.agency), http, client, settings.decision_poll_interval_seconds
-        )
-    worker = case_worker(
-        client,
-        settings,
-        [AgencyCaseWorkflow] if parts.activities else [],
-        parts.activities,
-        parts.handler,
-    )
-    return RoleWorker(worker, http.aclose, relay.run if relay else None)
+    relay = desk.relay(settings.agency, http, client, settings.decision_poll_interval_seconds)
+    activities = list(parts.activities)
+    closers: list[Callable[[], Awaitable[None]]] = [http.aclose]
+    if settings.agency in ISSUING_AGENCIES:
+        # Its approved records become signed electronic results, with its own key.
+        portal = PortalDocumentsClient(settings.portal_url, settings.portal_signing_key)
+        activities.append(DocumentIssuing(settings.document_signer, portal).issue_document)
+        closers.append(portal.aclose)
+    worker = case_worker(client, settings, parts.workflows, activities, parts.handler)
+
+    async def close() -> None:
+        for closer in closers:
+            await closer()
+
+    return RoleWorker(worker, close, relay.run)
 
 
 def case_worker(

@@ -1,6 +1,6 @@
-"""Each agency's desk in its case worker: the activities its cases run, its Nexus service
-handler, and whether officers decide its cases (then its decision feed is relayed to them). One
-registry line per agency."""
+"""Each agency's desk in its case worker: the workflows and activities its cases run, its Nexus
+service handler, and the relay of its feed to them (officers' decisions to cases, the post's
+delivery reports to shipments). One registry line per agency."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from adapters.justice import JusticeClient
 from adapters.police import PoliceClient
 from adapters.postal import PostalClient
 from adapters.social_security import SocialSecurityClient
+from agency_gateway.decision_feed import DecisionRelay, DeliveryRelay
 from agency_gateway.service_handlers import (
     JusticeCases,
     PoliceCases,
@@ -26,12 +27,15 @@ from agency_gateway.service_handlers import (
 )
 from schemas.common import Agency
 from schemas.parties import AgencyParty
+from workflows.agency_case import AgencyCaseWorkflow
+from workflows.shipment_delivery import ShipmentDeliveryWorkflow
 
 
 @dataclass(frozen=True)
 class DeskParts:
     activities: list[Callable[..., Any]]
     handler: object
+    workflows: tuple[type, ...] = (AgencyCaseWorkflow,)
 
 
 def _follow_ups(agency: Agency, http: AgencyHttpClient) -> list[Callable[..., Any]]:
@@ -69,20 +73,21 @@ def social_security_desk(http: AgencyHttpClient, call_timeout_seconds: float) ->
 
 
 def postal_desk(http: AgencyHttpClient, call_timeout_seconds: float) -> DeskParts:
-    # The post takes shipments on the spot: no case, no officer, no activities.
-    return DeskParts([], PostalDesk(PostalClient(http)))
+    # The post takes shipments on the spot: no officer, no activities; only the shipments on
+    # their way wait, for the post's delivery reports.
+    return DeskParts([], PostalDesk(PostalClient(http)), (ShipmentDeliveryWorkflow,))
 
 
 @dataclass(frozen=True)
 class AgencyDesk:
     build: Callable[[AgencyHttpClient, float], DeskParts]
-    # Officers decide its cases, which wait for its decision feed.
-    decides_cases: bool = True
+    # What carries the agency's feed to the workflows waiting for it.
+    relay: type[DecisionRelay] = DecisionRelay
 
 
 AGENCY_DESKS: dict[AgencyParty, AgencyDesk] = {
     "justice": AgencyDesk(justice_desk),
     "police": AgencyDesk(police_desk),
     "social_security": AgencyDesk(social_security_desk),
-    "postal": AgencyDesk(postal_desk, decides_cases=False),
+    "postal": AgencyDesk(postal_desk, relay=DeliveryRelay),
 }

@@ -1,5 +1,6 @@
 """The Nexus service handlers of each agency. A case operation starts the case's workflow in the
-agency's namespace; the registry check and the posting of results answer at once."""
+agency's namespace; the registry check and the posting of results answer at once, and the wait
+for a delivery starts the shipment's workflow in the post's namespace."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from agency_contracts.requests import (
     BirthRegistrationRequest,
     CaseRequest,
     DeathRegistrationRequest,
+    DeliveryReport,
+    DeliveryWatch,
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     ResidenceRegistrationRequest,
@@ -45,6 +48,7 @@ from agency_contracts.services import (
 from observability.logging import bind_boundary_context, get_logger
 from observability.outages import agency_outage
 from workflows.agency_case import AgencyCaseWorkflow, CaseSubmission, case_workflow_id
+from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
 log = get_logger(__name__)
 
@@ -186,3 +190,14 @@ class PostalDesk:
         )
         with outages_as_handler_errors():
             return await self.post.send(request)
+
+    @nexus.workflow_run_operation
+    async def await_delivery(
+        self, ctx: nexus.WorkflowRunOperationContext, watch: DeliveryWatch
+    ) -> nexus.WorkflowHandle[DeliveryReport]:
+        bind_boundary_context(
+            declaration_id=watch.declaration_id, operation=f"{ctx.service}.{ctx.operation}"
+        )
+        return await ctx.start_workflow(
+            ShipmentDeliveryWorkflow.run, watch, id=delivery_workflow_id(watch.shipment_reference)
+        )

@@ -11,14 +11,14 @@ import json
 import os
 import signal
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from urllib.parse import quote
 
 from devstack.demo import run_demo
 from devstack.issuing import issue_from_settings
 from devstack.launcher import LocalStack
+from devstack.operator_queries import operator_queries, query_link
 from devstack.stack_layout import StackLayout, StackOptions, StackPorts
 from settings import PROJECT_ROOT, get_settings
 
@@ -56,7 +56,11 @@ def main() -> None:
         signal.signal(stop_signal, _stop_once)
     args = _parse()
     settings = get_settings()
-    ports = StackPorts.pick(ui=True, codec=True) if args.free_ports else StackPorts.fixed()
+    ports = (
+        StackPorts.pick(ui=True, codec=True, metrics=True)
+        if args.free_ports
+        else StackPorts.fixed()
+    )
     options = StackOptions(
         task_queue_prefix=settings.task_queue_prefix,
         # The sandbox officers take a couple of seconds per case, as real ones take days.
@@ -69,6 +73,7 @@ def main() -> None:
         _start(stack)
         if not args.no_demo:
             _demo(stack)
+        _print_operator_queries(stack)
         if args.once:
             return
         print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)
@@ -108,6 +113,24 @@ def _start(stack: LocalStack) -> None:
         )
     )
     print(f"The stack is up; logs in {layout.log_dir}.", flush=True)
+    print(
+        f"Prometheus metrics: the workers at http://127.0.0.1:{ports.worker_metrics}/metrics, "
+        f"the portal API at http://127.0.0.1:{ports.api_metrics}/metrics (a scrape config and a "
+        f"Grafana dashboard for them in {PROJECT_ROOT / 'monitoring'}).",
+        flush=True,
+    )
+
+
+def _workflows_url(stack: LocalStack) -> str:
+    namespace = get_settings().temporal_namespace
+    return f"http://127.0.0.1:{stack.ports.ui}/namespaces/{namespace}/workflows"
+
+
+def _print_operator_queries(stack: LocalStack) -> None:
+    ui = _workflows_url(stack)
+    print("\nDeclarations in the Temporal UI, by what an operator looks for:")
+    for found, query in operator_queries(datetime.now(UTC).date()).items():
+        print(f"  {found + ':':<22}{query_link(ui, query)}")
 
 
 def _demo(stack: LocalStack) -> None:
@@ -116,12 +139,12 @@ def _demo(stack: LocalStack) -> None:
     api = ports.api_url
     codec_url = f"http://127.0.0.1:{ports.codec}"
     outcomes = run_demo(api, settings, ports.agency_url("police"))
-    ui = f"http://127.0.0.1:{ports.ui}/namespaces/{settings.temporal_namespace}/workflows"
+    ui = _workflows_url(stack)
     print("\nWhere to look:")
     print(f"  Temporal Web UI:   {ui}")
     for declaration_id, workflow_id in outcomes:
-        query = quote(f'DeclarationId="{declaration_id}"')
-        print(f"  {declaration_id}: {ui}/{workflow_id}  (or {ui}?query={query})")
+        found = query_link(ui, f'DeclarationId="{declaration_id}"')
+        print(f"  {declaration_id}: {ui}/{workflow_id}  (or {found})")
         print(f"      status: {api}/v1/declarations/{declaration_id}")
     print(f"  Portal API docs:   {api}/docs (a portal token: `make token ROLE=portal`)")
     print(f"  Logs:              {stack.layout.log_dir}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.processes import ManagedProcess, http_ok, port_open, python_module
-from devstack.stack_layout import StackLayout, StackOptions, StackPorts, stack_env
+from devstack.stack_layout import StackLayout, StackOptions, StackPorts, stack_env, worker_env
 from devstack.temporal_server.launch import dev_server_command
 from devstack.temporal_server.nexus_endpoints import register_on_dev_server
 from schemas.parties import AGENCY_PARTIES
@@ -169,7 +169,8 @@ class LocalStack:
         env: Mapping[str, str] | None = None,
     ) -> Starting:
         """A worker process for `roles` (`worker.py`, or another module of the same command
-        line, such as the benchmark's baseline, with settings of its own)."""
+        line, such as the benchmark's baseline, with settings of its own). Without `env`, the
+        stack's, with its worker metrics address if it has one."""
         roles = list(roles)
         key = name or f"worker-{'-'.join(roles)}"
         self._generations[key] += 1
@@ -180,7 +181,9 @@ class LocalStack:
             if module
             else [sys.executable, str(PROJECT_ROOT / "worker.py"), *roles]
         )
-        process = self.spawn(f"worker:{key}", log_name, command, env)
+        process = self.spawn(
+            f"worker:{key}", log_name, command, env or worker_env(self.env, self.ports)
+        )
         return process, lambda: log_contains(process.log_path, WORKER_READY_EVENT), 120
 
     def start_worker(self, roles: Iterable[str], name: str | None = None) -> ManagedProcess:

@@ -15,22 +15,33 @@ from schemas.parties import AGENCY_PARTIES
 @dataclass(frozen=True)
 class StackPorts:
     """Where each component listens. No `ui` runs the dev server headless; no `codec`, no
-    codec server."""
+    codec server; no `worker_metrics` or `api_metrics`, no metrics served."""
 
     temporal: int
     api: int
     agencies: Mapping[str, int]
     ui: int | None = None
     codec: int | None = None
+    # Prometheus metrics: the worker's (the SDK's and the workflows') and the API's own.
+    worker_metrics: int | None = None
+    api_metrics: int | None = None
 
     @classmethod
     def fixed(cls) -> StackPorts:
-        """`make run`'s well-known ports, which the README and the demo name."""
+        """`make run`'s well-known ports, which the README, the demo and `monitoring/` name."""
         agencies: dict[str, int] = {a: 8101 + n for n, a in enumerate(AGENCY_PARTIES)}
-        return cls(temporal=7233, api=8000, agencies=agencies, ui=8233, codec=8091)
+        return cls(
+            temporal=7233,
+            api=8000,
+            agencies=agencies,
+            ui=8233,
+            codec=8091,
+            worker_metrics=9464,
+            api_metrics=9465,
+        )
 
     @classmethod
-    def pick(cls, *, ui: bool = False, codec: bool = False) -> StackPorts:
+    def pick(cls, *, ui: bool = False, codec: bool = False, metrics: bool = False) -> StackPorts:
         """Free ports, so that several stacks (a test session, a benchmark) run side by side."""
         return cls(
             temporal=free_port(),
@@ -38,6 +49,8 @@ class StackPorts:
             agencies={a: free_port() for a in AGENCY_PARTIES},
             ui=free_port() if ui else None,
             codec=free_port() if codec else None,
+            worker_metrics=free_port() if metrics else None,
+            api_metrics=free_port() if metrics else None,
         )
 
     @property
@@ -52,11 +65,12 @@ class StackPorts:
         return f"http://127.0.0.1:{self.agencies[agency]}"
 
     def all(self) -> list[int]:
+        optional = (self.ui, self.codec, self.worker_metrics, self.api_metrics)
         return [
             self.temporal,
             self.api,
             *self.agencies.values(),
-            *(p for p in (self.ui, self.codec) if p is not None),
+            *(p for p in optional if p is not None),
         ]
 
 
@@ -95,6 +109,8 @@ class StackOptions:
     task_queue_prefix: str = "lienthong"
     decision_mode: str = "immediate"
     decision_delay_seconds: float = 0.0
+    # How long the sandbox post takes to deliver; None keeps its own default.
+    postal_delivery_seconds: float | None = None
     agency_call_timeout_seconds: float | None = None
     decision_poll_interval_seconds: float | None = None
     dataset_dir: Path | None = None
@@ -117,6 +133,8 @@ def stack_env(layout: StackLayout, ports: StackPorts, options: StackOptions) -> 
     }
     if options.dataset_dir is not None:
         env["SANDBOX_DATA_DIR"] = str(options.dataset_dir)
+    if options.postal_delivery_seconds is not None:
+        env["SANDBOX_POSTAL_DELIVERY_SECONDS"] = str(options.postal_delivery_seconds)
     if options.agency_call_timeout_seconds is not None:
         env["AGENCY_CALL_TIMEOUT_SECONDS"] = str(options.agency_call_timeout_seconds)
     tuning = {
@@ -126,6 +144,21 @@ def stack_env(layout: StackLayout, ports: StackPorts, options: StackOptions) -> 
     for agency in AGENCY_PARTIES:
         prefix = f"{agency.upper()}_"
         env[f"{prefix}SYSTEM_URL"] = ports.agency_url(agency)
+        # Where the agency stores the signed results it issues.
+        env[f"{prefix}PORTAL_URL"] = ports.api_url
         env.update({prefix + name: str(v) for name, v in tuning.items() if v is not None})
+    if ports.api_metrics is not None:
+        # Only the API reads it.
+        env["API_METRICS_BIND_ADDRESS"] = f"127.0.0.1:{ports.api_metrics}"
     env.update(options.extra_env)
     return env
+
+
+def worker_env(env: Mapping[str, str], ports: StackPorts) -> dict[str, str]:
+    """A worker process's settings: the stack's, and where it serves its metrics. Not in the
+    stack's own settings, since every process that connects to Temporal (the API too) would
+    serve the SDK's metrics there; one worker process of the stack serves them."""
+    own = dict(env)
+    if ports.worker_metrics is not None:
+        own["METRICS_BIND_ADDRESS"] = f"127.0.0.1:{ports.worker_metrics}"
+    return own

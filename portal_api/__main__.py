@@ -10,6 +10,7 @@ from observability.logging import configure_logging
 from portal_api.app import create_app
 from portal_api.metrics import serve_metrics
 from settings import get_settings
+from store.database import engine_for
 
 
 def main() -> None:
@@ -20,7 +21,7 @@ def main() -> None:
     settings = get_settings()
     configure_logging("portal-api", settings.log_level)
     if settings.api_metrics_bind_address:
-        serve_metrics(settings.api_metrics_bind_address)
+        serve_metrics(settings.api_metrics_bind_address, engine_for(settings.database_url))
     uvicorn.run(
         create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
     )

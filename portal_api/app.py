@@ -14,7 +14,7 @@ from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
 from portal_api.request_context import install_request_context
-from portal_api.routes import declarations, health, trust
+from portal_api.routes import declarations, documents, health, trust
 from reference_data.admin_units import load_admin_units
 from settings import Settings
 from store.database import engine_for
@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Outermost, so that bodies refused for their size are counted too.
     install_metrics(app)
     app.include_router(declarations.router)
+    app.include_router(documents.router)
     app.include_router(health.router)
     app.include_router(trust.router)
     return app

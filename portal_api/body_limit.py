@@ -30,6 +30,11 @@ _DECLARATION_ROUTES = (
     ("POST", "/v1/declarations/{declaration_id}/supplement"),
 )
 _WITHDRAW_ROUTE = ("POST", "/v1/declarations/{declaration_id}/withdraw")
+# A signed document: sent to be verified, or by its agency to be stored on a declaration.
+_DOCUMENT_ROUTES = (
+    ("POST", "/v1/documents/verify"),
+    ("POST", "/v1/declarations/{declaration_id}/documents"),
+)
 
 
 def declaration_body_bytes(settings: Settings) -> int:
@@ -63,6 +68,8 @@ class BodyLimits:
         by_route[_WITHDRAW_ROUTE] = min(
             settings.max_withdraw_request_bytes, settings.max_request_bytes
         )
+        for route in _DOCUMENT_ROUTES:
+            by_route[route] = min(settings.max_document_verify_bytes, settings.max_request_bytes)
         return cls(
             by_route=by_route,
             default=min(settings.max_other_request_bytes, settings.max_request_bytes),

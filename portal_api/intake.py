@@ -11,7 +11,7 @@ import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
@@ -49,10 +49,19 @@ log = get_logger(__name__)
 
 
 class DeclarationAccepted(BaseModel):
-    declaration_id: str
-    workflow_id: str
-    status: str
-    status_url: str
+    declaration_id: str = Field(
+        description="The declaration's ID, which every later request names.",
+        examples=["LT-20261120-3F9A1C7B2E"],
+    )
+    workflow_id: str = Field(
+        description="Its workflow in Temporal, for operators.",
+        examples=["declaration-LT-20261120-3F9A1C7B2E"],
+    )
+    status: str = Field(description="Always `received`.", examples=["received"])
+    status_url: str = Field(
+        description="Where to read its status.",
+        examples=["/v1/declarations/LT-20261120-3F9A1C7B2E"],
+    )
 
 
 class OrchestrationUnavailable(Exception):

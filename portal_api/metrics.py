@@ -1,20 +1,30 @@
-"""The portal API's metrics for Prometheus: requests by method, route and status, and their
-latency. Aggregates only: no declaration or person is ever a label, and every label takes one of
-a fixed set of values, so that no request, however made up, adds a series. They are served on
-their own address (`API_METRICS_BIND_ADDRESS`), which only the scraper reaches, never on the
-public API."""
+"""The portal API's metrics for Prometheus: requests by method, route and status, their
+duration, and the declarations overdue now, read from the store at each scrape. Aggregates
+only: no declaration or person is ever a label, and every label takes one of a fixed set of
+values, so that no request, however made up, adds a series. They are served on their own
+address (`API_METRICS_BIND_ADDRESS`), which only the scraper reaches, never on the public
+API."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from observability.logging import get_logger
 from portal_api.route_match import route_template
+from store.declaration_status import count_overdue
+
+log = get_logger(__name__)
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -24,8 +34,8 @@ REQUESTS = Counter(
     registry=REGISTRY,
 )
 LATENCY = Histogram(
-    "lienthong_api_request_seconds",
-    "Portal API request latency, by method and route.",
+    "lienthong_api_request_duration_seconds",
+    "Portal API request duration, by method and route.",
     ["method", "route"],
     registry=REGISTRY,
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
@@ -75,11 +85,37 @@ class RequestMetrics:
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
+class OverdueDeclarations(Collector):
+    """Counted from the store when scraped, not kept up to date by events: a declaration becomes
+    overdue when its deadline passes, with nothing happening to it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            counts = count_overdue(self.engine, datetime.now(UTC))
+        except SQLAlchemyError as error:
+            # No sample rather than a wrong zero, and the rest of the page is still served.
+            log.warning("overdue_count_failed", error=str(error))
+            return
+        gauge = GaugeMetricFamily(
+            "lienthong_declarations_overdue",
+            "Declarations open past their legal deadline now, by procedure group.",
+            labels=["procedure"],
+        )
+        for group, count in counts.items():
+            gauge.add_metric([group.value], count)
+        yield gauge
+
+
 def install_metrics(app: FastAPI) -> None:
     app.add_middleware(RequestMetrics, routes=app.router.routes)
 
 
-def serve_metrics(bind_address: str) -> None:
-    """Serve the metrics page at `http://<bind_address>/metrics` from a thread of this process."""
+def serve_metrics(bind_address: str, engine: Engine) -> None:
+    """Serve the metrics page at `http://<bind_address>/metrics` from a thread of this process,
+    counting the overdue declarations in `engine`'s store."""
+    REGISTRY.register(OverdueDeclarations(engine))
     host, _, port = bind_address.rpartition(":")
     start_http_server(int(port), host.strip("[]") or "0.0.0.0", registry=REGISTRY)  # noqa: S104

@@ -58,7 +58,7 @@ async def start_declaration_workflow(
                     SearchAttributePair(search_attributes.PROVINCE_CODE, province_code),
                     SearchAttributePair(search_attributes.COMMUNE_CODE, commune_code),
                     SearchAttributePair(search_attributes.STATUS, "received"),
-                    SearchAttributePair(search_attributes.CURRENT_STEP, "intake"),
+                    SearchAttributePair(search_attributes.CURRENT_STEP, ["intake"]),
                 ]
             ),
             static_summary=f"{group.value.title()} declaration {declaration_id} "

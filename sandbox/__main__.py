@@ -9,7 +9,6 @@ import uvicorn
 from observability.logging import configure_logging
 from sandbox.casebook.agency import SandboxAgency
 from sandbox.casebook.credentials import AgencyCredentials
-from sandbox.casebook.switches import DecisionPolicy
 from sandbox.justice.agency import JUSTICE
 from sandbox.police.agency import POLICE
 from sandbox.postal import POSTAL
@@ -36,17 +35,15 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_sandbox_settings()
     configure_logging(f"sandbox-{args.agency}", settings.log_level)
-    policy = DecisionPolicy(
-        mode=settings.decision_mode, delay_seconds=settings.decision_delay_seconds
-    )
     credentials = AgencyCredentials(
         service_key=settings.service_key(args.agency),
         officer_key=settings.officer_key(args.agency),
         signing_seed=settings.signing_keys[args.agency].get_secret_value(),
         signing_key_id=settings.signing_key_ids[args.agency],
     )
-    app = AGENCIES[args.agency].create_app(
-        settings.state_dir, settings.data_dir, credentials, policy
+    agency = AGENCIES[args.agency]
+    app = agency.create_app(
+        settings.state_dir, settings.data_dir, credentials, agency.policy(settings)
     )
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 

@@ -1,4 +1,6 @@
-"""The postal service: accepts a shipment of results and returns an S10 tracking number."""
+"""The postal service: accepts a shipment of results at the counter, numbered by its S10 tracking
+number, and reports it delivered some time later (its delivery policy; an officer's approval is
+the postman's delivery), in its feed like any agency's decision."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from sandbox.casebook.agency import SandboxAgency
 from sandbox.casebook.clock import now_utc
 from sandbox.casebook.decisions import Approved, CaseAtHand, Decision
 from sandbox.casebook.desks import ProcedureDesk
-from sandbox.casebook.numbering import next_number
 from sandbox.casebook.switches import DecisionPolicy
 from sandbox.dataset import Dataset
+from sandbox.settings import SandboxSettings
 
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
@@ -44,15 +46,20 @@ def _load(session: Session, dataset: Dataset) -> None:
     """The postal service keeps no copy of the population."""
 
 
-def decide_shipment(at_hand: CaseAtHand, body: ShipmentIn) -> Decision:
-    number = tracking_number(next_number(at_hand.session, "tracking"))
+def deliver_shipment(at_hand: CaseAtHand, body: ShipmentIn) -> Decision:
+    """The shipment reaches the recipient; its record is the post's delivery report."""
     return Approved(
         {
-            "tracking_number": number,
-            "accepted_at": now_utc().isoformat(),
+            "tracking_number": at_hand.case_number,
+            "delivered_at": now_utc().isoformat(),
             "documents": body.documents,
         }
     )
+
+
+def delivery_policy(settings: SandboxSettings) -> DecisionPolicy:
+    """The post delivers every shipment after the same delay, whatever the agencies' policy."""
+    return DecisionPolicy(mode="delayed", delay_seconds=settings.postal_delivery_seconds)
 
 
 POSTAL = SandboxAgency(
@@ -67,10 +74,10 @@ POSTAL = SandboxAgency(
             operation="accept_shipment",
             series="PS",
             body_model=ShipmentIn,
-            rules=decide_shipment,
+            rules=deliver_shipment,
             subject=lambda body: None,
+            numbering=tracking_number,
         ),
     ),
-    # The post office accepts every shipment at the counter, whatever the agencies' policy.
-    own_policy=DecisionPolicy(),
+    own_policy=delivery_policy,
 )

@@ -36,6 +36,8 @@ class SandboxSettings(BaseSettings):
     # How the officers decide when none acts through the officer API.
     decision_mode: Literal["immediate", "delayed", "manual"] = "immediate"
     decision_delay_seconds: float = Field(default=0.0, ge=0)
+    # How long after posting the post reports a shipment delivered (days, in life).
+    postal_delivery_seconds: float = Field(default=5.0, ge=0)
 
     # Each agency's secrets, by agency. The defaults are the development credentials its
     # callers also default to (`security.dev_credentials`).

@@ -29,24 +29,44 @@ BirthSpecialCase = Literal["abandoned_child", "surrogacy"]
 
 
 class BirthDeclarant(Contact):
-    personal_id: PersonalId
-    full_name: FullName
-    relationship: BirthDeclarantRelationship
+    personal_id: PersonalId = Field(
+        description="The declarant's personal identification number, 12 digits.",
+        examples=["001190012345"],
+    )
+    full_name: FullName = Field(
+        description="As on the declarant's identity card.", examples=["Nguyễn Thị Lan"]
+    )
+    relationship: BirthDeclarantRelationship = Field(
+        description="The declarant's relationship to the child.", examples=["mother"]
+    )
 
 
 class PlaceOfBirth(StrictModel):
-    commune_code: CommuneCode
+    commune_code: CommuneCode = Field(
+        description="The commune the child was born in, 5 digits.", examples=["00004"]
+    )
     # Absent when the child was born outside a health facility.
-    facility_name: ShortText | None = None
+    facility_name: ShortText | None = Field(
+        default=None,
+        description="The hospital or clinic; absent for a birth outside a health facility.",
+        examples=["Bệnh viện Phụ sản Hà Nội"],
+    )
 
 
 class Child(StrictModel):
-    full_name: FullName
-    sex: Sex
-    date_of_birth: date
+    full_name: FullName = Field(
+        description="The name the family gives the child.", examples=["Trần Minh Khang"]
+    )
+    sex: Sex = Field(examples=["male"])
+    date_of_birth: date = Field(examples=["2026-11-20"])
     place_of_birth: PlaceOfBirth
-    ethnicity: ShortText = "Kinh"
-    nationality: str = Field(default="VN", pattern=r"^[A-Z]{2}$")
+    ethnicity: ShortText = Field(default="Kinh", examples=["Kinh"])
+    nationality: str = Field(
+        default="VN",
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 country code.",
+        examples=["VN"],
+    )
     # The child's place among twins or more born the same day: what tells apart children of
     # one mother born on one date when their names alone may not.
     birth_order: int | None = Field(default=None, ge=1, le=9)
@@ -55,11 +75,26 @@ class Child(StrictModel):
 class Parent(StrictModel):
     """A parent known by personal ID, or a foreign parent known by passport."""
 
-    personal_id: PersonalId | None = None
-    passport_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{6,12}$")
-    full_name: FullName
-    date_of_birth: date
-    nationality: str = Field(default="VN", pattern=r"^[A-Z]{2}$")
+    personal_id: PersonalId | None = Field(
+        default=None,
+        description="The parent's personal identification number, 12 digits; or else "
+        "`passport_number`.",
+        examples=["001190012345"],
+    )
+    passport_number: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{6,12}$",
+        description="A foreign parent's passport number, instead of `personal_id`.",
+        examples=["C1234567"],
+    )
+    full_name: FullName = Field(examples=["Nguyễn Thị Lan"])
+    date_of_birth: date = Field(examples=["1990-03-15"])
+    nationality: str = Field(
+        default="VN",
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 country code.",
+        examples=["VN"],
+    )
 
     @model_validator(mode="after")
     def _identified_once(self) -> Parent:
@@ -74,22 +109,38 @@ class Parent(StrictModel):
 
 
 class BirthDeclarationFields(StrictModel):
-    declarant: BirthDeclarant
+    declarant: BirthDeclarant = Field(description="Who files the declaration.")
     child: Child
     # Unknown for an abandoned child; the rules require her in every other case.
-    mother: Parent | None = None
-    father: Parent | None = None
-    birth_certificate_number: DocumentNumber | None = None
-    residence: Place
-    poor_household_certificate: DocumentNumber | None = None
-    delivery: Delivery
-    special_case: BirthSpecialCase | None = None
+    mother: Parent | None = Field(
+        default=None, description="Required unless the child was found abandoned."
+    )
+    father: Parent | None = Field(default=None, description="When paternity is established.")
+    birth_certificate_number: DocumentNumber | None = Field(
+        default=None,
+        description="The number on the birth certificate the facility issued.",
+        examples=["GCS-2026-001234"],
+    )
+    residence: Place = Field(description="Where the child's permanent residence is registered.")
+    poor_household_certificate: DocumentNumber | None = Field(
+        default=None,
+        description="The household's poor-household certificate, when it has one.",
+        examples=["HN-2026-000123"],
+    )
+    delivery: Delivery = Field(description="How the family receives the results.")
+    special_case: BirthSpecialCase | None = Field(
+        default=None,
+        description="A birth the ordinary proofs do not fit: a child found abandoned, or born "
+        "to a surrogate.",
+    )
 
 
 class BirthDeclarationSubmission(BirthDeclarationFields):
     """What the portal posts."""
 
-    attachments: list[AttachmentUpload]
+    attachments: list[AttachmentUpload] = Field(
+        description="The documents the declaration rests on, with their content."
+    )
 
 
 class BirthDeclaration(BirthDeclarationFields):

@@ -57,8 +57,14 @@ class StrictModel(BaseModel):
 
 
 class Place(StrictModel):
-    commune_code: CommuneCode
-    address_line: ShortText
+    commune_code: CommuneCode = Field(
+        description="The commune's code in the national list of administrative units, 5 digits.",
+        examples=["00004"],
+    )
+    address_line: ShortText = Field(
+        description="House number, street or hamlet, within the commune.",
+        examples=["Số 12, ngõ 34 phố Đội Cấn"],
+    )
 
 
 class PostalAddress(StrictModel):
@@ -69,14 +75,32 @@ class PostalAddress(StrictModel):
 
 
 class Delivery(StrictModel):
-    method: Literal["pickup", "post", "electronic"]
-    pickup_agency: Agency | None = None
-    postal_address: PostalAddress | None = None
+    method: Literal["pickup", "post", "electronic"] = Field(
+        description="How the family receives the results: collected at an agency, by post, or "
+        "in the citizen's account on the portal.",
+        examples=["post"],
+    )
+    pickup_agency: Agency | None = Field(
+        default=None,
+        description="Where the results are collected, for `pickup`.",
+        examples=["justice"],
+    )
+    postal_address: PostalAddress | None = Field(
+        default=None, description="Where the post brings the results, for `post`."
+    )
 
 
 class Contact(StrictModel):
-    phone: PhoneNumber | None = None
-    email: EmailStr | None = None
+    phone: PhoneNumber | None = Field(
+        default=None,
+        description="A Vietnamese phone number: 10 digits starting with 0, or +84 and 9 digits.",
+        examples=["0912345678"],
+    )
+    email: EmailStr | None = Field(
+        default=None,
+        description="Also receives electronic results, when given.",
+        examples=["nguyen.thi.lan@example.vn"],
+    )
 
 
 AttachmentKind = Literal[
@@ -97,19 +121,36 @@ Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower
 
 
 class AttachmentBase(StrictModel):
-    kind: AttachmentKind
+    kind: AttachmentKind = Field(
+        description="What the document is; each declaration's rules say which it needs.",
+        examples=["birth_certificate"],
+    )
     # A file name from a device that stores names decomposed reads the same as one that does not.
     filename: Annotated[
         str, StringConstraints(min_length=1, max_length=255), BeforeValidator(precomposed)
-    ]
-    media_type: MediaType
-    sha256: Sha256Hex
+    ] = Field(
+        description="The file's name as the citizen uploaded it.", examples=["giay-chung-sinh.pdf"]
+    )
+    media_type: MediaType = Field(description="The file's type.", examples=["application/pdf"])
+    sha256: Sha256Hex = Field(
+        description="The SHA-256 of the file's content, in hexadecimal: a document that no "
+        "longer matches it refuses the declaration.",
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )
 
 
 class AttachmentUpload(AttachmentBase):
     """An attachment as the portal sends it, with its content inline."""
 
-    content_base64: Annotated[str, Field(min_length=1, repr=False)]
+    content_base64: Annotated[
+        str,
+        Field(
+            min_length=1,
+            repr=False,
+            description="The file's content, in base64.",
+            examples=["JVBERi0xLjcK"],
+        ),
+    ]
 
 
 class AttachmentRef(AttachmentBase):

@@ -37,22 +37,38 @@ MANDATORY_DEATH_PROCEDURES: tuple[Procedure, ...] = (
 
 
 class DeathDeclarant(Contact):
-    personal_id: PersonalId
-    full_name: FullName
-    relationship: DeathDeclarantRelationship
+    personal_id: PersonalId = Field(
+        description="The declarant's personal identification number, 12 digits.",
+        examples=["001190012345"],
+    )
+    full_name: FullName = Field(
+        description="As on the declarant's identity card.", examples=["Lê Văn Hùng"]
+    )
+    relationship: DeathDeclarantRelationship = Field(
+        description="The declarant's relationship to the deceased.", examples=["child"]
+    )
 
 
 class Deceased(StrictModel):
-    personal_id: PersonalId
-    full_name: FullName
-    sex: Sex
-    date_of_birth: date
-    date_of_death: date
+    personal_id: PersonalId = Field(
+        description="The deceased's personal identification number, 12 digits.",
+        examples=["001050004321"],
+    )
+    full_name: FullName = Field(examples=["Lê Văn Bình"])
+    sex: Sex = Field(examples=["male"])
+    date_of_birth: date = Field(examples=["1950-07-01"])
+    date_of_death: date = Field(examples=["2026-11-18"])
     place_of_death: Place
-    cause_of_death: ShortText
+    cause_of_death: ShortText = Field(
+        description="As the death notice states it.", examples=["Suy tim"]
+    )
     # An occupational cause makes the monthly survivor benefit due (VSS checks it against its
     # records) and needs the accident or disease record attached.
-    cause_category: CauseCategory = "illness"
+    cause_category: CauseCategory = Field(
+        default="illness",
+        description="An occupational accident or disease needs its record attached.",
+        examples=["illness"],
+    )
 
 
 class Beneficiary(StrictModel):
@@ -65,8 +81,13 @@ class Beneficiary(StrictModel):
 
 
 class SurvivorBenefitChoice(StrictModel):
-    form: Literal["lump_sum", "monthly"]
-    beneficiaries: list[Beneficiary] = Field(min_length=1, max_length=10)
+    form: Literal["lump_sum", "monthly"] = Field(
+        description="A single payment, or a monthly allowance to each beneficiary entitled to it.",
+        examples=["lump_sum"],
+    )
+    beneficiaries: list[Beneficiary] = Field(
+        min_length=1, max_length=10, description="The relatives the benefit is claimed for."
+    )
 
 
 class BankAccount(StrictModel):
@@ -76,24 +97,44 @@ class BankAccount(StrictModel):
 
 
 class Payment(StrictModel):
-    method: Literal["bank", "post", "cash"]
-    bank_account: BankAccount | None = None
+    method: Literal["bank", "post", "cash"] = Field(
+        description="How social security pays the benefits.", examples=["bank"]
+    )
+    bank_account: BankAccount | None = Field(default=None, description="Required for `bank`.")
 
 
 class DeathDeclarationFields(StrictModel):
-    declarant: DeathDeclarant
+    declarant: DeathDeclarant = Field(description="Who files the declaration.")
     deceased: Deceased
-    death_notice_number: DocumentNumber | None = None
-    procedures: list[DeathProcedure] = Field(min_length=2, max_length=4)
-    survivor_benefit: SurvivorBenefitChoice | None = None
-    payment: Payment | None = None
-    delivery: Delivery
+    death_notice_number: DocumentNumber | None = Field(
+        default=None,
+        description="The number on the death notice (from the hospital, or the commune).",
+        examples=["GBT-2026-000567"],
+    )
+    procedures: list[DeathProcedure] = Field(
+        min_length=2,
+        max_length=4,
+        description="Always `death_registration` and `residence_removal`; `funeral_allowance` "
+        "and `survivor_benefit` as the family chooses.",
+        examples=[["death_registration", "residence_removal", "funeral_allowance"]],
+    )
+    survivor_benefit: SurvivorBenefitChoice | None = Field(
+        default=None, description="Required exactly when `survivor_benefit` is chosen."
+    )
+    payment: Payment | None = Field(
+        default=None,
+        description="Required exactly when the funeral allowance or the survivor benefit is "
+        "chosen.",
+    )
+    delivery: Delivery = Field(description="How the family receives the results.")
 
 
 class DeathDeclarationSubmission(DeathDeclarationFields):
     """What the portal posts."""
 
-    attachments: list[AttachmentUpload]
+    attachments: list[AttachmentUpload] = Field(
+        description="The documents the declaration rests on, with their content."
+    )
 
 
 class DeathDeclaration(DeathDeclarationFields):

@@ -15,9 +15,11 @@ class Scope(StrEnum):
     AUDIT = "audit:read"
     # Which agency keys the orchestrator trusts: adding, revoking, and the decisions held.
     TRUST = "trust:manage"
+    # An agency places the signed results it issued on a declaration.
+    ISSUE = "documents:issue"
 
 
-Role = Literal["portal", "citizen", "operator"]
+Role = Literal["portal", "citizen", "operator", "agency"]
 
 ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     # The national portal files declarations and follows the ones it filed.
@@ -26,6 +28,8 @@ ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     "citizen": frozenset({Scope.SUBMIT, Scope.READ, Scope.ACT}),
     # An operator reads any declaration and its audit trail.
     "operator": frozenset({Scope.READ, Scope.AUDIT, Scope.TRUST}),
+    # An agency's case worker stores the documents it signed, and reads nothing.
+    "agency": frozenset({Scope.ISSUE}),
 }
 
 # Token issuers, each with its own keys and the only roles it may grant: the national portal
@@ -33,13 +37,24 @@ ROLE_SCOPES: dict[str, frozenset[Scope]] = {
 # issuer cannot speak for the portal or a citizen.
 PORTAL_ISSUER = "lienthong-portal"
 OPERATOR_ISSUER = "lienthong-operators"
+# Each agency that issues documents vouches for itself alone, with a key no other party holds:
+# its tokens name it as their party, whatever else they claim.
+AGENCY_ISSUERS: dict[str, str] = {
+    f"lienthong-{agency}": agency for agency in ("justice", "police", "social_security")
+}
 ISSUER_ROLES: dict[str, frozenset[str]] = {
     PORTAL_ISSUER: frozenset({"portal", "citizen"}),
     OPERATOR_ISSUER: frozenset({"operator"}),
+    **{issuer: frozenset({"agency"}) for issuer in AGENCY_ISSUERS},
 }
 
 
+def agency_issuer(agency: str) -> str:
+    return next(issuer for issuer, own in AGENCY_ISSUERS.items() if own == agency)
+
+
 def issuer_of(role: Role) -> str:
+    """The issuer of a role of the portal's or the operators' (an agency's is its own)."""
     return next(issuer for issuer, roles in ISSUER_ROLES.items() if role in roles)
 
 
@@ -50,7 +65,8 @@ class Principal(BaseModel):
     scopes: frozenset[Scope]
     # For a citizen: their personal ID, which must be the declarant's.
     citizen_id: str | None = None
-    # For an operator: the party whose namespace they operate (the orchestrator or an agency).
+    # For an operator: the party whose namespace they operate (the orchestrator or an agency);
+    # for an agency: the agency.
     party: str = "orchestrator"
 
     def can(self, scope: Scope) -> bool:

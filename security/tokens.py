@@ -17,7 +17,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from security.decision_signatures import private_key
-from security.principals import ISSUER_ROLES, ROLE_SCOPES, Principal, Role, Scope
+from security.principals import AGENCY_ISSUERS, ISSUER_ROLES, ROLE_SCOPES, Principal, Role, Scope
 from security.pseudonyms import PseudonymKeys
 
 ALGORITHM = "EdDSA"
@@ -76,6 +76,8 @@ def issue_token(
         claims["citizen_id"] = citizen_id
     if role == "operator":
         claims["party"] = party
+    if role == "agency":
+        claims["party"] = AGENCY_ISSUERS[key.issuer]
     return jwt.encode(
         claims, private_key(key.seed), algorithm=ALGORITHM, headers={"kid": key.key_id}
     )
@@ -145,11 +147,15 @@ def read_token(
             raise InvalidToken("a citizen token without the citizen")
         if pseudonyms is not None and subject not in pseudonyms.refs(citizen_id):
             raise InvalidToken("subject is not this citizen's pseudonym")
+    party = str(claims.get("party", "orchestrator"))
+    if role == "agency":
+        # An agency speaks only for itself: the issuer's key decides which agency that is.
+        party = AGENCY_ISSUERS[issuer]
     granted = {Scope(s) for s in str(claims.get("scope", "")).split() if s in set(Scope)}
     return Principal(
         subject=subject,
         role=role,
         scopes=frozenset(granted & ROLE_SCOPES[role]),
         citizen_id=citizen_id if role == "citizen" else None,
-        party=str(claims.get("party", "orchestrator")),
+        party=party,
     )

@@ -20,8 +20,13 @@ from security.dev_credentials import (
     dev_token_seed,
     is_dev_value,
 )
+from security.document_certificates import (
+    ISSUING_AGENCIES,
+    dev_document_certificate,
+    is_dev_certificate,
+)
 from security.key_rings import DEV_STORE_KEY_ID, check_store_keys, dev_store_key
-from security.principals import ISSUER_ROLES
+from security.principals import AGENCY_ISSUERS, ISSUER_ROLES
 from security.pseudonyms import PseudonymKeys
 from security.tokens import SigningKey, public_key_problem
 from settings.keys import PayloadKeys, TokenSigningKey
@@ -71,9 +76,12 @@ class Settings(PartySettings):
         }
     )
     # ... and each issuer's private key, needed only where tokens are issued (`python -m
-    # security`, tests, demos): set it to `{}` for the processes that only verify.
+    # security`, tests, demos): set it to `{}` for the processes that only verify. The agencies'
+    # keys are theirs alone (settings.agency_worker).
     token_signing_keys: dict[str, TokenSigningKey] = Field(
-        default_factory=lambda: {i: TokenSigningKey.development(i) for i in ISSUER_ROLES}
+        default_factory=lambda: {
+            i: TokenSigningKey.development(i) for i in ISSUER_ROLES if i not in AGENCY_ISSUERS
+        }
     )
     # The keys of the declarant pseudonyms (security.pseudonyms), by version, and the version
     # new declarations use. Keep a retired version while declarations filed under it are open.
@@ -136,6 +144,9 @@ class Settings(PartySettings):
     max_request_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     max_withdraw_request_bytes: int = Field(default=8 * 1024, gt=0)
     max_other_request_bytes: int = Field(default=16 * 1024, gt=0)
+    # A signed document sent to be verified (`POST /v1/documents/verify`), or by its agency to
+    # be stored on a declaration (`POST /v1/declarations/{id}/documents`).
+    max_document_verify_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     # How many requests may hold a body over 1 MiB at once: each costs about three times its
     # size while it is parsed. Others wait for a slot, then get 503.
     max_concurrent_large_requests: int = Field(default=2, ge=1)
@@ -159,6 +170,12 @@ class Settings(PartySettings):
     # A closed declaration's attachments are deleted this long after it closed; its record,
     # status and audit trail stay. Unset, they are kept.
     attachment_retention_days: float | None = Field(default=None, gt=0)
+
+    # The certificates agencies sign their electronic results with (PEM, by agency): what the
+    # portal serves and anyone may verify is checked against these alone.
+    document_certificates: dict[str, str] = Field(
+        default_factory=lambda: {a: dev_document_certificate(a) for a in ISSUING_AGENCIES}
+    )
 
     @property
     def pseudonyms(self) -> PseudonymKeys:
@@ -204,6 +221,9 @@ class Settings(PartySettings):
                 problems.append(
                     f"PSEUDONYM_KEYS[{version}] is shorter than 32 characters or a development key"
                 )
+        for agency, certificate in self.document_certificates.items():
+            if is_dev_certificate(certificate):
+                problems.append(f"DOCUMENT_CERTIFICATES[{agency}] is a development certificate")
         if any("*" in origin for origin in self.codec_allowed_origins):
             problems.append("CODEC_ALLOWED_ORIGINS must name origins, not a wildcard")
         return problems

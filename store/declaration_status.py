@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from messages import Message
+from schemas.common import ProcedureGroup
 from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView
 from store.database import session_scope
 from store.models import DeclarationRecord
@@ -53,3 +54,27 @@ def mark_run_ended(engine: Engine, workflow_id: str, how: Message, reason_code: 
         session.add(record)
         session.commit()
         return True
+
+
+# The agencies' time limit waits while the citizen is asked for a supplement (the workflow then
+# escalates nothing), so such a declaration is not overdue whatever its deadline says.
+_NOT_RUNNING_LATE = frozenset({*TERMINAL_STATES, DeclarationState.AWAITING_SUPPLEMENT})
+
+
+def count_overdue(engine: Engine, now: datetime) -> dict[ProcedureGroup, int]:
+    """Declarations still open past their deadline at `now`, by procedure group (every group,
+    none overdue included)."""
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(DeclarationRecord.procedure, func.count())
+            .where(
+                col(DeclarationRecord.status).not_in([s.value for s in _NOT_RUNNING_LATE]),
+                col(DeclarationRecord.deadline) < now,
+            )
+            .group_by(col(DeclarationRecord.procedure))
+        ).all()
+    counts = dict.fromkeys(ProcedureGroup, 0)
+    for procedure, count in rows:
+        if procedure in counts:
+            counts[ProcedureGroup(procedure)] = count
+    return counts

@@ -160,3 +160,17 @@ class HeldDecisionRecord(SQLModel, table=True):
     problem: str = Field(max_length=30)
     held_at: datetime
     released_at: datetime | None = None
+
+
+class IssuedDocument(SQLModel, table=True):
+    """An agency's signed electronic result for a declaration. Its content is stored like an
+    attachment, by the hash that names it; only that hash travels through workflows."""
+
+    __tablename__ = "issued_documents"
+
+    declaration_id: str = Field(primary_key=True, max_length=DECLARATION_ID_LENGTH)
+    document_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=30)
+    issuer: str = Field(max_length=20)
+    procedure: str = Field(max_length=30)
+    issued_at: datetime

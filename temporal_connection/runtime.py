@@ -15,7 +15,24 @@ from temporalio.runtime import (
     TelemetryFilter,
 )
 
+from schemas.metric_scales import WORKFLOW_HISTOGRAM_BUCKETS
+
 _runtime: Runtime | None = None
+
+
+def prometheus_config(bind_address: str) -> PrometheusConfig:
+    """Names as Prometheus expects them (counters end in `_total`, durations in `_seconds`), and
+    the product's histograms bucketed on their own scale: an officer's decision takes days, not
+    the milliseconds of the SDK's defaults."""
+    return PrometheusConfig(
+        bind_address=bind_address,
+        counters_total_suffix=True,
+        unit_suffix=True,
+        durations_as_seconds=True,
+        histogram_bucket_overrides={
+            name: list(buckets) for name, buckets in WORKFLOW_HISTOGRAM_BUCKETS.items()
+        },
+    )
 
 
 def process_runtime(metrics_bind_address: str | None = None) -> Runtime:
@@ -30,9 +47,7 @@ def process_runtime(metrics_bind_address: str | None = None) -> Runtime:
                 filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
                 forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
             ),
-            metrics=PrometheusConfig(bind_address=metrics_bind_address, durations_as_seconds=True)
-            if metrics_bind_address
-            else None,
+            metrics=prometheus_config(metrics_bind_address) if metrics_bind_address else None,
         )
     )
     return _runtime

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from temporalio.common import SearchAttributeIndexedValueType, SearchAttributeKey
 
 DECLARATION_ID = SearchAttributeKey.for_keyword("DeclarationId")
 PROCEDURE = SearchAttributeKey.for_keyword("DeclarationProcedure")
 PROVINCE_CODE = SearchAttributeKey.for_keyword("ProvinceCode")
 COMMUNE_CODE = SearchAttributeKey.for_keyword("CommuneCode")
-CURRENT_STEP = SearchAttributeKey.for_keyword("CurrentStep")
+# Every step open at once (a death's residence removal, funeral allowance and survivor benefit
+# run in parallel), so that `CurrentStep = "funeral_allowance"` finds the declaration.
+CURRENT_STEP = SearchAttributeKey.for_keyword_list("CurrentStep")
 STATUS = SearchAttributeKey.for_keyword("DeclarationStatus")
 OVERDUE = SearchAttributeKey.for_bool("DeclarationOverdue")
 # A step whose agency decision no trusted key verifies: held for an operator.
 DECISION_HELD = SearchAttributeKey.for_bool("DecisionHeld")
 
-ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[bool], ...] = (
+ALL_KEYS: tuple[
+    SearchAttributeKey[str] | SearchAttributeKey[Sequence[str]] | SearchAttributeKey[bool], ...
+] = (
     DECLARATION_ID,
     PROCEDURE,
     PROVINCE_CODE,
@@ -28,6 +34,7 @@ ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[bool], ...] = (
 
 _CLI_TYPE_NAMES = {
     SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+    SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
     SearchAttributeIndexedValueType.BOOL: "Bool",
     SearchAttributeIndexedValueType.DATETIME: "Datetime",
 }

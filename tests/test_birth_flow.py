@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.converter import NexusSerializationContext
@@ -15,9 +15,10 @@ from schemas.identifiers import add_months, parse_personal_id
 from store.step_records import list_step_events, list_step_results
 from temporal_connection import search_attributes
 from tests.harness.agency_offices import agency_cases
+from tests.harness.documents import verified_documents
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
-from tests.harness.waiting import eventually_listed, wait_for_status
+from tests.harness.waiting import eventually_listed, wait_for_delivery, wait_for_status
 from workflows.declaration_workflow import DeclarationWorkflow
 
 
@@ -64,10 +65,23 @@ async def test_birth_declaration_completes_with_three_agency_records(
     assert card["valid_to"] == add_months(born, 72).isoformat()
 
     delivery = view["delivery"]
-    assert delivery["method"] == "post" and delivery["status"] == "posted"
+    assert delivery["method"] == "post" and delivery["status"] in {"posted", "delivered"}
     tracking = delivery["tracking_number"]
     assert re.fullmatch(r"EL\d{9}VN", tracking)
     assert int(tracking[10]) == s10_check_digit(tracking[2:10])
+
+    # The results by post end when the post reports them delivered, after the declaration.
+    delivered = (await wait_for_delivery(stack.api, accepted["declaration_id"], "delivered"))[
+        "delivery"
+    ]
+    assert delivered["tracking_number"] == tracking
+    assert datetime.fromisoformat(delivered["delivered_at"]) > datetime.fromisoformat(
+        view["received_at"]
+    )
+    assert tracking in delivered["notice"] and "Bưu điện đã phát" in delivered["notice"]
+    # With the post's report the declaration's workflow ends.
+    closed = await stack.client.get_workflow_handle(accepted["workflow_id"]).result()
+    assert closed["delivery"]["status"] == "delivered"
 
     # The store holds the audit trail and each agency's record.
     events = list_step_events(stack.engine, accepted["declaration_id"])
@@ -90,6 +104,32 @@ async def test_birth_declaration_completes_with_three_agency_records(
         cases = await agency_cases(stack.agencies[agency], accepted["declaration_id"])
         assert len(cases) == 1, (agency, cases)
 
+    # Each agency issued its record as a document it signed, which anyone can verify.
+    assert await verified_documents(stack.api, accepted["declaration_id"]) == {
+        "birth_extract": "justice",
+        "residence_confirmation": "police",
+        "health_insurance_card": "social_security",
+    }
+
+
+async def test_electronic_results_are_available_in_the_citizens_account(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    body = factory.birth(next(factory.couples()), delivery="electronic")
+    accepted = await submit(stack.api, "birth", body)
+    view = await wait_for_status(stack.api, accepted["declaration_id"])
+    assert view["status"] == "completed", view
+    # Nothing is sent: the results wait in the citizen's account on the portal.
+    assert view["delivery"]["status"] == "available"
+    assert "Cổng Dịch vụ công quốc gia" in view["delivery"]["notice"]
+    english = await stack.api.get(
+        f"/v1/declarations/{accepted['declaration_id']}", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["delivery"]["notice"] == (
+        "The electronic copy of the results is in your account on the National Public Service "
+        "Portal."
+    )
+
 
 def stack_province(factory: DeclarationFactory, commune_code: str) -> str:
     return factory.dataset.commune_province[commune_code]
@@ -106,6 +146,8 @@ async def test_workflow_query_search_attributes_and_summaries(
         "status": "ready_for_pickup",
         "tracking_number": None,
         "pickup_agency": "justice",
+        "delivered_at": None,
+        "notice": "Kết quả đã sẵn sàng; mời bạn đến nhận tại cơ quan tư pháp.",
     }
 
     handle = stack.client.get_workflow_handle(accepted["workflow_id"])
@@ -121,7 +163,7 @@ async def test_workflow_query_search_attributes_and_summaries(
     assert attributes.get(search_attributes.COMMUNE_CODE) == commune
     assert attributes.get(search_attributes.PROVINCE_CODE) == stack_province(factory, commune)
     assert attributes.get(search_attributes.STATUS) == "completed"
-    assert attributes.get(search_attributes.CURRENT_STEP) == "closed"
+    assert attributes.get(search_attributes.CURRENT_STEP) == ["closed"]
     static_summary = await description.static_summary()
     assert static_summary is not None
     assert accepted["declaration_id"] in static_summary

@@ -8,10 +8,12 @@ import pytest
 
 from devstack.declaration_factory import DeclarationFactory
 from sandbox.dataset import PersonEntry
-from tests.harness.agency_offices import agency_cases
+from temporal_connection import search_attributes
+from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.documents import expected_documents, verified_documents
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
-from tests.harness.waiting import wait_for_status
+from tests.harness.waiting import eventually_listed, eventually_unlisted, wait_for_status
 
 ALL_FOUR = ("death_registration", "residence_removal", "funeral_allowance", "survivor_benefit")
 
@@ -56,7 +58,7 @@ async def test_death_declaration_completes_for_each_choice_of_procedures(
     if "survivor_benefit" in procedures:
         survivor = step(view, "survivor_benefit")["result"]
         assert survivor["form"] == "lump_sum" and survivor["lump_sum_vnd"] > 0
-    assert view["delivery"]["status"] == "posted"
+    assert view["delivery"]["status"] in {"posted", "delivered"}
 
     # The police registry now lists the person as deceased.
     person = (
@@ -67,6 +69,9 @@ async def test_death_declaration_completes_for_each_choice_of_procedures(
     expected_cases = {"justice": 1, "police": 1, "social_security": len(procedures) - 2}
     for agency, count in expected_cases.items():
         assert len(await agency_cases(stack.agencies[agency], accepted["declaration_id"])) == count
+    # One signed document for each record, the benefit decisions among them.
+    documents = await verified_documents(stack.api, accepted["declaration_id"])
+    assert documents == expected_documents(procedures)
 
 
 async def test_a_death_cannot_be_declared_twice(stack: Stack, factory: DeclarationFactory) -> None:
@@ -80,7 +85,7 @@ async def test_a_death_cannot_be_declared_twice(stack: Stack, factory: Declarati
     assert view["status"] == "rejected"
     registration = step(view, "death_registration")
     assert registration["status"] == "rejected"
-    assert "cannot be declared dead twice" in registration["reason"]
+    assert "không thể khai tử hai lần" in registration["reason"]
     assert all(s["status"] == "cancelled" for s in view["steps"][1:])
     for agency in ("police", "social_security"):
         assert await agency_cases(stack.agencies[agency], second["declaration_id"]) == []
@@ -101,7 +106,7 @@ async def test_a_deceased_person_cannot_be_a_parent_or_declarant_later(
     birth = await submit(stack.api, "birth", factory.birth(couple, declarant="mother"))
     view = await wait_for_status(stack.api, birth["declaration_id"])
     assert view["status"] == "rejected"
-    assert "father is recorded as deceased" in step(view, "birth_registration")["reason"]
+    assert "Người cha đã được ghi nhận là đã chết" in step(view, "birth_registration")["reason"]
 
     # The deceased father as declarant of someone else's death.
     other = a_pensioner(factory)
@@ -109,7 +114,7 @@ async def test_a_deceased_person_cannot_be_a_parent_or_declarant_later(
     declared = await submit(stack.api, "death", body)
     view = await wait_for_status(stack.api, declared["declaration_id"])
     assert view["status"] == "rejected"
-    assert "declarant is recorded as deceased" in step(view, "death_registration")["reason"]
+    assert "Người đi khai đã được ghi nhận là đã chết" in step(view, "death_registration")["reason"]
 
 
 async def test_late_death_declaration_is_accepted_and_marked_late(
@@ -134,3 +139,43 @@ async def test_idempotent_death_resubmission(stack: Stack, factory: DeclarationF
     assert view["status"] == "completed"
     assert len(await agency_cases(stack.agencies["justice"], first["declaration_id"])) == 1
     assert len(await agency_cases(stack.agencies["social_security"], first["declaration_id"])) == 2
+
+
+async def test_operators_find_a_death_by_any_of_its_open_steps(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    # The three steps after the death registration wait on their officers, all open at once.
+    async with (
+        agency_policy(stack, "police", "manual"),
+        agency_policy(stack, "social_security", "manual"),
+    ):
+        body = factory.death(a_pensioner(factory), procedures=ALL_FOUR, form="lump_sum")
+        accepted = await submit(stack.api, "death", body)
+        declaration_id, workflow_id = accepted["declaration_id"], accepted["workflow_id"]
+        parallel = ALL_FOUR[1:]
+        cases = {
+            procedure: await open_case(stack, declaration_id, procedure) for procedure in parallel
+        }
+
+        for procedure in parallel:
+            query = f'DeclarationId = "{declaration_id}" AND CurrentStep = "{procedure}"'
+            assert await eventually_listed(stack.client, query) == [workflow_id], procedure
+        description = await stack.client.get_workflow_handle(workflow_id).describe()
+        open_steps = description.typed_search_attributes.get(search_attributes.CURRENT_STEP)
+        assert open_steps is not None and sorted(open_steps) == sorted(parallel)
+
+        # A settled step leaves the list; the others stay findable.
+        await officer_decides(stack, "police", cases["residence_removal"]["case_number"], "approve")
+        settled = f'DeclarationId = "{declaration_id}" AND CurrentStep = "residence_removal"'
+        still_open = f'DeclarationId = "{declaration_id}" AND CurrentStep = "funeral_allowance"'
+        assert await eventually_unlisted(stack.client, settled)
+        assert await eventually_listed(stack.client, still_open) == [workflow_id]
+
+        for procedure in ("funeral_allowance", "survivor_benefit"):
+            await officer_decides(
+                stack, "social_security", cases[procedure]["case_number"], "approve"
+            )
+        view = await wait_for_status(stack.api, declaration_id)
+    assert view["status"] == "completed", view
+    closed = f'DeclarationId = "{declaration_id}" AND CurrentStep = "closed"'
+    assert await eventually_listed(stack.client, closed) == [workflow_id]

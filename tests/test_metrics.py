@@ -7,6 +7,8 @@ import asyncio
 import random
 import secrets
 import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from fastapi.routing import iter_route_contexts
@@ -15,7 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import free_port
 from portal_api.app import create_app
-from portal_api.metrics import METHODS, OTHER_METHOD, UNMATCHED_ROUTE
+from portal_api.metrics import METHODS, OTHER_METHOD, UNMATCHED_ROUTE, OverdueDeclarations
+from schemas.metric_scales import AGENCY_DECISION_TIME_BUCKETS
+from store.database import create_store_engine, session_scope
+from store.models import DeclarationRecord
 from tests.harness.api_process import api_process
 from tests.harness.portal import submit
 from tests.harness.session_services import SessionServices
@@ -56,15 +61,31 @@ async def test_worker_metrics(
         )
     finally:
         process.stop()
-    # The SDK's own metrics, and the product's, from the same endpoint.
-    assert "temporal_workflow_completed" in page
-    steps = [line for line in page.splitlines() if line.startswith("lienthong_agency_steps")]
-    assert any('agency="justice"' in line and 'outcome="approved"' in line for line in steps)
-    assert any(line.startswith("lienthong_agency_step_latency") for line in page.splitlines())
+    # The SDK's own metrics, and the product's, from the same endpoint, named as Prometheus
+    # expects: counters end in `_total`, durations in `_seconds`.
+    samples = [
+        sample for family in text_string_to_metric_families(page) for sample in family.samples
+    ]
+    names = {sample.name for sample in samples}
+    assert "temporal_workflow_completed_total" in names
+    assert "temporal_workflow_task_schedule_to_start_latency_seconds_bucket" in names
     assert any(
-        line.startswith("lienthong_declarations_closed") and 'status="completed"' in line
-        for line in page.splitlines()
+        s.name == "lienthong_agency_steps_total"
+        and s.labels["agency"] == "justice"
+        and s.labels["outcome"] == "approved"
+        for s in samples
     )
+    assert any(
+        s.name == "lienthong_declarations_closed_total" and s.labels["status"] == "completed"
+        for s in samples
+    )
+    # An officer's decision is bucketed on the scale of days, not the SDK's milliseconds.
+    decision_buckets = {
+        float(s.labels["le"])
+        for s in samples
+        if s.name == "lienthong_agency_decision_time_seconds_bucket"
+    }
+    assert decision_buckets == {*AGENCY_DECISION_TIME_BUCKETS, float("inf")}
 
 
 def api_series(page: str) -> set[tuple[str, tuple[tuple[str, str], ...]]]:
@@ -101,6 +122,54 @@ async def test_api_metrics_are_served_apart_from_the_public_api(
     )
     # Declaration IDs never become labels.
     assert accepted["declaration_id"] not in page
+    # The declarations overdue now, counted from the store as the page is served.
+    overdue = {
+        sample.labels["procedure"]
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+        if sample.name == "lienthong_declarations_overdue"
+    }
+    assert overdue == {"birth", "death"}
+
+
+def test_overdue_declarations_are_those_open_past_their_deadline(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    now = datetime.now(UTC)
+
+    def declaration(number: int, procedure: str, status: str, deadline: datetime | None) -> None:
+        with session_scope(engine) as session:
+            session.add(
+                DeclarationRecord(
+                    declaration_id=f"D{number}",
+                    procedure=procedure,
+                    status=status,
+                    workflow_id=f"declaration-D{number}",
+                    request_fingerprint="",
+                    received_at=now - timedelta(days=20),
+                    deadline=deadline,
+                    status_sealed=b"",
+                    updated_at=now,
+                )
+            )
+            session.commit()
+
+    late, on_time = now - timedelta(hours=1), now + timedelta(hours=1)
+    declaration(1, "birth", "in_progress", late)
+    declaration(2, "birth", "received", late)
+    declaration(3, "death", "in_progress", late)
+    declaration(4, "birth", "in_progress", on_time)
+    # Closed ones are no longer overdue, and while the citizen is asked for a supplement the
+    # agencies' time limit waits.
+    declaration(5, "birth", "completed", late)
+    declaration(6, "death", "withdrawn", late)
+    declaration(7, "death", "awaiting_supplement", late)
+    declaration(8, "death", "in_progress", None)
+    counts = {
+        sample.labels["procedure"]: sample.value
+        for family in OverdueDeclarations(engine).collect()
+        for sample in family.samples
+    }
+    assert counts == {"birth": 2, "death": 1}
 
 
 async def test_made_up_methods_and_paths_add_no_series(stack_factory: StackFactory) -> None:

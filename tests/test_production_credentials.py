@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+from cryptography.x509.oid import NameOID
 from pydantic import ValidationError
 
 from schemas.parties import AGENCY_PARTIES
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import AGENCIES, dev_token_key_id, dev_token_seed
+from security.document_certificates import ISSUING_AGENCIES, dev_document_certificate
 from security.principals import ISSUER_ROLES, OPERATOR_ISSUER, PORTAL_ISSUER
 from settings import AgencyWorkerSettings, Settings
 
@@ -44,6 +55,7 @@ def production(**overrides: Any) -> Settings:
         "token_verify_keys": {i: {f"{i}-2026-1": public_key_b64(key())} for i in ISSUER_ROLES},
         "pseudonym_keys": {"2026-1": key()},
         "pseudonym_active_key": "2026-1",
+        "document_certificates": {a: production_certificate(a) for a in ISSUING_AGENCIES},
         "codec_allowed_origins": ["https://temporal-ui.example.gov.vn"],
     }
     values.update(overrides)
@@ -90,7 +102,16 @@ def test_production_refuses_development_or_weak_pseudonym_keys() -> None:
     )
 
 
-def agency_worker_in_production(agency: str, system_url: str) -> AgencyWorkerSettings:
+def agency_worker_in_production(
+    agency: str, system_url: str, **overrides: Any
+) -> AgencyWorkerSettings:
+    portal: dict[str, Any] = {}
+    if agency in ISSUING_AGENCIES:
+        portal = {
+            "portal_url": "https://api.lienthong.example.gov.vn",
+            "portal_token_key": {"key_id": f"{agency}-2026-1", "seed": key()},
+        }
+    values = {**portal, **overrides}
     return AgencyWorkerSettings.for_agency(
         agency,
         environment="production",
@@ -99,7 +120,60 @@ def agency_worker_in_production(agency: str, system_url: str) -> AgencyWorkerSet
         payload_encryption_active_key=f"{agency}-1",
         system_url=system_url,
         service_key=key(),
+        document_signing_key=DOCUMENT_KEY,
+        document_certificate=production_certificate(agency),
+        **values,
     )
+
+
+def test_production_refuses_a_development_portal_token_key_or_plain_http_portal() -> None:
+    https = "https://justice.example.gov.vn"
+    with pytest.raises(ValidationError, match="PORTAL_TOKEN_KEY is unset or a development"):
+        agency_worker_in_production("justice", https, portal_token_key=None)
+    with pytest.raises(ValidationError, match="PORTAL_URL must use https"):
+        agency_worker_in_production("justice", https, portal_url="http://10.0.0.8:8000")
+
+
+# An agency's own key and certificate, as its certification authority would issue them.
+DOCUMENT_KEY = (
+    Ed25519PrivateKey.generate()
+    .private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    .decode()
+)
+
+
+def production_certificate(agency: str) -> str:
+    signer = load_pem_private_key(DOCUMENT_KEY.encode(), password=None)
+    assert isinstance(signer, Ed25519PrivateKey)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, agency)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(signer.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=365))
+        .sign(signer, None)
+    )
+    return certificate.public_bytes(Encoding.PEM).decode()
+
+
+def test_production_refuses_development_document_certificates() -> None:
+    assert "DOCUMENT_CERTIFICATES[justice] is a development certificate" in refused(
+        document_certificates={"justice": dev_document_certificate("justice")}
+    )
+    with pytest.raises(ValidationError, match="DOCUMENT_SIGNING_KEY or DOCUMENT_CERTIFICATE"):
+        AgencyWorkerSettings.for_agency(
+            "justice",
+            environment="production",
+            temporal_tls=True,
+            payload_encryption_keys={"justice-1": key()},
+            payload_encryption_active_key="justice-1",
+            system_url="https://justice.example.gov.vn",
+            service_key=key(),
+        )
 
 
 @pytest.mark.parametrize("agency", AGENCIES)

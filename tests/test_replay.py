@@ -25,6 +25,7 @@ from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
 from workflows.runner import workflow_runner
+from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
 HISTORIES = Path(__file__).parent / "histories"
 DECLARATIONS = {
@@ -34,19 +35,22 @@ DECLARATIONS = {
     "birth_supplemented",
     "birth_withdrawn",
 }
-# An agency case's history is named `case_<agency>_<flow>`; it replays with that agency's keys.
+# An agency case's history (or the post's shipment's) is named `case_<agency>_<flow>`; it replays
+# with that agency's keys.
 CASES = {
     "case_justice_birth_registration",
     "case_police_residence_registration_withdrawn",
     "case_social_security_survivor_benefit",
+    "case_postal_shipment_delivery",
 }
+AGENCIES = ("justice", "police", "social_security", "postal")
 
 
 def replayer(name: str) -> Replayer:
     if name.startswith("case_"):
-        agency = next(a for a in ("justice", "police", "social_security") if a in name)
+        agency = next(a for a in AGENCIES if a in name)
         return Replayer(
-            workflows=[AgencyCaseWorkflow],
+            workflows=[AgencyCaseWorkflow, ShipmentDeliveryWorkflow],
             data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),
             workflow_runner=workflow_runner(),
         )
@@ -72,7 +76,10 @@ async def _replay(stack: Stack, workflow_id: str, name: str, agency: str | None 
     client = stack.client
     if agency is not None:
         client = await connect(agency_settings_for(stack.services, stack.settings, agency))
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    handle = client.get_workflow_handle(workflow_id)
+    # The whole history: a declaration with posted results runs on until they are delivered.
+    await handle.result()
+    history = await handle.fetch_history()
     result = await replayer(name).replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None
     if os.environ.get("RECORD_HISTORIES") == "1":
@@ -97,6 +104,8 @@ async def test_fresh_birth_histories_replay(stack: Stack, factory: DeclarationFa
     body = factory.birth(next(factory.couples()))
     completed = await _run_and_replay(stack, "birth", body, "birth_completed")
     await _replay_case(stack, completed, "birth_registration", "case_justice_birth_registration")
+    shipment = delivery_workflow_id(f"{completed}:delivery:1")
+    await _replay(stack, shipment, "case_postal_shipment_delivery", "postal")
     await _run_and_replay(stack, "birth", body, "birth_rejected")  # a repeat: justice refuses
 
 

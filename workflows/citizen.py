@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from security.requesters import attested
 
 from workflows.agency_steps import DeclarationT
-from workflows.delivery import deliver_results
+from workflows.delivery import OnTheWay, deliver_results
 from workflows.running_declaration import RunningDeclaration
 
 # The reason code of a step that waits for the citizen: what is asked is in the request itself.
@@ -132,9 +132,10 @@ async def await_supplement(
     return answered
 
 
-async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> None:
+async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> OnTheWay | None:
     """Each running step has cancelled its case at its agency by now; what is still open is
-    cancelled here, and completed records stay."""
+    cancelled here, and completed records stay and are delivered (posted ones are returned on
+    their way)."""
     progress = run.progress
     progress.cancel_unsettled_steps(Message.of("withdrawn"))
     approved = [s.procedure for s in progress.view.steps if s.status == StepState.APPROVED]
@@ -148,5 +149,6 @@ async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> None:
         else Message.of("status.withdrawn_nothing_done"),
         reason_code="withdrawn",
     )
-    if approved:
-        await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)
+    if not approved:
+        return None
+    return await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)

@@ -78,7 +78,7 @@ class DeclarationProgress:
         self._sequence = 0
         # Parallel steps publish one at a time, so the store receives the reports in order.
         self._publishing = asyncio.Lock()
-        self._searchable: tuple[str, str, bool, bool] | None = None
+        self._searchable: tuple[str, tuple[str, ...], bool, bool] | None = None
         # Decisions held for want of a trusted key, which operators filter by.
         self._held: set[Procedure] = set()
 
@@ -214,10 +214,18 @@ class DeclarationProgress:
                     step.procedure, StepState.CANCELLED, reason=reason, reason_code=reason_code
                 )
 
-    def set_delivery(self, status: DeliveryState, tracking_number: str | None = None) -> None:
-        self.view.delivery.status = status
-        self.view.delivery.tracking_number = tracking_number
-        self.record_event(f"delivery_{status.value}")
+    def set_delivery(
+        self,
+        status: DeliveryState,
+        notice: Message,
+        *,
+        tracking_number: str | None = None,
+        delivered_at: datetime | None = None,
+    ) -> None:
+        delivery = self.view.delivery
+        delivery.status, delivery.notice = status, notice
+        delivery.tracking_number, delivery.delivered_at = tracking_number, delivered_at
+        self.record_event(f"delivery_{status.value}", reason=notice)
 
     def settle(self) -> None:
         """Close the declaration with the outcome its steps add up to."""
@@ -248,15 +256,17 @@ class DeclarationProgress:
     # --- publishing ---------------------------------------------------------------------------
 
     @property
-    def current_step(self) -> str:
+    def current_steps(self) -> tuple[str, ...]:
+        """What `CurrentStep` lists: each step still open, or the one stage the declaration is
+        in when no agency step is."""
         if self.closed:
-            return "closed"
+            return ("closed",)
         if self.view.supplement_request is not None:
-            return "awaiting_supplement"
-        open_steps = [
+            return ("awaiting_supplement",)
+        open_steps = tuple(
             s.procedure.value for s in self.view.steps if s.status not in SETTLED_STEP_STATES
-        ]
-        return ",".join(open_steps) if open_steps else "delivery"
+        )
+        return open_steps or ("delivery",)
 
     def _details(self) -> str:
         """What the Temporal UI shows operators, in Vietnamese; states and codes stay as the
@@ -307,7 +317,7 @@ class DeclarationProgress:
             self.view.updated_at = workflow.now()
             searchable = (
                 self.view.status.value,
-                self.current_step,
+                self.current_steps,
                 self.view.overdue,
                 bool(self._held),
             )
@@ -316,7 +326,7 @@ class DeclarationProgress:
                 workflow.upsert_search_attributes(
                     [
                         search_attributes.STATUS.value_set(searchable[0]),
-                        search_attributes.CURRENT_STEP.value_set(searchable[1]),
+                        search_attributes.CURRENT_STEP.value_set(list(searchable[1])),
                         search_attributes.OVERDUE.value_set(searchable[2]),
                         search_attributes.DECISION_HELD.value_set(searchable[3]),
                     ]

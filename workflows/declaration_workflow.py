@@ -30,7 +30,7 @@ from workflows.agency_steps import (
     StepSpec,
 )
 from workflows.declaration_progress import DeclarationProgress, initial_view
-from workflows.delivery import deliver_results
+from workflows.delivery import OnTheWay, deliver_results, receive_delivery
 from workflows.dossier_check import check_dossier
 from workflows.group_deadline import watch_group_deadline
 from workflows.group_steps import ProcedureSteps
@@ -111,14 +111,21 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         watcher = asyncio.create_task(watch_group_deadline(run))
         if await check_dossier(run):
             await run.steps.run(self)
+        on_the_way: OnTheWay | None = None
         if run.withdrawal is not None:
-            await citizen.close_withdrawn(run)
+            on_the_way = await citizen.close_withdrawn(run)
         elif not progress.closed:
-            await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)
+            on_the_way = await deliver_results(
+                progress, run.declaration.delivery, run.options.endpoints.postal
+            )
             progress.settle()
         await progress.publish()
         step_metrics.declaration_closed(run.group.value, progress.view.status.value)
         await watcher
+        if on_the_way is not None:
+            # Closed, but results by post end only when the post reports them delivered.
+            await receive_delivery(progress, on_the_way)
+            await progress.publish()
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.logger.info("declaration_closed", extra={"status": progress.view.status.value})
         return progress.view

@@ -12,6 +12,7 @@ from temporalio.api.operatorservice.v1 import CreateNexusEndpointRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from devstack.temporal_server.search_attribute_types import retype_search_attributes
 from schemas.parties import AGENCY_PARTIES, case_task_queue, endpoint_name, namespace_of
 
 
@@ -40,11 +41,13 @@ async def register_nexus_endpoints(client: Client, prefix: str) -> list[str]:
 
 
 async def register_when_ready(address: str, prefix: str, timeout: float = 60.0) -> list[str]:
-    """The same, retried while a server that has just opened its port settles."""
+    """The same, retried while a server that has just opened its port settles; first, any
+    search attribute its database holds with another type gets the declared one."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             client = await Client.connect(address)
+            await retype_search_attributes(client)
             return await register_nexus_endpoints(client, prefix)
         except (RPCError, RuntimeError):  # refused, or not connected yet
             if time.monotonic() > deadline:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +22,13 @@ from portal_api.dependencies import (
     IntakeDep,
     LanguageDep,
 )
+from portal_api.error_responses import (
+    GUARDED,
+    TOO_LARGE,
+    UNPROCESSABLE,
+    Refusal,
+    Responses,
+)
 from portal_api.errors import DeclarationBreaksRules
 from portal_api.filings import BIRTH_FILING, DEATH_FILING
 from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
@@ -38,15 +43,19 @@ from store.models import AuditEntryPublic
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
 
-_UNPROCESSABLE: dict[int | str, dict[str, Any]] = {
-    422: {"description": "The declaration breaks a rule; each problem is listed."}
+_NOT_FOUND: Responses = {404: {"model": Refusal, "description": "No declaration with this ID."}}
+
+_CONFLICT: Responses = {
+    409: {
+        "model": Refusal,
+        "description": "The idempotency key was used for a different declaration.",
+    }
 }
-_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": "The idempotency key was used for a different declaration."}
-}
-_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+_UNAVAILABLE: Responses = {
     503: {"description": "The orchestrator is unreachable; nothing was recorded."}
 }
+# What every submission may be answered besides its 202.
+_SUBMISSION: Responses = {**GUARDED, **TOO_LARGE, **UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE}
 
 
 def _conflict() -> HTTPException:
@@ -67,7 +76,7 @@ def _unavailable() -> HTTPException:
     "/birth",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeclarationAccepted,
-    responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
+    responses=_SUBMISSION,
 )
 async def submit_birth_declaration(
     submission: BirthDeclarationSubmission,
@@ -93,7 +102,7 @@ async def submit_birth_declaration(
     "/death",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=DeclarationAccepted,
-    responses={**_UNPROCESSABLE, **_CONFLICT, **_UNAVAILABLE},
+    responses=_SUBMISSION,
 )
 async def submit_death_declaration(
     submission: DeathDeclarationSubmission,
@@ -118,7 +127,7 @@ async def submit_death_declaration(
 @router.get(
     "/{declaration_id}",
     response_model=DeclarationStatusView,
-    responses={404: {"description": "No declaration with this ID."}},
+    responses={**GUARDED, **_NOT_FOUND},
 )
 async def get_declaration_status(
     declaration_id: str, engine: EngineDep, access: AccessDep, language: LanguageDep
@@ -146,7 +155,7 @@ def status_in(view: DeclarationStatusView, language: Language) -> JSONResponse:
 @router.get(
     "/{declaration_id}/audit",
     response_model=list[AuditEntryPublic],
-    responses={404: {"description": "No declaration with this ID."}},
+    responses={**GUARDED, **_NOT_FOUND},
 )
 async def get_declaration_audit_trail(
     declaration_id: str, engine: EngineDep, access: AccessDep
@@ -159,9 +168,8 @@ async def get_declaration_audit_trail(
     return [AuditEntryPublic.model_validate(e, from_attributes=True) for e in entries]
 
 
-_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No declaration with this ID."}}
-_NOT_POSSIBLE: dict[int | str, dict[str, Any]] = {
-    409: {"description": "Nothing is awaited, or the declaration is closed."}
+_NOT_POSSIBLE: Responses = {
+    409: {"model": Refusal, "description": "Nothing is awaited, or the declaration is closed."}
 }
 
 
@@ -169,7 +177,7 @@ _NOT_POSSIBLE: dict[int | str, dict[str, Any]] = {
     "/{declaration_id}/supplement",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ActionAccepted,
-    responses={**_NOT_FOUND, **_NOT_POSSIBLE, **_UNPROCESSABLE},
+    responses={**GUARDED, **TOO_LARGE, **_NOT_FOUND, **_NOT_POSSIBLE, **UNPROCESSABLE},
 )
 async def supplement_declaration(
     declaration_id: str,
@@ -198,7 +206,7 @@ async def supplement_declaration(
     "/{declaration_id}/withdraw",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ActionAccepted,
-    responses={**_NOT_FOUND, **_NOT_POSSIBLE},
+    responses={**GUARDED, **TOO_LARGE, **_NOT_FOUND, **_NOT_POSSIBLE, **UNPROCESSABLE},
 )
 async def withdraw_declaration(
     declaration_id: str,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from sqlmodel import Session, SQLModel
@@ -19,6 +19,9 @@ from sandbox.casebook.service import AgencyBook
 from sandbox.casebook.switches import DecisionPolicy
 from sandbox.dataset import Dataset
 
+if TYPE_CHECKING:
+    from sandbox.settings import SandboxSettings
+
 
 @dataclass(frozen=True)
 class SandboxAgency:
@@ -28,8 +31,15 @@ class SandboxAgency:
     load: Callable[[Session, Dataset], None]
     desks: Sequence[ProcedureDesk[Any]]
     extra_routes: Sequence[ExtraRoutes] = ()
-    # A policy the agency keeps whatever the sandbox's settings say.
-    own_policy: DecisionPolicy | None = None
+    # A policy of the agency's own, from the sandbox's settings, instead of the officers'.
+    own_policy: Callable[[SandboxSettings], DecisionPolicy] | None = None
+
+    def policy(self, settings: SandboxSettings) -> DecisionPolicy:
+        if self.own_policy is not None:
+            return self.own_policy(settings)
+        return DecisionPolicy(
+            mode=settings.decision_mode, delay_seconds=settings.decision_delay_seconds
+        )
 
     def create_app(
         self,
@@ -45,6 +55,6 @@ class SandboxAgency:
             dataset=load_dataset_once(engine, data_dir, self.load),
             credentials=credentials,
             desks={desk.procedure: desk for desk in self.desks},
-            policy=self.own_policy if self.own_policy is not None else policy or DecisionPolicy(),
+            policy=policy or DecisionPolicy(),
         )
         return agency_app(self.title, book, self.extra_routes)

@@ -27,6 +27,12 @@ class ProcedureDesk(Generic[Body]):
     body_model: type[Body]
     rules: Callable[[CaseAtHand, Body], Decision]
     subject: Callable[[Body], str | None]
+    # How the agency numbers the desk's cases, when not `SERIES-00000001` (the post's shipments
+    # are numbered by their tracking numbers).
+    numbering: Callable[[int], str] | None = None
+
+    def case_number(self, sequence: int) -> str:
+        return self.numbering(sequence) if self.numbering else f"{self.series}-{sequence:08d}"
 
     def decide_stored(self, at_hand: CaseAtHand, request_json: str) -> Decision:
         """Decide a case from the request as the agency stored it when the case was opened."""

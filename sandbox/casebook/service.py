@@ -126,7 +126,7 @@ class AgencyBook:
                     return Submission(case_view(existing), opened=False)
                 supersedes = getattr(body, "supersedes_case_number", None)
                 case = Case(
-                    case_number=f"{desk.series}-{next_number(session, 'case:' + desk.series):08d}",
+                    case_number=desk.case_number(next_number(session, "case:" + desk.series)),
                     procedure=desk.procedure,
                     declaration_id=getattr(body, "declaration_id", ""),
                     idempotency_key=idempotency_key,

@@ -13,6 +13,9 @@ from sandbox.social_security.records import insured_person
 from sandbox.social_security.requests import FuneralAllowanceIn, PaymentIn, SurvivorBenefitIn
 from sandbox.social_security.tables import BenefitSettlement
 
+# The agency writes in Vietnamese; its reason codes stay in English.
+_BENEFIT_VI = {"funeral_allowance": "Trợ cấp mai táng", "survivor_benefit": "Trợ cấp tuất"}
+
 
 def _already_settled(session: Session, benefit: str, personal_id: str) -> Rejected | None:
     earlier = session.exec(
@@ -25,7 +28,7 @@ def _already_settled(session: Session, benefit: str, personal_id: str) -> Reject
         return None
     return Rejected(
         "already_settled",
-        f"The {benefit.replace('_', ' ')} for this person was already settled in case "
+        f"{_BENEFIT_VI.get(benefit, benefit)} của người này đã được giải quyết trong hồ sơ "
         f"{earlier.case_number}.",
     )
 
@@ -64,7 +67,7 @@ def _settle(
 
 def _check_payment(payment: PaymentIn) -> Rejected | None:
     if payment.method == "bank" and payment.bank_account is None:
-        return Rejected("payment_incomplete", "Payment by bank needs a bank account.")
+        return Rejected("payment_incomplete", "Nhận qua ngân hàng cần có số tài khoản.")
     return None
 
 

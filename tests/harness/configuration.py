@@ -33,10 +33,12 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
 
 
 def agency_settings_for(
-    services: SessionServices, settings: Settings, agency: str
+    services: SessionServices, settings: Settings, agency: str, portal_url: str | None = None
 ) -> AgencyWorkerSettings:
     """An agency's own case-worker settings beside a test stack: its sandbox system, its
-    namespace and keys (the development ones), the stack's server and prefix."""
+    namespace and keys (the development ones), the stack's server and prefix, and the portal
+    API its signed results are stored through."""
+    portal = {"portal_url": portal_url} if portal_url else {}
     return AgencyWorkerSettings.for_agency(
         agency,
         environment="test",
@@ -46,6 +48,7 @@ def agency_settings_for(
         agency_http_timeout_seconds=2.0,
         agency_call_timeout_seconds=6.0,
         decision_poll_interval_seconds=0.1,
+        **portal,
     )
 
 
@@ -74,11 +77,13 @@ def settings_env(settings: PartySettings, base: dict[str, str], prefix: str = ""
     return env
 
 
-def stack_env(services: SessionServices, settings: Settings) -> dict[str, str]:
+def stack_env(
+    services: SessionServices, settings: Settings, portal_url: str | None = None
+) -> dict[str, str]:
     """The environment of a worker process serving a stack: the orchestrator's settings, and
     each agency's own under its prefix."""
     env = settings_env(settings, services.env)
     for agency in AGENCY_PARTIES:
-        own = agency_settings_for(services, settings, agency)
+        own = agency_settings_for(services, settings, agency, portal_url)
         env = settings_env(own, env, prefix=f"{agency.upper()}_")
     return env

@@ -42,7 +42,11 @@ def session_services(session_dir: Path) -> Iterator[SessionServices]:
         # With its Web UI: an operator's view of decoded payloads is tested in a browser.
         ports = StackPorts.pick(ui=True)
         options = StackOptions(
-            task_queue_prefix="test-session", dataset_dir=dataset_dir, database_url=database_url
+            task_queue_prefix="test-session",
+            dataset_dir=dataset_dir,
+            database_url=database_url,
+            # Posted results arrive soon after the declaration completes, as a test can wait.
+            postal_delivery_seconds=0.5,
         )
         # Entered after the database, so closed before it: the processes stop first.
         launcher = exits.enter_context(LocalStack(StackLayout(session_dir), ports, options))

@@ -17,7 +17,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from devstack.processes import ManagedProcess
+from devstack.processes import ManagedProcess, free_port
 from devstack.temporal_server.nexus_endpoints import register_nexus_endpoints
 from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
@@ -111,11 +111,18 @@ async def shared_worker_processes(
     """The session's worker processes, polling and ready. The store's tables must exist first."""
     settings = stack_settings(services, task_queue_prefix=f"test-shared-{secrets.token_hex(4)}")
     await register_nexus_endpoints(client, settings.task_queue_prefix)
-    env = stack_env(services, settings)
     launcher = services.launcher
+    # The agencies' workers store the documents they issue through a portal API of the
+    # session's own: each test's API is gone when the test ends, and all share the store.
+    api_port = free_port()
+    api_key = f"api:{api_port}"
+    env = stack_env(services, settings, portal_url=f"http://127.0.0.1:{api_port}")
     names = [f"orchestrator-{n}" for n in range(1, ORCHESTRATOR_PROCESSES + 1)]
     started: list[str] = []
     try:
+        api, ready, timeout = launcher.spawn_api(api_port, env, api_key, "portal-api-session")
+        started.append(api_key)
+        launcher.await_ready(api, ready, timeout)
         orchestrators = []
         for name in names:
             orchestrators.append(launcher.spawn_worker(["orchestrator"], name, env=env)[0])
@@ -127,4 +134,4 @@ async def shared_worker_processes(
         yield shared
     finally:
         for name in reversed(started):
-            launcher.stop(f"worker:{name}")
+            launcher.stop(name if name == api_key else f"worker:{name}")

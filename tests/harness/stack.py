@@ -49,8 +49,9 @@ class Stack:
     worker_logs: list[Path] = field(default_factory=list)
 
     def worker_env(self) -> dict[str, str]:
-        """The environment of a worker process of this stack's own."""
-        return stack_env(self.services, self.settings)
+        """The environment of a worker process of this stack's own: its agencies store the
+        documents they issue through this stack's portal API."""
+        return stack_env(self.services, self.settings, portal_url=self.api_url)
 
     def token(
         self,
@@ -112,6 +113,7 @@ async def start_workers(
     stack: AsyncExitStack,
     services: SessionServices,
     roles: tuple[str, ...] = ROLES,
+    portal_url: str | None = None,
 ) -> None:
     executor = stack.enter_context(
         ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
@@ -124,7 +126,7 @@ async def start_workers(
         executor,
         stack,
         stop,
-        lambda agency: agency_settings_for(services, settings, agency),
+        lambda agency: agency_settings_for(services, settings, agency, portal_url),
     )
 
     async def stop_relays() -> None:
@@ -168,9 +170,10 @@ def stack_builder(
             worker_logs = shared_workers.log_paths
         settings = stack_settings(services, **overrides)
         await start_stack_endpoints(client, settings)
-        if with_workers and shared_workers is None:
-            await start_workers(settings, client, exits, services)
+        # The API first: the agencies' workers store the documents they issue through it.
         api_url = await serve_api(settings, exits)
+        if with_workers and shared_workers is None:
+            await start_workers(settings, client, exits, services, portal_url=api_url)
         api = await exits.enter_async_context(
             httpx.AsyncClient(base_url=api_url, timeout=30, auth=PortalAuth(settings))
         )

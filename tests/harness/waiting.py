@@ -1,5 +1,5 @@
 """Waiting for what happens asynchronously: a declaration reaching a status, a step reaching a
-state, the visibility store listing a workflow."""
+state, its results reaching the family, the visibility store listing a workflow."""
 
 from __future__ import annotations
 
@@ -48,6 +48,21 @@ async def wait_for_step(
     raise AssertionError(f"{procedure} of {declaration_id} never reached {statuses}")
 
 
+async def wait_for_delivery(
+    api: httpx.AsyncClient, declaration_id: str, status: str, timeout: float = 30.0
+) -> dict[str, Any]:
+    """The declaration once its results reach the delivery status (the post's report comes
+    after the declaration has closed)."""
+    deadline = time.monotonic() + timeout
+    view: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        view = (await api.get(f"/v1/declarations/{declaration_id}")).json()
+        if view["delivery"]["status"] == status:
+            return view
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"delivery of {declaration_id} never reached {status}; last: {view}")
+
+
 async def eventually_listed(client: Client, query: str, timeout: float = 10.0) -> list[str]:
     """Workflow IDs matching a visibility query, waiting for visibility to catch up."""
     deadline = time.monotonic() + timeout
@@ -55,4 +70,15 @@ async def eventually_listed(client: Client, query: str, timeout: float = 10.0) -
         found = [w.id async for w in client.list_workflows(query)]
         if found or time.monotonic() > deadline:
             return found
+        await asyncio.sleep(0.2)
+
+
+async def eventually_unlisted(client: Client, query: str, timeout: float = 10.0) -> bool:
+    """Whether a visibility query stops matching anything within the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if not [w.id async for w in client.list_workflows(query)]:
+            return True
+        if time.monotonic() > deadline:
+            return False
         await asyncio.sleep(0.2)
