@@ -9,7 +9,7 @@ from devstack.declaration_factory import DeclarationFactory, attachment
 from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
-from tests.harness.waiting import wait_for_status
+from tests.harness.waiting import wait_for_status, wait_for_step
 
 
 async def test_officer_approves_after_a_delay(stack: Stack, factory: DeclarationFactory) -> None:
@@ -80,8 +80,9 @@ async def test_supplement_requested_and_answered_in_time(
             residence["supplement_request"]["respond_by"]
             > residence["supplement_request"]["requested_at"]
         )
-        # Social security did not wait for the police.
-        assert step(view, "health_insurance_card")["status"] == "approved"
+        # Social security did not wait for the police: its card is issued (and its document
+        # signed) while the police's request is open.
+        await wait_for_step(stack.api, declaration_id, "health_insurance_card", {"approved"})
 
         answer = await stack.api.post(
             f"/v1/declarations/{declaration_id}/supplement",
