@@ -9,6 +9,7 @@ from devstack.declaration_factory import DeclarationFactory, attachment
 from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
+from tests.harness.supplement_requests import illegible_birth_certificate, supplement_request
 from tests.harness.waiting import wait_for_status, wait_for_step
 
 
@@ -65,11 +66,10 @@ async def test_supplement_requested_and_answered_in_time(
             "police",
             first["case_number"],
             "request_supplement",
-            supplement={
-                "fields": ["residence.address_line"],
-                "documents": [],
-                "message": "The house number is missing: give the full address.",
-            },
+            supplement=supplement_request(
+                "The house number is missing: give the full address.",
+                fields=["residence.address_line"],
+            ),
         )
         view = await wait_for_status(stack.api, declaration_id, frozenset({"awaiting_supplement"}))
         residence = step(view, "residence_registration")
@@ -115,11 +115,9 @@ async def test_unanswered_supplement_is_refused_after_seven_working_days(
             "police",
             opened["case_number"],
             "request_supplement",
-            supplement={
-                "fields": [],
-                "documents": ["authorization"],
-                "message": "Attach the household head's consent.",
-            },
+            supplement=supplement_request(
+                "Attach the household head's consent.", documents=["authorization"]
+            ),
         )
         view = await wait_for_status(stack.api, accepted["declaration_id"], timeout=30)
     assert view["status"] == "partially_completed"
@@ -140,11 +138,7 @@ async def test_justice_supplement_holds_the_steps_that_need_the_birth_record(
             "justice",
             opened["case_number"],
             "request_supplement",
-            supplement={
-                "fields": [],
-                "documents": ["birth_certificate"],
-                "message": "The birth certificate is illegible: attach a clear copy.",
-            },
+            supplement=illegible_birth_certificate(),
         )
         view = await wait_for_status(
             stack.api, accepted["declaration_id"], frozenset({"awaiting_supplement"})

@@ -20,6 +20,7 @@ from tests.harness.agency_offices import agency_policy, officer_decides, open_ca
 from tests.harness.configuration import agency_settings_for
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
+from tests.harness.supplement_requests import illegible_birth_certificate
 from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
@@ -131,11 +132,7 @@ async def test_fresh_supplement_and_withdrawal_histories_replay(
             "justice",
             opened["case_number"],
             "request_supplement",
-            supplement={
-                "fields": [],
-                "documents": ["birth_certificate"],
-                "message": "The birth certificate is illegible: attach a clear copy.",
-            },
+            supplement=illegible_birth_certificate(),
         )
         await wait_for_status(
             stack.api, supplemented["declaration_id"], frozenset({"awaiting_supplement"})

@@ -7,6 +7,7 @@
 - `stack`: one test's stack: the portal API, its workers, and clients of every party.
 - `portal`: the portal as the tests drive it: its credentials, filing, reading a step.
 - `agency_offices`: the agencies' systems: their cases, their officers, their decision policy.
+- `supplement_requests`: what the officers ask the citizen for when they request a supplement.
 - `waiting`: waiting for a declaration, a step or the visibility store to catch up.
 - `api_process`: the portal API as a process of its own.
 - `postgres_server`: a throwaway PostgreSQL server.

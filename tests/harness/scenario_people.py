@@ -50,96 +50,61 @@ def _insured(
     }
 
 
+def _couple(
+    person: tuple[str, str, str, date],
+    spouse: tuple[str, str, date],
+    insured: dict[str, Any] | None,
+) -> ScenarioPerson:
+    """A scenario person (ID, name, sex, date of birth), the spouse (ID, name, date of birth) and
+    the person's social-security record, if any."""
+    return ScenarioPerson(*person, *spouse, insured)
+
+
 SCENARIOS: dict[str, ScenarioPerson] = {
-    "pensioner": ScenarioPerson(
-        "001050900001",
-        "Trần Văn Lộc",
-        "male",
-        date(1950, 3, 10),
-        "001152900101",
-        "Lê Thị Hồng",
-        date(1952, 7, 1),
+    "pensioner": _couple(
+        ("001050900001", "Trần Văn Lộc", "male", date(1950, 3, 10)),
+        ("001152900101", "Lê Thị Hồng", date(1952, 7, 1)),
         _insured("0190000001", "pensioner", 30, 25, 8_000_000, 6_000_000, "2020-01-01"),
     ),
-    "contributor_across_2014": ScenarioPerson(
-        "001175900002",
-        "Phạm Thị Thu",
-        "female",
-        date(1975, 6, 15),
-        "001073900102",
-        "Ngô Văn Tùng",
-        date(1973, 9, 9),
+    "contributor_across_2014": _couple(
+        ("001175900002", "Phạm Thị Thu", "female", date(1975, 6, 15)),
+        ("001073900102", "Ngô Văn Tùng", date(1973, 9, 9)),
         _insured("0190000002", "contributing", 20, 8, 10_000_000),
     ),
-    "suspended_9_months": ScenarioPerson(
-        "001090900003",
-        "Đỗ Văn Hải",
-        "male",
-        date(1990, 1, 1),
-        "001192900103",
-        "Vũ Thị Lan",
-        date(1992, 2, 2),
+    "suspended_9_months": _couple(
+        ("001090900003", "Đỗ Văn Hải", "male", date(1990, 1, 1)),
+        ("001192900103", "Vũ Thị Lan", date(1992, 2, 2)),
         _insured("0190000003", "suspended", 0.75, 0, 6_000_000),
     ),
-    "suspended_2_years": ScenarioPerson(
-        "001185900004",
-        "Bùi Thị Mai",
-        "female",
-        date(1985, 2, 2),
-        "001083900104",
-        "Hồ Văn Nam",
-        date(1983, 3, 3),
+    "suspended_2_years": _couple(
+        ("001185900004", "Bùi Thị Mai", "female", date(1985, 2, 2)),
+        ("001083900104", "Hồ Văn Nam", date(1983, 3, 3)),
         _insured("0190000004", "suspended", 2, 0, 7_000_000),
     ),
-    "uninsured": ScenarioPerson(
-        "001060900005",
-        "Dương Văn Phong",
-        "male",
-        date(1960, 4, 4),
-        "001162900105",
-        "Lý Thị Yến",
-        date(1962, 5, 5),
+    "uninsured": _couple(
+        ("001060900005", "Dương Văn Phong", "male", date(1960, 4, 4)),
+        ("001162900105", "Lý Thị Yến", date(1962, 5, 5)),
         None,
     ),
-    "died_2024_06_30": ScenarioPerson(
-        "001040900006",
-        "Hoàng Văn Sơn",
-        "male",
-        date(1940, 5, 5),
-        "001143900106",
-        "Phan Thị Nga",
-        date(1943, 6, 6),
+    "died_2024_06_30": _couple(
+        ("001040900006", "Hoàng Văn Sơn", "male", date(1940, 5, 5)),
+        ("001143900106", "Phan Thị Nga", date(1943, 6, 6)),
         _insured("0190000006", "pensioner", 35, 35, 5_000_000, 4_000_000, "2000-06-01"),
     ),
-    "died_2024_07_01": ScenarioPerson(
-        "001142900007",
-        "Võ Thị Hoa",
-        "female",
-        date(1942, 6, 6),
-        "001040900107",
-        "Đặng Văn Quân",
-        date(1940, 8, 8),
+    "died_2024_07_01": _couple(
+        ("001142900007", "Võ Thị Hoa", "female", date(1942, 6, 6)),
+        ("001040900107", "Đặng Văn Quân", date(1940, 8, 8)),
         _insured("0190000007", "pensioner", 30, 30, 5_000_000, 4_000_000, "1997-06-01"),
     ),
-    "contributor_10_years": ScenarioPerson(
-        "001080900008",
-        "Nguyễn Văn Khoa",
-        "male",
-        date(1980, 10, 10),
-        "001182900108",
-        "Trần Thị Ngân",
-        date(1982, 11, 11),
+    "contributor_10_years": _couple(
+        ("001080900008", "Nguyễn Văn Khoa", "male", date(1980, 10, 10)),
+        ("001182900108", "Trần Thị Ngân", date(1982, 11, 11)),
         _insured("0190000008", "contributing", 10, 0, 9_000_000),
     ),
     # Three years of contributions only, but a fatal occupational accident on VSS's record.
-    "occupational_accident": ScenarioPerson(
-        "001088900009",
-        "Lê Văn Thành",
-        "male",
-        date(1988, 8, 8),
-        "001190900109",
-        "Mai Thị Thảo",
-        date(1990, 9, 9),
+    "occupational_accident": _couple(
+        ("001088900009", "Lê Văn Thành", "male", date(1988, 8, 8)),
+        ("001190900109", "Mai Thị Thảo", date(1990, 9, 9)),
         _insured(
             "0190000009",
             "contributing",
@@ -151,14 +116,9 @@ SCENARIOS: dict[str, ScenarioPerson] = {
         ),
     ),
     # A pensioner leaving a spouse and five children: more relatives than the four paid.
-    "many_relatives": ScenarioPerson(
-        "001070900010",
-        "Trịnh Văn Đức",
-        "male",
-        date(1970, 10, 10),
-        "001172900110",
-        "Cao Thị Hạnh",
-        date(1972, 12, 12),
+    "many_relatives": _couple(
+        ("001070900010", "Trịnh Văn Đức", "male", date(1970, 10, 10)),
+        ("001172900110", "Cao Thị Hạnh", date(1972, 12, 12)),
         _insured("0190000010", "pensioner", 32, 20, 9_000_000, 7_000_000, "2025-01-01"),
     ),
 }
