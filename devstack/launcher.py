@@ -1,7 +1,8 @@
 """The one launcher of a stack on this machine, for `make run`, the tests, the benchmark and the
 fault suite: the Temporal dev server (with every party's namespace and the agencies' Nexus
-endpoints), the sandbox agencies, the workers, the portal API and the codec server, each in a
-process of its own, on its own ports and in one run directory.
+endpoints), the sandbox agencies, the sandbox SMS gateway and mail server the notifications go
+through, the workers, the portal API and the codec server, each in a process of its own, on its
+own ports and in one run directory.
 
 Each component can be started, stopped, killed and started again on its own while the others
 keep running. `close` stops what is left, callers before what they call, and can be called any
@@ -29,7 +30,7 @@ from settings import PROJECT_ROOT
 # Written by worker.py once its Temporal workers poll (and their decision relays run).
 WORKER_READY_EVENT = '"worker_started"'
 # Callers stop before what they call, so nothing in flight finds its callee gone.
-SHUTDOWN_ORDER = ("api", "codec", "worker", "agency", "temporal")
+SHUTDOWN_ORDER = ("api", "codec", "worker", "sms_gateway", "mail_server", "agency", "temporal")
 
 
 def _shutdown_rank(key: str) -> int:
@@ -161,6 +162,31 @@ class LocalStack:
     def stop_agency(self, agency: str) -> None:
         self._release(f"agency:{agency}").stop()
 
+    # The notification channels keep what they received in the sandbox's state directory, so
+    # one stopped and started again, on the same port, still has its outbox or mailbox.
+
+    def spawn_sms_gateway(self) -> Starting:
+        command = python_module("sandbox.sms_gateway", "--port", str(self.ports.sms_gateway))
+        process = self.spawn("sms_gateway", "sandbox-sms-gateway", command)
+        return process, lambda: http_ok(f"{self.ports.sms_gateway_url}/healthz"), 60
+
+    def start_sms_gateway(self) -> None:
+        self.await_ready(*self.spawn_sms_gateway())
+
+    def stop_sms_gateway(self) -> None:
+        self._release("sms_gateway").stop()
+
+    def spawn_mail_server(self) -> Starting:
+        command = python_module("sandbox.mail_server", "--port", str(self.ports.smtp))
+        process = self.spawn("mail_server", "sandbox-mail-server", command)
+        return process, lambda: port_open(self.ports.smtp), 60
+
+    def start_mail_server(self) -> None:
+        self.await_ready(*self.spawn_mail_server())
+
+    def stop_mail_server(self) -> None:
+        self._release("mail_server").stop()
+
     def spawn_worker(
         self,
         roles: Iterable[str],
@@ -232,6 +258,7 @@ class LocalStack:
         if not self.running("temporal"):
             self.start_temporal()
         pending = [self.spawn_agency(agency) for agency in AGENCY_PARTIES]
+        pending += [self.spawn_sms_gateway(), self.spawn_mail_server()]
         pending += [self.spawn_worker(group) for group in worker_groups]
         if self.ports.codec is not None:
             pending.append(self.spawn_codec())
@@ -241,8 +268,8 @@ class LocalStack:
 
     def close(self) -> dict[str, int | None]:
         """Stop everything still running, callers before what they call: the API, the workers,
-        the agencies, and the Temporal server last. Returns each process's exit code. Safe to
-        call again, from a signal's unwinding or an exit hook."""
+        the notification channels, the agencies, and the Temporal server last. Returns each
+        process's exit code. Safe to call again, from a signal's unwinding or an exit hook."""
         with self._lock:
             self._closed = True
             processes = dict(self._processes)

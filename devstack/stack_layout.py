@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.processes import free_port
+from sandbox.mail_server import MAILBOX_DIR, TRANSACTIONS_FILE
+from sandbox.sms_gateway import OUTBOX_FILE
 from schemas.parties import AGENCY_PARTIES
 
 
@@ -20,6 +22,9 @@ class StackPorts:
     temporal: int
     api: int
     agencies: Mapping[str, int]
+    # The sandbox notification channels: the SMS gateway's HTTP API and the mail server's SMTP.
+    sms_gateway: int
+    smtp: int
     ui: int | None = None
     codec: int | None = None
     # Prometheus metrics: the worker's (the SDK's and the workflows') and the API's own.
@@ -34,6 +39,8 @@ class StackPorts:
             temporal=7233,
             api=8000,
             agencies=agencies,
+            sms_gateway=8110,
+            smtp=2525,
             ui=8233,
             codec=8091,
             worker_metrics=9464,
@@ -47,6 +54,8 @@ class StackPorts:
             temporal=free_port(),
             api=free_port(),
             agencies={a: free_port() for a in AGENCY_PARTIES},
+            sms_gateway=free_port(),
+            smtp=free_port(),
             ui=free_port() if ui else None,
             codec=free_port() if codec else None,
             worker_metrics=free_port() if metrics else None,
@@ -64,12 +73,18 @@ class StackPorts:
     def agency_url(self, agency: str) -> str:
         return f"http://127.0.0.1:{self.agencies[agency]}"
 
+    @property
+    def sms_gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.sms_gateway}"
+
     def all(self) -> list[int]:
         optional = (self.ui, self.codec, self.worker_metrics, self.api_metrics)
         return [
             self.temporal,
             self.api,
             *self.agencies.values(),
+            self.sms_gateway,
+            self.smtp,
             *(p for p in optional if p is not None),
         ]
 
@@ -93,6 +108,19 @@ class StackLayout:
         return self.run_dir / "sandbox"
 
     @property
+    def mailbox_dir(self) -> Path:
+        """The mail server's Maildir (`sandbox.mail_server.mailbox_reader` reads it)."""
+        return self.sandbox_dir / MAILBOX_DIR
+
+    @property
+    def mailbox_transactions(self) -> Path:
+        return self.sandbox_dir / TRANSACTIONS_FILE
+
+    @property
+    def sms_outbox_db(self) -> Path:
+        return self.sandbox_dir / OUTBOX_FILE
+
+    @property
     def store_path(self) -> Path:
         return self.run_dir / "lienthong.db"
 
@@ -111,6 +139,10 @@ class StackOptions:
     decision_delay_seconds: float = 0.0
     # How long the sandbox post takes to deliver; None keeps its own default.
     postal_delivery_seconds: float | None = None
+    # How long the SMS gateway and the mail server hold their answer after storing a message
+    # (a provider slow to answer, or whose answer is lost); None keeps their default, none.
+    sms_response_delay_seconds: float | None = None
+    smtp_reply_delay_seconds: float | None = None
     agency_call_timeout_seconds: float | None = None
     decision_poll_interval_seconds: float | None = None
     dataset_dir: Path | None = None
@@ -135,6 +167,14 @@ def stack_env(layout: StackLayout, ports: StackPorts, options: StackOptions) -> 
         env["SANDBOX_DATA_DIR"] = str(options.dataset_dir)
     if options.postal_delivery_seconds is not None:
         env["SANDBOX_POSTAL_DELIVERY_SECONDS"] = str(options.postal_delivery_seconds)
+    if options.sms_response_delay_seconds is not None:
+        env["SANDBOX_SMS_RESPONSE_DELAY_SECONDS"] = str(options.sms_response_delay_seconds)
+    if options.smtp_reply_delay_seconds is not None:
+        env["SANDBOX_SMTP_REPLY_DELAY_SECONDS"] = str(options.smtp_reply_delay_seconds)
+    # Where the product sends its notifications; its credentials default to the sandboxes'.
+    env["SMS_GATEWAY_URL"] = ports.sms_gateway_url
+    env["SMTP_HOST"] = "127.0.0.1"
+    env["SMTP_PORT"] = str(ports.smtp)
     if options.agency_call_timeout_seconds is not None:
         env["AGENCY_CALL_TIMEOUT_SECONDS"] = str(options.agency_call_timeout_seconds)
     tuning = {

@@ -1,7 +1,8 @@
 """The sandbox agencies' own settings: their dataset, their databases, how their officers decide,
 and the secrets each agency's system holds (the key its callers present, its officers' key, its
-decision-signing key). They stand in for the agencies' own systems and share nothing with the
-orchestrator's settings.
+decision-signing key); and the sandbox notification channels' (the SMS gateway's accounts, the
+mail server's users, how slowly each answers). They stand in for outside systems and share
+nothing with the orchestrator's settings.
 
 Read under `SANDBOX_` (`SANDBOX_DATA_DIR`, `SANDBOX_SERVICE_KEYS`, …).
 """
@@ -15,7 +16,16 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from security.dev_credentials import AGENCIES, dev_secret, dev_signing_key_id, dev_signing_seed
+from security.dev_credentials import (
+    AGENCIES,
+    DEV_SMS_ACCOUNT_SID,
+    DEV_SMTP_USERNAME,
+    dev_secret,
+    dev_signing_key_id,
+    dev_signing_seed,
+    dev_sms_auth_token,
+    dev_smtp_password,
+)
 
 SANDBOX_ROOT = Path(__file__).resolve().parent
 DEFAULT_DATASET_DIR = SANDBOX_ROOT / "data" / "default"
@@ -53,6 +63,19 @@ class SandboxSettings(BaseSettings):
     signing_key_ids: dict[str, str] = Field(
         default_factory=lambda: {a: dev_signing_key_id(a) for a in AGENCIES}
     )
+
+    # The SMS gateway's accounts (account SID → auth token) and the mail server's users (user →
+    # password); the defaults are the development credentials the product also defaults to.
+    sms_accounts: dict[str, SecretStr] = Field(
+        default_factory=lambda: {DEV_SMS_ACCOUNT_SID: SecretStr(dev_sms_auth_token())}
+    )
+    smtp_users: dict[str, SecretStr] = Field(
+        default_factory=lambda: {DEV_SMTP_USERNAME: SecretStr(dev_smtp_password())}
+    )
+    # How long each channel holds its answer after it has stored a message: a provider whose
+    # answer is slow or lost, so that a sender can die between the send and the reply.
+    sms_response_delay_seconds: float = Field(default=0.0, ge=0)
+    smtp_reply_delay_seconds: float = Field(default=0.0, ge=0)
 
     def service_key(self, agency: str) -> str:
         return self.service_keys[agency].get_secret_value()

@@ -55,6 +55,19 @@ def dev_token_seed(issuer: str) -> str:
 
 PSEUDONYM_DEV_VERSION = "dev-1"
 
+# The notification channels' sandbox accounts. An account SID is an identifier, not a secret:
+# shaped like a provider's ("AC" and 32 hex digits) and derived like the rest.
+DEV_SMS_ACCOUNT_SID = "AC" + _derive("sms gateway account sid").hex()[:32]
+DEV_SMTP_USERNAME = "lienthong"
+
+
+def dev_sms_auth_token() -> str:
+    return dev_secret("sms gateway auth token")
+
+
+def dev_smtp_password() -> str:
+    return dev_secret("smtp password")
+
 
 def dev_pseudonym_key() -> str:
     return dev_secret("declarant pseudonym key 1")

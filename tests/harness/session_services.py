@@ -1,6 +1,7 @@
-"""The services a test session shares: a real Temporal dev server (with its Web UI) and the four
-sandbox agency systems, each on a free port, started by the dev stack's launcher; and the store's
-database. Started once, stopped in reverse order when the session ends."""
+"""The services a test session shares: a real Temporal dev server (with its Web UI), the four
+sandbox agency systems and the sandbox SMS gateway and mail server, each on a free port, started
+by the dev stack's launcher; and the store's database. Started once, stopped in reverse order
+when the session ends."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ class SessionServices:
     temporal_address: str
     ui_url: str
     agency_urls: dict[str, str]
+    # The notification channels, and the mail server's Maildir (read with
+    # `sandbox.mail_server.mailbox_reader.read_mailbox`).
+    sms_gateway_url: str
+    smtp_port: int
+    mailbox_dir: Path
     dataset_dir: Path
     database_url: str
     log_dir: Path
@@ -51,11 +57,20 @@ def session_services(session_dir: Path) -> Iterator[SessionServices]:
         # Entered after the database, so closed before it: the processes stop first.
         launcher = exits.enter_context(LocalStack(StackLayout(session_dir), ports, options))
         launcher.start_temporal()
-        launcher.await_all(launcher.spawn_agency(agency) for agency in AGENCY_PARTIES)
+        launcher.await_all(
+            [
+                *(launcher.spawn_agency(agency) for agency in AGENCY_PARTIES),
+                launcher.spawn_sms_gateway(),
+                launcher.spawn_mail_server(),
+            ]
+        )
         yield SessionServices(
             temporal_address=ports.temporal_address,
             ui_url=f"http://127.0.0.1:{ports.ui}",
             agency_urls={agency: ports.agency_url(agency) for agency in AGENCY_PARTIES},
+            sms_gateway_url=ports.sms_gateway_url,
+            smtp_port=ports.smtp,
+            mailbox_dir=launcher.layout.mailbox_dir,
             dataset_dir=dataset_dir,
             database_url=database_url,
             log_dir=launcher.layout.log_dir,
