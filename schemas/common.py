@@ -90,6 +90,10 @@ class Delivery(StrictModel):
     )
 
 
+# The channels a declarant may be told of each milestone through.
+NotificationChannel = Literal["sms", "email"]
+
+
 class Contact(StrictModel):
     phone: PhoneNumber | None = Field(
         default=None,
@@ -101,6 +105,21 @@ class Contact(StrictModel):
         description="Also receives electronic results, when given.",
         examples=["nguyen.thi.lan@example.vn"],
     )
+    notify: list[NotificationChannel] | None = Field(
+        default=None,
+        description="How the declarant is told of each milestone: `sms`, `email` or both. "
+        "Unset, by SMS when a phone is given (otherwise by e-mail); `[]` asks for no messages.",
+        examples=[["sms", "email"]],
+    )
+
+    @property
+    def channels(self) -> tuple[NotificationChannel, ...]:
+        """The channels the declarant is told through, once each."""
+        if self.notify is not None:
+            return tuple(dict.fromkeys(self.notify))
+        if self.phone is not None:
+            return ("sms",)
+        return ("email",) if self.email is not None else ()
 
 
 AttachmentKind = Literal[

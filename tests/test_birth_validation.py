@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from devstack.declaration_factory import DeclarationFactory, attachment, today_in_viet_nam
+from schemas.common import Contact
 from tests.harness.intake_checks import refusal_detail
 
 Body = dict[str, Any]
@@ -70,8 +71,13 @@ def _outside_facility_without_proof(body: Body) -> None:
     body["attachments"] = [attachment("abandonment_record")]
 
 
-def _electronic_without_email(body: Body) -> None:
-    body["delivery"] = {"method": "electronic"}
+def _sms_without_phone(body: Body) -> None:
+    body["declarant"]["notify"] = ["sms", "email"]
+    del body["declarant"]["phone"]
+
+
+def _email_without_address(body: Body) -> None:
+    body["declarant"]["notify"] = ["email"]
     del body["declarant"]["email"]
 
 
@@ -158,10 +164,22 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
         "postal_address_missing",
     ),
     (
-        "electronic without email",
-        _electronic_without_email,
+        "SMS chosen without a phone",
+        _sms_without_phone,
+        ["body", "declarant", "phone"],
+        "notify_phone_missing",
+    ),
+    (
+        "e-mail chosen without an address",
+        _email_without_address,
         ["body", "declarant", "email"],
-        "email_missing",
+        "notify_email_missing",
+    ),
+    (
+        "an unknown channel",
+        _set("declarant.notify", ["fax"]),
+        ["body", "declarant", "notify", 0],
+        "literal_error",
     ),
     (
         "facility birth without certificate",
@@ -262,6 +280,28 @@ def test_bad_birth_declaration_is_refused_naming_the_field(
 
 def test_a_good_birth_declaration_passes_every_rule(bundled_factory: DeclarationFactory) -> None:
     assert refusal_detail("birth", bundled_factory.birth(next(bundled_factory.couples()))) == []
+
+
+def test_electronic_results_need_no_email_address(bundled_factory: DeclarationFactory) -> None:
+    body = bundled_factory.birth(next(bundled_factory.couples()))
+    body["delivery"] = {"method": "electronic"}
+    del body["declarant"]["email"]
+    assert refusal_detail("birth", body) == []
+
+
+@pytest.mark.parametrize(
+    ("contact", "channels"),
+    [
+        ({"phone": "0912345678", "email": "a@example.vn"}, ("sms",)),
+        ({"email": "a@example.vn"}, ("email",)),
+        ({"phone": "0912345678", "notify": ["email", "sms", "email"]}, ("email", "sms")),
+        ({"phone": "0912345678", "notify": []}, ()),
+    ],
+)
+def test_the_channels_a_declarant_is_told_through(
+    contact: dict[str, Any], channels: tuple[str, ...]
+) -> None:
+    assert Contact.model_validate(contact).channels == channels
 
 
 def test_too_many_attachments_is_refused(bundled_factory: DeclarationFactory) -> None:

@@ -135,8 +135,8 @@ def check_birth_declaration(
                 if declarant.relationship == "mother"
                 else Message.of("role.father"),
             )
-    check_contact(found, declarant.phone, declarant.email)
-    check_delivery(found, declaration.delivery, declarant.email, ctx)
+    check_contact(found, declarant)
+    check_delivery(found, declaration.delivery, ctx)
 
     # The record of an abandoned child's discovery stands for every proof of the birth itself,
     # and there are no parents to authorise the caretaker who declares it.

@@ -54,8 +54,8 @@ def check_death_declaration(
     )
     if declarant.personal_id == deceased.personal_id:
         found.report(("body", "declarant", "personal_id"), "declarant_is_deceased")
-    check_contact(found, declarant.phone, declarant.email)
-    check_delivery(found, declaration.delivery, declarant.email, ctx)
+    check_contact(found, declarant)
+    check_delivery(found, declaration.delivery, ctx)
 
     check_beneficiaries(found, declaration, ctx)
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from schemas.common import Delivery
+from schemas.common import Contact, Delivery
 from schemas.rules.findings import Findings, Loc, RuleContext
 from schemas.rules.places import check_commune
 
 
-def check_contact(found: Findings, phone: str | None, email: str | None) -> None:
-    if phone is None and email is None:
+def check_contact(found: Findings, contact: Contact) -> None:
+    """Someone must be reachable, and each chosen channel needs its address."""
+    if contact.phone is None and contact.email is None:
         found.report(("body", "declarant", "phone"), "contact_missing")
+        return
+    notify = contact.notify or []
+    if "sms" in notify and contact.phone is None:
+        found.report(("body", "declarant", "phone"), "notify_phone_missing")
+    if "email" in notify and contact.email is None:
+        found.report(("body", "declarant", "email"), "notify_email_missing")
 
 
-def check_delivery(
-    found: Findings, delivery: Delivery, declarant_email: str | None, ctx: RuleContext
-) -> None:
+def check_delivery(found: Findings, delivery: Delivery, ctx: RuleContext) -> None:
+    """Electronic results need no e-mail address: they go to the citizen's account on the
+    portal, and to the address too when one is given."""
     loc: Loc = ("body", "delivery")
     if delivery.method == "pickup" and delivery.pickup_agency is None:
         found.report((*loc, "pickup_agency"), "pickup_agency_missing")
@@ -28,5 +35,3 @@ def check_delivery(
                 delivery.postal_address.commune_code,
                 ctx,
             )
-    if delivery.method == "electronic" and declarant_email is None:
-        found.report(("body", "declarant", "email"), "email_missing")
