@@ -25,6 +25,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from activities.notifications import NotificationActivities
 from activities.records import RecordActivities
 from activities.trust import TrustActivities
 from agency_gateway.case_worker import RoleWorker, agency_settings, agency_worker
@@ -77,6 +78,7 @@ def orchestrator_worker(
     engine = engine_for(settings.database_url)
     seed_trust_store(engine, settings.agency_verify_keys)
     records, trust = RecordActivities(engine), TrustActivities(engine)
+    notices = NotificationActivities.from_settings(engine, settings)
     sweep = SweepPolicy.of(settings)
 
     async def watch(stop: asyncio.Event) -> None:
@@ -96,6 +98,8 @@ def orchestrator_worker(
                 records.record_escalation,
                 records.verify_attachments,
                 trust.verify_decision,
+                notices.send_sms,
+                notices.send_email,
             ],
             executor,
         ),

@@ -30,6 +30,9 @@ GROUP_WORKING_DAYS_WITH_VERIFICATION: dict[ProcedureGroup, int] = {
 }
 
 SUPPLEMENT_WAIT_WORKING_DAYS = 7
+# How long posted results are awaited before an operator is asked to look: well past the
+# post's own delivery standards, even to remote communes.
+POSTAL_DELIVERY_WAIT_WORKING_DAYS = 30
 
 
 def group_working_days(group: ProcedureGroup, verification: bool) -> int:

@@ -91,6 +91,8 @@ class Intake:
             working_day_seconds=self.settings.working_day_seconds,
             decision_recheck_seconds=self.settings.decision_recheck_seconds,
             requester_verify_keys=self.settings.requester_verify_keys,
+            notice_send_timeout_seconds=self.settings.notice_send_timeout_seconds,
+            notice_give_up_hours=self.settings.notice_give_up_hours,
         )
 
     @property

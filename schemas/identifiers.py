@@ -58,6 +58,11 @@ def _check_phone(value: str) -> str:
     return compact
 
 
+def e164_phone(phone: str) -> str:
+    """A checked Vietnamese number in the international form SMS providers take (+84…)."""
+    return phone if phone.startswith("+84") else "+84" + phone[1:]
+
+
 def _is_name_character(name: str, index: int) -> bool:
     """A letter, a separator, or a combining mark on a letter: a mark that has no precomposed
     form with its letter stays a mark after NFC, and is still part of that letter."""

@@ -39,6 +39,10 @@ class OrchestrationOptions(BaseModel):
     # The portal API's public keys, by key id: an update counts only if one of them attests who
     # asked for it. Empty, the declaration takes no update at all.
     requester_verify_keys: dict[str, str] = Field(default_factory=dict)
+    # How long one send of a notice to the declarant may take, and how long a notice is tried
+    # while its channel is down.
+    notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
+    notice_give_up_hours: float = Field(default=72.0, gt=0)
 
 
 class BirthWorkflowInput(BaseModel):

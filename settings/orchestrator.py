@@ -30,15 +30,17 @@ from security.principals import AGENCY_ISSUERS, ISSUER_ROLES
 from security.pseudonyms import PseudonymKeys
 from security.tokens import SigningKey, public_key_problem
 from settings.keys import PayloadKeys, TokenSigningKey
-from settings.party import PROJECT_ROOT, PartySettings
+from settings.notifications import NotificationSettings
+from settings.party import PROJECT_ROOT
 
 REQUESTER_DEV_KEY_ID = "portal-api-dev-1"
 DEV_REQUESTER_SEED = dev_signing_seed("portal api requester")
 BUNDLED_ADMIN_UNITS = PROJECT_ROOT / "reference_data" / "admin_units.json"
 
 
-class Settings(PartySettings):
-    """The orchestrator's processes: its worker, the portal API and the codec server."""
+class Settings(NotificationSettings):
+    """The orchestrator's processes: its worker, the portal API and the codec server (and how
+    the worker reaches declarants, `NotificationSettings`)."""
 
     # Worker tuning. A declaration is busy for seconds, then waits days on officers: the sticky
     # cache only has to hold the declarations being worked on at once. It is also what bounds a

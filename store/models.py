@@ -174,3 +174,19 @@ class IssuedDocument(SQLModel, table=True):
     issuer: str = Field(max_length=20)
     procedure: str = Field(max_length=30)
     issued_at: datetime
+
+
+class SentNotice(SQLModel, table=True):
+    """A notification the declarant was sent, by its idempotency key (the workflow, the
+    milestone, the channel): a retried send finds it here and sends nothing. No recipient is
+    kept."""
+
+    __tablename__ = "sent_notices"
+
+    idempotency_key: str = Field(primary_key=True, max_length=200)
+    declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, index=True)
+    channel: str = Field(max_length=10)
+    milestone: str = Field(max_length=120)
+    # The provider's reference: the SMS gateway's message id, or the e-mail's Message-ID.
+    provider_ref: str = Field(max_length=200)
+    sent_at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date, datetime
 
@@ -14,10 +15,10 @@ from sandbox.postal import s10_check_digit
 from schemas.identifiers import add_months, parse_personal_id
 from store.step_records import list_step_events, list_step_results
 from temporal_connection import search_attributes
-from tests.harness.agency_offices import agency_cases
+from tests.harness.agency_offices import agency_cases, agency_policy
 from tests.harness.documents import verified_documents
 from tests.harness.portal import step, submit
-from tests.harness.stack import Stack
+from tests.harness.stack import Stack, StackFactory
 from tests.harness.waiting import eventually_listed, wait_for_delivery, wait_for_status
 from workflows.declaration_workflow import DeclarationWorkflow
 
@@ -110,6 +111,26 @@ async def test_birth_declaration_completes_with_three_agency_records(
         "residence_confirmation": "police",
         "health_insurance_card": "social_security",
     }
+
+
+async def test_a_post_that_never_reports_delivery_is_not_awaited_for_ever(
+    stack_factory: StackFactory, factory: DeclarationFactory
+) -> None:
+    # Thirty working days of a fifth of a second: six seconds without the post's report.
+    stack = await stack_factory(working_day_seconds=0.2)
+    async with agency_policy(stack, "postal", "manual"):
+        body = factory.birth(next(factory.couples()), delivery="post")
+        accepted = await submit(stack.api, "birth", body)
+        handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+        await asyncio.wait_for(handle.result(), timeout=90)
+    view = (await stack.api.get(f"/v1/declarations/{accepted['declaration_id']}")).json()
+    assert view["status"] == "completed"
+    # Still with the post, as far as anyone knows: an operator looks into it.
+    assert view["delivery"]["status"] == "posted"
+    assert view["delivery"]["notice"] == (
+        "Bưu điện chưa báo đã phát kết quả sau 30 ngày làm việc; bộ phận vận hành sẽ kiểm tra "
+        "với bưu điện."
+    )
 
 
 async def test_electronic_results_are_available_in_the_citizens_account(

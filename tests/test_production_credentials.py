@@ -57,6 +57,11 @@ def production(**overrides: Any) -> Settings:
         "pseudonym_active_key": "2026-1",
         "document_certificates": {a: production_certificate(a) for a in ISSUING_AGENCIES},
         "codec_allowed_origins": ["https://temporal-ui.example.gov.vn"],
+        "sms_gateway_url": "https://sms.provider.example.vn",
+        "sms_auth_token": key(),
+        "smtp_host": "relay.mail.example.gov.vn",
+        "smtp_security": "starttls",
+        "smtp_password": key(),
     }
     values.update(overrides)
     return Settings(**values)
@@ -89,6 +94,20 @@ def test_production_refuses_development_token_keys() -> None:
     # Left unset, both are the development defaults.
     message = refused(token_signing_keys=Settings().token_signing_keys)
     assert "TOKEN_SIGNING_KEYS" in message
+
+
+def test_production_refuses_development_or_plain_notification_channels() -> None:
+    development = Settings()
+    message = refused(
+        sms_auth_token=development.sms_auth_token,
+        smtp_password=development.smtp_password,
+        sms_gateway_url="http://sms.provider.example.vn",
+        smtp_security="none",
+    )
+    assert "SMS_AUTH_TOKEN is a development token" in message
+    assert "SMTP_PASSWORD is a development password" in message
+    assert "SMS_GATEWAY_URL must use https" in message
+    assert "SMTP_SECURITY must be starttls or tls off loopback" in message
 
 
 def test_production_refuses_development_or_weak_pseudonym_keys() -> None:

@@ -4,7 +4,7 @@ attributes operators filter by, the details the Temporal UI shows, and the repor
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -81,6 +81,8 @@ class DeclarationProgress:
         self._searchable: tuple[str, tuple[str, ...], bool, bool] | None = None
         # Decisions held for want of a trusted key, which operators filter by.
         self._held: set[Procedure] = set()
+        # Told of each state the store is told of: the declarant's milestones are read off it.
+        self.on_published: Callable[[DeclarationStatusView], None] | None = None
 
     # --- changes -------------------------------------------------------------------------
 
@@ -342,3 +344,5 @@ class DeclarationProgress:
                 summary=f"record progress of {self.view.declaration_id}",
             )
             del self._events[: len(events)]
+            if self.on_published is not None:
+                self.on_published(self.view)

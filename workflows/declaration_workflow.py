@@ -29,6 +29,7 @@ from workflows.agency_steps import (
     ResultT,
     StepSpec,
 )
+from workflows.declarant_notices import DeclarantNotices
 from workflows.declaration_progress import DeclarationProgress, initial_view
 from workflows.delivery import OnTheWay, deliver_results, receive_delivery
 from workflows.dossier_check import check_dossier
@@ -51,6 +52,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         verification: bool = False,
     ) -> None:
         clock = LegalClock(options.working_day_seconds)
+        notices = DeclarantNotices(workflow.info().workflow_id, options)
         self._running = RunningDeclaration(
             declaration_id=declaration_id,
             steps=steps,
@@ -58,6 +60,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             late_registration=late_registration,
             options=options,
             clock=clock,
+            notices=notices,
             progress=DeclarationProgress(
                 initial_view(
                     declaration_id,
@@ -71,6 +74,9 @@ class DeclarationWorkflow(Generic[DeclarationT]):
                     verification,
                 )
             ),
+        )
+        self._running.progress.on_published = lambda view: notices.observe(
+            view, self._running.declaration
         )
 
     # --- what the outside world can ask and tell -------------------------------------------
@@ -107,6 +113,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         run = self._running
         progress = run.progress
         workflow.logger.info("declaration_started")
+        run.notices.start()
         progress.set_status(DeclarationState.IN_PROGRESS, Message.of("status.checking_dossier"))
         watcher = asyncio.create_task(watch_group_deadline(run))
         if await check_dossier(run):
@@ -124,8 +131,9 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         await watcher
         if on_the_way is not None:
             # Closed, but results by post end only when the post reports them delivered.
-            await receive_delivery(progress, on_the_way)
+            await receive_delivery(progress, on_the_way, run.clock)
             await progress.publish()
+        await run.notices.finish()
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.logger.info("declaration_closed", extra={"status": progress.view.status.value})
         return progress.view

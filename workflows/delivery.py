@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from temporalio import workflow
@@ -10,6 +11,8 @@ from temporalio.exceptions import NexusOperationError
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.requests import DeliveryReport, DeliveryWatch, ShipmentRequest
     from agency_contracts.services import PostalService
+    from legal_deadlines.legal_clock import LegalClock
+    from legal_deadlines.procedure_limits import POSTAL_DELIVERY_WAIT_WORKING_DAYS
     from messages import Message
     from schemas.common import Delivery
     from schemas.status import DeliveryState, StepState
@@ -87,11 +90,31 @@ async def deliver_results(
     return on_the_way
 
 
-async def receive_delivery(progress: DeclarationProgress, on_the_way: OnTheWay) -> None:
+async def _report(on_the_way: OnTheWay) -> DeliveryReport:
+    return await on_the_way
+
+
+async def receive_delivery(
+    progress: DeclarationProgress, on_the_way: OnTheWay, clock: LegalClock
+) -> None:
     """Wait for the post's delivery report: results by post end when the post reports them
-    delivered."""
+    delivered. Not for ever: past the post's limit the results stay posted, for an operator."""
+    now = workflow.now()
+    limit = clock.deadline(now, POSTAL_DELIVERY_WAIT_WORKING_DAYS) - now
+    reported = asyncio.ensure_future(_report(on_the_way))
     try:
-        report = await on_the_way
+        await workflow.wait_condition(reported.done, timeout=limit)
+    except TimeoutError:
+        on_the_way.cancel()
+        with contextlib.suppress(NexusOperationError, asyncio.CancelledError):
+            await reported
+        progress.view.delivery.notice = Message.of(
+            "delivery.not_reported", days=POSTAL_DELIVERY_WAIT_WORKING_DAYS
+        )
+        progress.record_event("delivery_not_reported", reason=progress.view.delivery.notice)
+        return
+    try:
+        report = reported.result()
     except NexusOperationError as error:
         # The post's watch ended without a report: the results stay posted, for an operator.
         workflow.logger.warning("delivery_not_reported", extra={"error": str(error)})

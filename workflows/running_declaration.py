@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.workflow_inputs import OrchestrationOptions
 
 from workflows.agency_steps import DeclarationT
+from workflows.declarant_notices import DeclarantNotices
 from workflows.declaration_progress import DeclarationProgress
 from workflows.group_steps import ProcedureSteps
 
@@ -49,6 +50,8 @@ class RunningDeclaration(Generic[DeclarationT]):
     options: OrchestrationOptions
     clock: LegalClock
     progress: DeclarationProgress
+    # What the declarant is told, milestone by milestone.
+    notices: DeclarantNotices
     withdrawal: WithdrawalRequest | None = None
     supplement_answers: int = 0
     # Who waits for the citizen: an agency, or the population registry.

@@ -27,6 +27,10 @@ def stack_settings(services: SessionServices, **overrides: object) -> Settings:
         "attachment_max_bytes": TEST_ATTACHMENT_MAX_BYTES,
         "decision_recheck_seconds": 1.0,
         "ended_runs_watch_seconds": 1.0,
+        # The session's sandbox SMS gateway and mail server, which declarants are told through.
+        "sms_gateway_url": services.sms_gateway_url,
+        "smtp_port": services.smtp_port,
+        "notice_send_timeout_seconds": 5.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
