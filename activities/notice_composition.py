@@ -12,10 +12,12 @@ from messages import Language, Message
 from schemas.notifications import Notice
 
 NOTICE_LANGUAGE: Language = "vi"
-# Headers folded only past SMTP's own line limit: the standard library's folding of a long
-# Vietnamese subject into several encoded words drops the space at each fold ("có kết" reads
-# "cókết"). One encoded word keeps it.
-UNFOLDED = SMTP.clone(max_line_length=998)
+# Headers written unfolded (up to SMTP's own line limit): the standard library's folding of a
+# long Vietnamese subject into several encoded words drops the space at each fold ("có kết"
+# reads "cókết"). One encoded word keeps it. The body is encoded before that, at 76 a line.
+UNFOLDED_HEADERS = SMTP.clone(max_line_length=998)
+# MIME's limit for encoded lines (RFC 2045), which the standard library takes from the policy.
+MIME_BODY = SMTP.clone(max_line_length=76)
 
 
 def sms_text(notice: Notice) -> str:
@@ -39,7 +41,7 @@ def email_message(notice: Notice, sender: str, documents: list[tuple[str, bytes]
         if documents
         else milestone.text
     )
-    message = EmailMessage(policy=UNFOLDED)
+    message = EmailMessage(policy=MIME_BODY)
     message["From"] = sender
     message["To"] = notice.recipient
     message["Subject"] = Message.of(
@@ -53,4 +55,5 @@ def email_message(notice: Notice, sender: str, documents: list[tuple[str, bytes]
     message.set_content(body.text(NOTICE_LANGUAGE), cte="quoted-printable")
     for filename, pdf in documents:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
+    message.policy = UNFOLDED_HEADERS
     return message

@@ -46,7 +46,11 @@ def test_an_email_has_a_subject_a_body_and_a_message_id_that_never_changes() -> 
     email.replace_header(
         "Subject", "[Hồ sơ LT-20261126-FC03D972D4] Đã có kết quả đăng ký khai sinh"
     )
-    sent = BytesParser(policy=default).parsebytes(email.as_bytes())
+    raw = email.as_bytes()
+    sent = BytesParser(policy=default).parsebytes(raw)
+    # The body's lines stay within MIME's 76 characters.
+    body_lines = raw.split(b"\r\n\r\n", 1)[1].splitlines()
+    assert max(len(line) for line in body_lines) <= 76
     assert sent["Subject"] == "[Hồ sơ LT-20261126-FC03D972D4] Đã có kết quả đăng ký khai sinh"
     assert email["To"] == "lan@example.vn"
     # Every attempt at this notice carries the same Message-ID, on the sender's domain.
