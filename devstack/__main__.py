@@ -15,12 +15,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+import httpx
+
 from devstack.demo import run_demo
+from devstack.demo_results import print_notices, save_signed_document
 from devstack.issuing import issue_from_settings
 from devstack.launcher import LocalStack
 from devstack.operator_queries import operator_queries, query_link
 from devstack.stack_layout import StackLayout, StackOptions, StackPorts
-from settings import PROJECT_ROOT, get_settings
+from settings import PROJECT_ROOT, Settings, get_settings
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -126,6 +129,11 @@ def _workflows_url(stack: LocalStack) -> str:
     return f"http://127.0.0.1:{stack.ports.ui}/namespaces/{namespace}/workflows"
 
 
+def _portal_headers(settings: Settings) -> dict[str, str]:
+    token = issue_from_settings(settings, "portal", "portal")
+    return {"Authorization": f"Bearer {token}", "Accept-Language": "vi"}
+
+
 def _print_operator_queries(stack: LocalStack) -> None:
     ui = _workflows_url(stack)
     print("\nDeclarations in the Temporal UI, by what an operator looks for:")
@@ -146,6 +154,9 @@ def _demo(stack: LocalStack) -> None:
         found = query_link(ui, f'DeclarationId="{declaration_id}"')
         print(f"  {declaration_id}: {ui}/{workflow_id}  (or {found})")
         print(f"      status: {api}/v1/declarations/{declaration_id}")
+    with httpx.Client(base_url=api, timeout=30, headers=_portal_headers(settings)) as portal:
+        save_signed_document(portal, outcomes[0][0], stack.layout.run_dir / "demo-documents")
+    print_notices(ports, stack.layout)
     print(f"  Portal API docs:   {api}/docs (a portal token: `make token ROLE=portal`)")
     print(f"  Logs:              {stack.layout.log_dir}")
     operator = issue_from_settings(

@@ -94,6 +94,12 @@ def _file(api: httpx.Client, title: str, path: str, body: dict[str, Any]) -> tup
     return receipt["declaration_id"], receipt["workflow_id"]
 
 
+def _told_by_sms_and_email(body: dict[str, Any]) -> dict[str, Any]:
+    """A family that asked to hear of each milestone both ways."""
+    body["declarant"]["notify"] = ["sms", "email"]
+    return body
+
+
 def _misspelt_mother(factory: DeclarationFactory, couple: Couple) -> dict[str, Any]:
     """A birth whose mother's name is mistyped: the population registry does not recognise her,
     and the declaration goes back to the family before any agency is engaged."""
@@ -152,7 +158,12 @@ def run_demo(api_url: str, settings: Settings, police_url: str) -> list[tuple[st
         filed = [
             (
                 "Tờ khai sinh",
-                _file(api, "Tờ khai sinh", "/v1/declarations/birth", factory.birth(next(couples))),
+                _file(
+                    api,
+                    "Tờ khai sinh",
+                    "/v1/declarations/birth",
+                    _told_by_sms_and_email(factory.birth(next(couples))),
+                ),
             ),
             (
                 "Tờ khai tử",
