@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.notifications import NOTICE_REFUSED, NotificationActivities
@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import OrchestrationOptions
 
+from workflows import step_metrics
 from workflows.agency_steps import Declaration
 from workflows.milestones import new_milestones
 
@@ -111,6 +112,10 @@ class DeclarantNotices:
                     summary=f"tell the declarant: {notice.milestone.key} by {channel}",
                 )
             except ActivityError as error:
+                refused = (
+                    isinstance(error.cause, ApplicationError) and error.cause.type == NOTICE_REFUSED
+                )
+                step_metrics.notice_settled(channel, "refused" if refused else "given_up")
                 # The family still reads the declaration's status on the portal.
                 workflow.logger.warning(
                     "notice_not_sent",
@@ -120,6 +125,8 @@ class DeclarantNotices:
                         "error": type(error.cause).__name__,
                     },
                 )
+            else:
+                step_metrics.notice_settled(channel, "sent")
 
     async def finish(self) -> None:
         """Send what is queued, then stop."""
