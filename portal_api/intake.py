@@ -43,7 +43,7 @@ from store.declarations import (
     delete_unstarted_declaration,
     mark_workflow_started,
 )
-from workflows.declaration_progress import initial_view
+from workflows.initial_view import initial_view
 
 log = get_logger(__name__)
 

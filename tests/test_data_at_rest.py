@@ -43,7 +43,7 @@ from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status
 from tests.test_payload_encryption import personal_values
 from workflows.birth import BIRTH_PROCEDURES
-from workflows.declaration_progress import initial_view
+from workflows.initial_view import initial_view
 
 
 def raw_rows(engine: Engine, table: str) -> list[tuple[Any, ...]]:

@@ -22,7 +22,7 @@ from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status
 from workflows.birth import BIRTH_PROCEDURES
-from workflows.declaration_progress import initial_view
+from workflows.initial_view import initial_view
 
 CLOCK = LegalClock()
 DEATH_PROCEDURES = (

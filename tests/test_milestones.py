@@ -9,7 +9,7 @@ from messages import Message
 from schemas.common import Delivery, Procedure, ProcedureGroup
 from schemas.status import DeclarationState, DeclarationStatusView, DeliveryState, StepState
 from schemas.supplements import SupplementRequest
-from workflows.declaration_progress import initial_view
+from workflows.initial_view import initial_view
 from workflows.milestones import day, new_milestones
 
 RECEIVED = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)

@@ -4,17 +4,15 @@ attributes operators filter by, the details the Temporal UI shows, and the repor
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
-    from legal_deadlines.legal_clock import LegalClock
-    from legal_deadlines.procedure_limits import STEP_WORKING_DAYS, group_working_days
-    from messages import Language, Message, Text, in_words
-    from schemas.common import PROCEDURE_AGENCY, Delivery, Procedure, ProcedureGroup
+    from messages import Message, Text
+    from schemas.common import Procedure
     from schemas.progress import ProgressReport, StepEvent
     from schemas.results import StepResult
     from schemas.status import (
@@ -22,53 +20,15 @@ with workflow.unsafe.imports_passed_through():
         DeclarationState,
         DeclarationStatusView,
         DeliveryState,
-        DeliveryView,
         StepState,
         StepView,
     )
     from schemas.supplements import SupplementRequest
     from temporal_connection import search_attributes
 
+from workflows.operator_details import operator_details
+
 SETTLED_STEP_STATES = frozenset({StepState.APPROVED, StepState.REJECTED, StepState.CANCELLED})
-# The operators who read the Temporal UI work in Vietnamese.
-OPERATOR_LANGUAGE: Language = "vi"
-
-
-def initial_view(
-    declaration_id: str,
-    group: ProcedureGroup,
-    received_at: datetime,
-    procedures: Sequence[Procedure],
-    delivery: Delivery,
-    workflow_id: str,
-    clock: LegalClock,
-    late_registration: bool = False,
-    verification: bool = False,
-) -> DeclarationStatusView:
-    """The status of a declaration just received. The portal writes it at intake, and the
-    workflow starts from the same view, so both agree on every deadline. A declaration that
-    needs verification has the group's longer limit from intake."""
-    deadline = clock.deadline(received_at, group_working_days(group, verification))
-    return DeclarationStatusView(
-        declaration_id=declaration_id,
-        procedure=group,
-        status=DeclarationState.RECEIVED,
-        received_at=received_at,
-        deadline=deadline,
-        steps=[
-            StepView(
-                agency=PROCEDURE_AGENCY[p],
-                procedure=p,
-                deadline=clock.step_deadline(received_at, STEP_WORKING_DAYS[p], deadline),
-            )
-            for p in procedures
-        ],
-        delivery=DeliveryView(method=delivery.method, pickup_agency=delivery.pickup_agency),
-        workflow_id=workflow_id,
-        late_registration=late_registration,
-        summary=Message.of("status.received"),
-        updated_at=received_at,
-    )
 
 
 class DeclarationProgress:
@@ -270,47 +230,6 @@ class DeclarationProgress:
         )
         return open_steps or ("delivery",)
 
-    def _details(self) -> str:
-        """What the Temporal UI shows operators, in Vietnamese; states and codes stay as the
-        search attributes name them, so an operator can filter by what they read."""
-        view = self.view
-        group = (
-            Message.of("group.birth")
-            if view.procedure == ProcedureGroup.BIRTH
-            else Message.of("group.death")
-        )
-        title = Message.of(
-            "operator.declaration_title",
-            group=group,
-            declaration_id=view.declaration_id,
-            status=view.status.value,
-        ).text(OPERATOR_LANGUAGE)
-        overdue = Message.of("operator.overdue").text(OPERATOR_LANGUAGE)
-        columns = Message.of("operator.table_header").text(OPERATOR_LANGUAGE).split("; ")
-        lines = [
-            f"{title}{' ' + overdue if view.overdue else ''}",
-            "",
-            f"| {' | '.join(columns)} |",
-            "|---|---|---|---|---|",
-        ]
-        step_overdue = Message.of("operator.step_overdue").text(OPERATOR_LANGUAGE)
-        for step in view.steps:
-            deadline = step.deadline.isoformat(timespec="minutes") if step.deadline else ""
-            lines.append(
-                f"| {step.agency.value} | {step.procedure.value} | {step.status.value}"
-                f"{' ' + step_overdue if step.overdue else ''} | {step.case_number or ''} "
-                f"| {deadline} |"
-            )
-        if view.supplement_request is not None:
-            request = in_words(view.supplement_request.message, OPERATOR_LANGUAGE) or ""
-            awaiting = Message.of("operator.awaiting_supplement", request=request)
-            lines.append(f"\n{awaiting.text(OPERATOR_LANGUAGE)}")
-        delivery = Message.of(
-            "operator.delivery", method=view.delivery.method, status=view.delivery.status.value
-        )
-        lines.append(f"\n{delivery.text(OPERATOR_LANGUAGE)}")
-        return "\n".join(lines)
-
     async def publish(self) -> None:
         """Make the current state visible: search attributes, UI details, and the store."""
         async with self._publishing:
@@ -334,7 +253,7 @@ class DeclarationProgress:
                     ]
                 )
                 self._searchable = searchable
-            workflow.set_current_details(self._details())
+            workflow.set_current_details(operator_details(self.view))
             events = list(self._events)
             report = ProgressReport(view=self.view.model_copy(deep=True), events=events)
             await workflow.execute_local_activity_method(

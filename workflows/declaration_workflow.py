@@ -30,11 +30,12 @@ from workflows.agency_steps import (
     StepSpec,
 )
 from workflows.declarant_notices import DeclarantNotices
-from workflows.declaration_progress import DeclarationProgress, initial_view
+from workflows.declaration_progress import DeclarationProgress
 from workflows.delivery import OnTheWay, deliver_results, receive_delivery
 from workflows.dossier_check import check_dossier
 from workflows.group_deadline import watch_group_deadline
 from workflows.group_steps import ProcedureSteps
+from workflows.initial_view import initial_view
 from workflows.running_declaration import RunningDeclaration
 
 
