@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 
 from devstack.declaration_factory import DeclarationFactory
-from tests.harness.notices import mail_to, own_channels, sms_outbox, wait_for_notices
+from tests.harness.notices import (
+    mail_to,
+    own_channels,
+    sms_outbox,
+    unique_phone,
+    wait_for_notices,
+)
 from tests.harness.portal import submit
 from tests.harness.session_services import SessionServices
 from tests.harness.stack import Stack, StackFactory
@@ -34,7 +40,7 @@ DOCUMENTS_READY = (
 def _told_by_both(factory: DeclarationFactory) -> tuple[dict[str, Any], str, str]:
     """A birth whose declarant is told by SMS and e-mail, at a number and address of its own."""
     body = factory.birth(next(factory.couples()), delivery="electronic")
-    phone = "09" + "".join(secrets.choice("0123456789") for _ in range(8))
+    phone = unique_phone()
     email = f"family-{secrets.token_hex(4)}@example.vn"
     body["declarant"].update(phone=phone, email=email, notify=["sms", "email"])
     return body, phone, email

@@ -4,13 +4,16 @@ workflow through the agency adapter, and only the affected step runs again."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from devstack.declaration_factory import DeclarationFactory, attachment
 from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.notices import unique_phone, wait_for_sms
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
 from tests.harness.supplement_requests import illegible_birth_certificate, supplement_request
 from tests.harness.waiting import wait_for_status, wait_for_step
+from workflows.milestones import day
 
 
 async def test_officer_approves_after_a_delay(stack: Stack, factory: DeclarationFactory) -> None:
@@ -57,8 +60,10 @@ async def test_officer_rejects_with_a_reason(stack: Stack, factory: DeclarationF
 async def test_supplement_requested_and_answered_in_time(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
+    body = factory.birth(next(factory.couples()))
+    body["declarant"]["phone"] = phone = unique_phone()
     async with agency_policy(stack, "police", "manual"):
-        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        accepted = await submit(stack.api, "birth", body)
         declaration_id = accepted["declaration_id"]
         first = await open_case(stack, declaration_id, "residence_registration")
         await officer_decides(
@@ -79,6 +84,14 @@ async def test_supplement_requested_and_answered_in_time(
         assert (
             residence["supplement_request"]["respond_by"]
             > residence["supplement_request"]["requested_at"]
+        )
+        # The family is told what is asked and by when, by SMS (their default channel).
+        respond_by = day(datetime.fromisoformat(residence["supplement_request"]["respond_by"]))
+        await wait_for_sms(
+            stack.settings.sms_gateway_url,
+            phone,
+            f"Cần bổ sung hồ sơ: The house number is missing: give the full address. "
+            f"Hạn bổ sung: {respond_by}.",
         )
         # Social security did not wait for the police: its card is issued (and its document
         # signed) while the police's request is open.

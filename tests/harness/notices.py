@@ -4,6 +4,7 @@ channels of a test's own (slow, or stopped and started again) beside the session
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,23 @@ async def sms_outbox(gateway_url: str, phone: str) -> Outbox:
     response.raise_for_status()
     messages: Outbox = response.json()["messages"]
     return messages
+
+
+async def wait_for_sms(gateway_url: str, phone: str, text: str, timeout: float = 30) -> Outbox:
+    """The outbox of `phone` once a message containing `text` is in it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        outbox = await sms_outbox(gateway_url, phone)
+        if any(text in m["body"] for m in outbox):
+            return outbox
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no SMS with {text!r}: {[m['body'] for m in outbox]}")
+        await asyncio.sleep(0.2)
+
+
+def unique_phone() -> str:
+    """A phone number of one test's own, so that its outbox holds only its messages."""
+    return "09" + "".join(secrets.choice("0123456789") for _ in range(8))
 
 
 def mail_to(maildir: Path, address: str) -> list[EmailMessage]:
