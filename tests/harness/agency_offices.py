@@ -27,14 +27,18 @@ async def agency_cases(agency: httpx.AsyncClient, declaration_id: str) -> list[d
 async def agency_policy(
     stack: Stack, agency: str, mode: str, delay: float = 0
 ) -> AsyncIterator[None]:
-    """Let the agency's officers decide (manual) or delay its automatic decisions, for one test."""
+    """Let the agency's officers decide (manual) or delay its automatic decisions, for one test;
+    then the agency's own policy again (the post's is to deliver after a delay, through its
+    feed, which a delivery at once would skip)."""
     client = stack.officers[agency]
+    before = await client.get("/sandbox/policy")
+    assert before.status_code == 200
     response = await client.put("/sandbox/policy", json={"mode": mode, "delay_seconds": delay})
     assert response.status_code == 200
     try:
         yield
     finally:
-        await client.put("/sandbox/policy", json={"mode": "immediate", "delay_seconds": 0})
+        await client.put("/sandbox/policy", json=before.json())
 
 
 async def officer_decides(
