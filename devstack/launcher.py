@@ -246,6 +246,15 @@ class LocalStack:
         ready = lambda: http_ok(f"http://127.0.0.1:{port}/healthz")  # noqa: E731 - a one-line probe
         return self.spawn("codec", "codec-server", command), ready, 60
 
+    def spawn_outside_systems(self) -> list[Starting]:
+        """What stands in for the systems the product reaches: the agencies' own, the SMS
+        provider and the mail relay."""
+        return [
+            *(self.spawn_agency(agency) for agency in AGENCY_PARTIES),
+            self.spawn_sms_gateway(),
+            self.spawn_mail_server(),
+        ]
+
     def start(
         self,
         worker_groups: Iterable[Iterable[str]] = (("orchestrator", *AGENCY_PARTIES),),
@@ -257,8 +266,7 @@ class LocalStack:
         self.layout.log_dir.mkdir(parents=True, exist_ok=True)
         if not self.running("temporal"):
             self.start_temporal()
-        pending = [self.spawn_agency(agency) for agency in AGENCY_PARTIES]
-        pending += [self.spawn_sms_gateway(), self.spawn_mail_server()]
+        pending = self.spawn_outside_systems()
         pending += [self.spawn_worker(group) for group in worker_groups]
         if self.ports.codec is not None:
             pending.append(self.spawn_codec())

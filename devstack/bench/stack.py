@@ -85,7 +85,7 @@ class BenchStack:
         register_on_dev_server(local.ports.temporal_address, self.baseline_prefix)
         baseline_env = {**local.env, "TASK_QUEUE_PREFIX": self.baseline_prefix}
         orchestrator, agencies = ["orchestrator"], list(AGENCY_PARTIES)
-        pending = [local.spawn_agency(agency) for agency in AGENCY_PARTIES]
+        pending = local.spawn_outside_systems()
         pending += [
             self._polling(
                 local.spawn_worker(orchestrator, name=PRODUCT_ORCHESTRATOR),

@@ -57,13 +57,7 @@ def session_services(session_dir: Path) -> Iterator[SessionServices]:
         # Entered after the database, so closed before it: the processes stop first.
         launcher = exits.enter_context(LocalStack(StackLayout(session_dir), ports, options))
         launcher.start_temporal()
-        launcher.await_all(
-            [
-                *(launcher.spawn_agency(agency) for agency in AGENCY_PARTIES),
-                launcher.spawn_sms_gateway(),
-                launcher.spawn_mail_server(),
-            ]
-        )
+        launcher.await_all(launcher.spawn_outside_systems())
         yield SessionServices(
             temporal_address=ports.temporal_address,
             ui_url=f"http://127.0.0.1:{ports.ui}",
