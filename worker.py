@@ -36,6 +36,7 @@ from settings import AgencyWorkerSettings, Settings, get_settings
 from store.attachment_sweep import SweepPolicy, watch_attachments
 from store.database import engine_for
 from store.ended_runs import watch_ended_runs
+from store.refusal_audit import RefusalAudit
 from store.trust import seed_trust_store
 from temporal_connection.client import connect
 from workflows.birth import BirthDeclarationWorkflow
@@ -76,10 +77,13 @@ def orchestrator_worker(
     client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
     engine = engine_for(settings.database_url)
-    seed_trust_store(engine, settings.agency_verify_keys)
+    seed_trust_store(engine, settings.trust_store_seed)
     records, trust = RecordActivities(engine), TrustActivities(engine)
     notices = NotificationActivities.from_settings(engine, settings)
     sweep = SweepPolicy.of(settings)
+
+    task_queue = orchestrator_task_queue(settings.task_queue_prefix)
+    refusals = RefusalAudit(engine, task_queue).attach()
 
     async def watch(stop: asyncio.Event) -> None:
         await asyncio.gather(
@@ -87,22 +91,27 @@ def orchestrator_worker(
             watch_attachments(engine, sweep, stop, settings.attachment_sweep_seconds),
         )
 
+    async def close() -> None:
+        refusals.detach()
+
     return RoleWorker(
         workflow_worker(
             client,
             settings,
-            orchestrator_task_queue(settings.task_queue_prefix),
+            task_queue,
             [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
             [
                 records.save_progress,
                 records.record_escalation,
                 records.verify_attachments,
+                trust.verify_start,
                 trust.verify_decision,
                 notices.send_sms,
                 notices.send_email,
             ],
             executor,
         ),
+        close=close,
         background=watch,
     )
 

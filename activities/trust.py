@@ -12,9 +12,14 @@ from temporalio import activity
 from activities.agency_errors import bind_activity_context
 from agency_contracts.decisions import OfficerDecision
 from observability.logging import get_logger
+from schemas.parties import PORTAL_PARTY
+from schemas.workflow_inputs import StartAttestation
 from security.decision_trust import UntrustedDecision, signing_key_id, trusted_decision
+from security.start_attestations import start_problem
+from store.audit import record_audit
+from store.declarations import claim_start
 from store.models import HeldDecisionRecord
-from store.trust import agency_keys, hold_decision, release_decision
+from store.trust import agency_keys, hold_decision, release_decision, trusted_public_keys
 
 log = get_logger(__name__)
 
@@ -32,9 +37,61 @@ class DecisionVerdict(BaseModel):
     message: str | None = None
 
 
+class StartCheck(BaseModel):
+    """A declaration workflow's start, as its run sees it: who it claims to be, the digest of
+    its input, the attestation it carries, and when Temporal recorded the start."""
+
+    workflow_id: str
+    run_id: str
+    declaration_id: str
+    digest: str
+    attestation: StartAttestation | None
+    started_at: datetime
+
+
+class StartVerdict(BaseModel):
+    # Why the start is refused, as a stable code; None when the portal API attested it.
+    problem: str | None = None
+    # The API's trusted keys, by key id, that the declaration's updates are checked with.
+    requester_keys: dict[str, str] = {}
+
+
 class TrustActivities:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    @activity.defn(name="trust.verify_start")
+    def verify_start(self, check: StartCheck) -> StartVerdict:
+        """Whether the portal API filed this start, under a key the trust store holds now, and
+        this run is the first to act on it. A refused start is audited; nothing else of the
+        store changes."""
+        keys = trusted_public_keys(self.engine, PORTAL_PARTY)
+        problem = start_problem(
+            keys,
+            check.attestation,
+            check.workflow_id,
+            check.declaration_id,
+            check.digest,
+            check.started_at,
+        )
+        if problem is None and not claim_start(
+            self.engine, check.declaration_id, check.workflow_id, check.run_id
+        ):
+            problem = "start_not_filed"
+        if problem is None:
+            bind_activity_context(check.declaration_id)
+            return StartVerdict(requester_keys=keys)
+        # The ID is the start's own claim: it is recorded as claimed, never trusted.
+        log.warning("declaration_start_refused", problem=problem, workflow_id=check.workflow_id)
+        record_audit(
+            self.engine,
+            "temporal:unattested",
+            "start_refused",
+            check.declaration_id,
+            outcome="denied",
+            detail=f"{problem}: workflow {check.workflow_id} run {check.run_id}",
+        )
+        return StartVerdict(problem=problem)
 
     @activity.defn(name="trust.verify_decision")
     def verify_decision(self, check: DecisionCheck) -> DecisionVerdict:

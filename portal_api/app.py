@@ -26,7 +26,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = engine_for(settings.database_url)
-        seed_trust_store(engine, settings.agency_verify_keys)
+        seed_trust_store(engine, settings.trust_store_seed)
         app.state.intake = Intake(
             settings=settings,
             engine=engine,

@@ -20,7 +20,12 @@ from observability.logging import get_logger
 from portal_api.auth import Access
 from portal_api.errors import DeclarationBreaksRules, input_violations
 from portal_api.intake import Intake
-from portal_api.supplement_scope import agencies_engaged, out_of_scope, requested_fields
+from portal_api.supplement_scope import (
+    agencies_engaged,
+    open_request_ids,
+    out_of_scope,
+    requested_fields,
+)
 from schemas.birth import BirthDeclaration, BirthDeclarationFields
 from schemas.common import AttachmentUpload, StrictModel
 from schemas.death import DeathDeclaration, DeathDeclarationFields
@@ -104,18 +109,20 @@ class CitizenActions:
         action: str,
         content: str,
         requested_at: datetime,
+        answers: list[str] | None = None,
     ) -> Requester:
-        """The API's word, to the workflow, of who asked for this update."""
-        settings = self.intake.settings
-        key_id = settings.requester_signing_active_key
+        """The API's word, to the workflow, of who asked for this update, once, now, answering
+        which requests."""
+        key_id = self.intake.signing_key_for(record)
         return attest(
-            settings.requester_signing_keys[key_id].get_secret_value(),
+            self.intake.settings.requester_signing_keys[key_id].get_secret_value(),
             key_id,
             record.workflow_id,
             action,
             access.principal.actor,
             requested_at,
             content,
+            answers or [],
         )
 
     async def supplement(
@@ -172,7 +179,9 @@ class CitizenActions:
             declaration=declaration,
             changed=changed,
             answered_at=answered_at,
-            requester=self._requester(access, record, "answer_supplement", content, answered_at),
+            requester=self._requester(
+                access, record, "answer_supplement", content, answered_at, open_request_ids(view)
+            ),
         )
         try:
             await handle.execute_update(DeclarationWorkflow.answer_supplement, answer)

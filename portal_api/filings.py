@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel
 from temporalio.types import MethodAsyncSingleParam
 
 from legal_deadlines.verification import birth_needs_verification
@@ -25,7 +24,12 @@ from schemas.rules.dates import is_late_death_declaration
 from schemas.rules.death import check_death_declaration
 from schemas.rules.findings import RuleContext, RuleViolation
 from schemas.status import DeclarationStatusView
-from schemas.workflow_inputs import BirthWorkflowInput, DeathWorkflowInput, OrchestrationOptions
+from schemas.workflow_inputs import (
+    AttestedStart,
+    BirthWorkflowInput,
+    DeathWorkflowInput,
+    OrchestrationOptions,
+)
 from workflows.birth import BIRTH_PROCEDURES, BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow, death_procedures
 
@@ -59,7 +63,7 @@ class Declaration(Protocol):
 
 SubmissionT = TypeVar("SubmissionT", bound=Submission)
 DeclarationT = TypeVar("DeclarationT", bound=Declaration)
-WorkflowInputT = TypeVar("WorkflowInputT", bound=BaseModel)
+WorkflowInputT = TypeVar("WorkflowInputT", bound=AttestedStart)
 WorkflowT = TypeVar("WorkflowT")
 ResultT = TypeVar("ResultT")
 

@@ -35,6 +35,7 @@ from reference_data.admin_units import AdminUnitCatalogue
 from schemas.common import AttachmentRef, AttachmentUpload
 from schemas.rules.findings import RuleContext
 from schemas.workflow_inputs import NexusEndpoints, OrchestrationOptions
+from security.start_attestations import attest_start
 from settings import Settings
 from store.attachments import store_attachment
 from store.declarations import (
@@ -43,6 +44,7 @@ from store.declarations import (
     delete_unstarted_declaration,
     mark_workflow_started,
 )
+from store.models import DeclarationRecord
 from workflows.initial_view import initial_view
 
 log = get_logger(__name__)
@@ -90,9 +92,33 @@ class Intake:
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
             working_day_seconds=self.settings.working_day_seconds,
             decision_recheck_seconds=self.settings.decision_recheck_seconds,
-            requester_verify_keys=self.settings.requester_verify_keys,
             notice_send_timeout_seconds=self.settings.notice_send_timeout_seconds,
             notice_give_up_hours=self.settings.notice_give_up_hours,
+        )
+
+    def attested(self, start: WorkflowInputT, record: DeclarationRecord) -> WorkflowInputT:
+        """The start input with the API's word that it filed it, signed now."""
+        key_id = self.signing_key_for(record)
+        attestation = attest_start(
+            self.settings.requester_signing_keys[key_id].get_secret_value(),
+            key_id,
+            record.workflow_id,
+            start.declaration_id,
+            start.attested_content(),
+            datetime.now(UTC),
+        )
+        return start.model_copy(update={"attestation": attestation})
+
+    def signing_key_for(self, record: DeclarationRecord) -> str:
+        """The key that attests what the API says of a declaration: the one its start was
+        attested with while the API holds it (the workflow trusts the keys it was started
+        under), the active one otherwise."""
+        keys = self.settings.requester_signing_keys
+        kept = record.attested_by_key
+        return (
+            kept
+            if kept is not None and kept in keys
+            else self.settings.requester_signing_active_key
         )
 
     @property
@@ -149,6 +175,7 @@ class Intake:
             # Recorded with the declaration: uploads of a refused or never-started declaration
             # stay unreferenced, and the worker's sweep deletes them after a grace period.
             attachment_hashes=tuple(a.sha256 for a in refs),
+            attested_by_key=self.settings.requester_signing_active_key,
             initial_view=initial_view(
                 declaration_id,
                 group,
@@ -170,8 +197,15 @@ class Intake:
                     self.client,
                     self.settings.task_queue_prefix,
                     filing.run,
-                    filing.workflow_input(
-                        declaration_id, received_at, declaration, late_registration, self.options
+                    self.attested(
+                        filing.workflow_input(
+                            declaration_id,
+                            received_at,
+                            declaration,
+                            late_registration,
+                            self.options,
+                        ),
+                        record,
                     ),
                     declaration_id=declaration_id,
                     workflow_id=record.workflow_id,

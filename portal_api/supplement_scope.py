@@ -13,18 +13,30 @@ from typing import Any
 from messages import Message
 from schemas.rules.findings import RuleViolation
 from schemas.status import DeclarationStatusView, StepState
+from schemas.supplements import SupplementRequest
 
 NOT_REQUESTED = "field_not_requested"
 IDENTITY_FIELDS = ("personal_id", "passport_number")
 NEVER_CHANGED = frozenset({"procedures"})
 
 
-def requested_fields(view: DeclarationStatusView) -> list[str]:
-    """The fields the open requests name (`mother.full_name`, `deceased.place_of_death`, …)."""
+def open_requests(view: DeclarationStatusView) -> list[SupplementRequest]:
+    """The supplement requests waiting for the citizen: the registry cross-check's, and each
+    step's that asked."""
     requests = [view.supplement_request] + [
         s.supplement_request for s in view.steps if s.status == StepState.AWAITING_SUPPLEMENT
     ]
-    return [field for request in requests if request is not None for field in request.fields]
+    return [request for request in requests if request is not None]
+
+
+def open_request_ids(view: DeclarationStatusView) -> list[str]:
+    """What an answer answers: the open requests, by ID."""
+    return [request.request_id for request in open_requests(view)]
+
+
+def requested_fields(view: DeclarationStatusView) -> list[str]:
+    """The fields the open requests name (`mother.full_name`, `deceased.place_of_death`, …)."""
+    return [field for request in open_requests(view) for field in request.fields]
 
 
 def agencies_engaged(view: DeclarationStatusView) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from messages import Message
 from schemas.birth import BirthDeclaration
@@ -13,10 +13,14 @@ from schemas.death import DeathDeclaration
 
 class Requester(BaseModel):
     """Who asked, as the portal API verified them, and the API's signature over the request
-    (security.requesters)."""
+    (security.requesters): fresh once (its nonce), for a while (until `expires_at`), and for
+    what it answers (the supplement requests by ID; none for a withdrawal)."""
 
     actor: str
     requested_at: datetime
+    expires_at: datetime
+    nonce: str
+    answers: list[str] = Field(default_factory=list)
     key_id: str
     signature: str
 

@@ -10,6 +10,9 @@ AgencyParty = Literal["justice", "police", "social_security", "postal"]
 Party = Literal["orchestrator", AgencyParty]
 
 AGENCY_PARTIES: tuple[AgencyParty, ...] = get_args(AgencyParty)
+# Not a namespace of its own: the portal API, whose keys attest what it files and asks, kept in
+# the orchestrator's trust store beside the agencies'.
+PORTAL_PARTY = "portal"
 
 
 def namespace_of(party: str) -> str:

@@ -22,6 +22,9 @@ class SupplementNeed(BaseModel):
 
 
 class SupplementRequest(SupplementNeed):
+    # Names the request an answer answers: the portal API attests it, and an answer to a
+    # request that is no longer open (a copy of an earlier answer) is refused.
+    request_id: str = ""
     requested_by: str
     requested_at: datetime
     respond_by: datetime

@@ -36,25 +36,37 @@ class OrchestrationOptions(BaseModel):
     working_day_seconds: float | None = Field(default=None, gt=0)
     # How often a decision held for want of a trusted key is checked against the trust store.
     decision_recheck_seconds: float = Field(default=3600.0, gt=0)
-    # The portal API's public keys, by key id: an update counts only if one of them attests who
-    # asked for it. Empty, the declaration takes no update at all.
-    requester_verify_keys: dict[str, str] = Field(default_factory=dict)
     # How long one send of a notice to the declarant may take, and how long a notice is tried
     # while its channel is down.
     notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
     notice_give_up_hours: float = Field(default=72.0, gt=0)
 
 
-class BirthWorkflowInput(BaseModel):
+class StartAttestation(BaseModel):
+    """The portal API's signature over a start input (security.start_attestations)."""
+
+    key_id: str
+    attested_at: datetime
+    signature: str
+
+
+class AttestedStart(BaseModel):
     declaration_id: str
     received_at: datetime
-    declaration: BirthDeclaration
     options: OrchestrationOptions
+    # None on a start the portal API did not file: the workflow refuses it (optional, so that
+    # such a start is read and refused rather than failing its workflow task).
+    attestation: StartAttestation | None = None
+
+    def attested_content(self) -> str:
+        """What the attestation covers: everything the workflow starts from but itself."""
+        return self.model_dump_json(exclude={"attestation"})
 
 
-class DeathWorkflowInput(BaseModel):
-    declaration_id: str
-    received_at: datetime
+class BirthWorkflowInput(AttestedStart):
+    declaration: BirthDeclaration
+
+
+class DeathWorkflowInput(AttestedStart):
     declaration: DeathDeclaration
     late_registration: bool
-    options: OrchestrationOptions

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 
-from schemas.parties import AGENCY_PARTIES
+from schemas.parties import AGENCY_PARTIES, PORTAL_PARTY
 from security.decision_signatures import public_key_b64
 from security.dev_credentials import (
     AGENCIES,
@@ -103,31 +103,43 @@ class Settings(NotificationSettings):
             a: {dev_signing_key_id(a): public_key_b64(dev_signing_seed(a))} for a in AGENCIES
         }
     )
-    # The portal API's keys for attesting who asked for each update (a withdrawal, a
-    # supplement), by key id: held by the API alone; the workflows get the public halves.
+    # The portal API's keys for attesting each declaration it files and who asked for each
+    # update (a withdrawal, a supplement), by key id: held by the API alone (set it to `{}` for
+    # the other processes) ...
     requester_signing_keys: dict[str, SecretStr] = Field(
-        default_factory=lambda: {
-            REQUESTER_DEV_KEY_ID: SecretStr(dev_signing_seed("portal api requester"))
-        }
+        default_factory=lambda: {REQUESTER_DEV_KEY_ID: SecretStr(DEV_REQUESTER_SEED)}
     )
     requester_signing_active_key: str = REQUESTER_DEV_KEY_ID
+    # ... and their public halves, which the orchestrator's trust store starts with (as party
+    # `portal`): a declaration's workflow acts only on what one of them, unrevoked, attests.
+    # Operators cannot add to them through the trust store's routes; a new key comes with the
+    # settings.
+    requester_verify_keys: dict[str, str] = Field(
+        default_factory=lambda: {REQUESTER_DEV_KEY_ID: public_key_b64(DEV_REQUESTER_SEED)}
+    )
 
     @property
-    def requester_verify_keys(self) -> dict[str, str]:
-        return {
-            key_id: public_key_b64(seed.get_secret_value())
-            for key_id, seed in self.requester_signing_keys.items()
-        }
+    def trust_store_seed(self) -> dict[str, dict[str, str]]:
+        """The public keys the trust store starts with, by party and key id."""
+        return {**self.agency_verify_keys, PORTAL_PARTY: self.requester_verify_keys}
 
     @model_validator(mode="after")
     def _check_requester_keys(self) -> Settings:
-        if self.requester_signing_active_key not in self.requester_signing_keys:
-            raise ValueError("REQUESTER_SIGNING_ACTIVE_KEY names no key in REQUESTER_SIGNING_KEYS")
-        if self.environment == "production" and any(
-            is_dev_value(k.get_secret_value()) or k.get_secret_value() == DEV_REQUESTER_SEED
-            for k in self.requester_signing_keys.values()
+        if (
+            self.requester_signing_keys
+            and self.requester_signing_active_key not in self.requester_signing_keys
         ):
-            raise ValueError("REQUESTER_SIGNING_KEYS holds a development key")
+            raise ValueError("REQUESTER_SIGNING_ACTIVE_KEY names no key in REQUESTER_SIGNING_KEYS")
+        if self.environment == "production" and (
+            any(
+                is_dev_value(k.get_secret_value()) or k.get_secret_value() == DEV_REQUESTER_SEED
+                for k in self.requester_signing_keys.values()
+            )
+            or public_key_b64(DEV_REQUESTER_SEED) in self.requester_verify_keys.values()
+        ):
+            raise ValueError(
+                "REQUESTER_SIGNING_KEYS or REQUESTER_VERIFY_KEYS holds a development key"
+            )
         return self
 
     # The parties whose namespaces the codec server decodes for their own operators. In

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
@@ -35,6 +36,8 @@ class NewDeclaration:
     initial_view: DeclarationStatusView
     # The attachments it was filed with, by hash.
     attachment_hashes: tuple[str, ...] = ()
+    # The portal API's key that attests its start, and so its updates.
+    attested_by_key: str | None = None
 
 
 def find_by_idempotency_key(
@@ -69,6 +72,7 @@ def create_or_get_declaration(
         deadline=new.initial_view.deadline,
         province_code=new.province_code,
         commune_code=new.commune_code,
+        attested_by_key=new.attested_by_key,
         updated_at=datetime.now(UTC),
     )
     uses = [
@@ -116,6 +120,29 @@ def mark_workflow_started(engine: Engine, declaration_id: str) -> None:
             session.commit()
 
 
+def claim_start(engine: Engine, declaration_id: str, workflow_id: str, run_id: str) -> bool:
+    """Whether this run of the declaration's workflow is the one that acts on its start: the
+    first run to ask takes it (and asks again harmlessly on a retry); any other run is refused.
+    False, too, for a declaration the portal never recorded under this workflow."""
+    if not _possible_id(declaration_id):
+        return False
+    with session_scope(engine) as session:
+        claimed = session.exec(
+            update(DeclarationRecord)
+            .where(col(DeclarationRecord.declaration_id) == declaration_id)
+            .where(col(DeclarationRecord.workflow_id) == workflow_id)
+            .where(
+                or_(
+                    col(DeclarationRecord.started_run_id).is_(None),
+                    col(DeclarationRecord.started_run_id) == run_id,
+                )
+            )
+            .values(started_run_id=run_id)
+        )
+        session.commit()
+        return bool(claimed.rowcount)
+
+
 def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
     """Undo an intake whose workflow could not be started, so no phantom declaration remains."""
     with session_scope(engine) as session:
@@ -130,10 +157,14 @@ def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
             session.commit()
 
 
+def _possible_id(declaration_id: str) -> bool:
+    """No declaration has an ID with NUL or longer than the column (a request's path, or a
+    forged workflow input, may hold any text), and PostgreSQL would refuse to compare it."""
+    return "\x00" not in declaration_id and len(declaration_id) <= DECLARATION_ID_LENGTH
+
+
 def get_declaration(engine: Engine, declaration_id: str) -> DeclarationRecord | None:
-    if "\x00" in declaration_id or len(declaration_id) > DECLARATION_ID_LENGTH:
-        # No declaration has such an ID (a request's path may hold any text), and PostgreSQL
-        # would refuse to compare it.
+    if not _possible_id(declaration_id):
         return None
     with session_scope(engine) as session:
         return session.get(DeclarationRecord, declaration_id)

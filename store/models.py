@@ -33,6 +33,12 @@ class DeclarationRecord(SQLModel, table=True):
     province_code: str | None = Field(default=None, max_length=2, index=True)
     commune_code: str | None = Field(default=None, max_length=5)
     workflow_started: bool = False
+    # The run that took this declaration's attested start: a start is acted on once, so a copy
+    # of its input started again (under the same workflow ID, after it ended) is refused.
+    started_run_id: str | None = Field(default=None, max_length=64)
+    # The portal API's key that attested the start: the workflow checks its updates with the
+    # keys it trusted then, so the API signs them with the same key while it holds it.
+    attested_by_key: str | None = Field(default=None, max_length=60)
     # The latest status view, so status stays readable after Temporal has let the workflow go;
     # sealed (store.at_rest), as it names people and what the agencies issued them.
     status_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

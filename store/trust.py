@@ -61,6 +61,15 @@ def revoke_key(engine: Engine, agency: str, key_id: str, actor: str) -> bool:
         return True
 
 
+def trusted_public_keys(engine: Engine, party: str) -> dict[str, str]:
+    """The party's keys that are trusted now, by key id."""
+    return {
+        key_id: key.public_key
+        for key_id, key in agency_keys(engine, party).items()
+        if not key.revoked
+    }
+
+
 def agency_keys(engine: Engine, agency: str) -> dict[str, TrustedKey]:
     with session_scope(engine) as session:
         records = session.exec(select(AgencyKeyRecord).where(AgencyKeyRecord.agency == agency))

@@ -14,6 +14,9 @@ COMMUNE_CODE = SearchAttributeKey.for_keyword("CommuneCode")
 # run in parallel), so that `CurrentStep = "funeral_allowance"` finds the declaration.
 CURRENT_STEP = SearchAttributeKey.for_keyword_list("CurrentStep")
 STATUS = SearchAttributeKey.for_keyword("DeclarationStatus")
+# Why a declaration ended as it did (`status_reason_code`), e.g. `start_not_attested` for a start
+# the portal never filed.
+STATUS_REASON = SearchAttributeKey.for_keyword("DeclarationStatusReason")
 OVERDUE = SearchAttributeKey.for_bool("DeclarationOverdue")
 # A step whose agency decision no trusted key verifies: held for an operator.
 DECISION_HELD = SearchAttributeKey.for_bool("DecisionHeld")
@@ -27,6 +30,7 @@ ALL_KEYS: tuple[
     COMMUNE_CODE,
     CURRENT_STEP,
     STATUS,
+    STATUS_REASON,
     OVERDUE,
     DECISION_HELD,
 )

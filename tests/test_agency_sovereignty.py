@@ -11,7 +11,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -140,6 +140,8 @@ async def test_plain_and_forged_messages_are_refused(
         forged_requester = Requester(
             actor="citizen:someone-else",
             requested_at=datetime.now(UTC),
+            expires_at=datetime.now(UTC) + timedelta(minutes=5),
+            nonce="0" * 32,
             key_id=stack.settings.requester_signing_active_key,
             signature=base64.b64encode(os.urandom(64)).decode(),
         )

@@ -46,8 +46,9 @@ def production(**overrides: Any) -> Settings:
         "payload_encryption_active_key": "orchestrator-1",
         "peer_payload_keys": {a: ring(f"{a}-1") for a in AGENCY_PARTIES},
         "agency_verify_keys": {a: {f"{a}-1": public_key_b64(key())} for a in AGENCIES},
-        "requester_signing_keys": {"requester-1": key()},
+        "requester_signing_keys": {"requester-1": (requester := key())},
         "requester_signing_active_key": "requester-1",
+        "requester_verify_keys": {"requester-1": public_key_b64(requester)},
         "store_encryption_keys": {"store-1": key()},
         "store_encryption_active_key": "store-1",
         # The API and codec server verify; they hold no issuer's private key.

@@ -6,11 +6,12 @@ cancelling the operation (a withdrawal) cancels the case at the agency."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 
 from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -72,6 +73,12 @@ class AgencyCaseWorkflow:
     @workflow.signal(name="follow_up")
     def follow_up(self, kind: FollowUpKind) -> None:
         self._follow_ups.append(kind)
+
+    @workflow.signal(dynamic=True)
+    def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """A signal this case does not take is dropped where the agency's operators see it
+        (one it takes but cannot read is dropped by the SDK, which logs it)."""
+        workflow.logger.warning("signal_refused", extra={"signal": name[:80]})
 
     @workflow.query(name="case_number")
     def case_number(self) -> str | None:

@@ -23,10 +23,8 @@ class BirthDeclarationWorkflow(DeclarationWorkflow[BirthDeclaration]):
     def __init__(self, input: BirthWorkflowInput) -> None:
         self._setup(
             BIRTH_STEPS,
-            input.declaration_id,
-            input.received_at,
+            input,
             input.declaration,
-            input.options,
             verification=birth_needs_verification(input.declaration),
         )
 

@@ -3,7 +3,7 @@ the portal API, for the person it verified, may ask the declaration to act."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from temporalio import workflow
 
@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.decisions import Requester, SupplementAnswer, WithdrawalRequest
     from schemas.status import DeclarationState, StepState
     from schemas.supplements import SupplementNeed, SupplementRequest
-    from security.requesters import attested
+    from security.requesters import refusal
 
 from workflows.agency_steps import DeclarationT
 from workflows.delivery import OnTheWay, deliver_results
@@ -25,24 +25,52 @@ SUPPLEMENT_REQUESTED = "supplement_requested"
 
 
 def check_requester(
-    run: RunningDeclaration[DeclarationT], action: str, requester: Requester, content: str
+    run: RunningDeclaration[DeclarationT],
+    action: str,
+    requester: Requester,
+    content: str,
+    open_requests: Collection[str] = (),
 ) -> None:
-    if not attested(
-        run.options.requester_verify_keys,
+    """Refuse an update the portal API did not attest for this declaration, now, once."""
+    problem = refusal(
+        run.requester_keys,
         workflow.info().workflow_id,
         action,
         requester,
         content,
-    ):
-        workflow.logger.warning("unattested_update_refused", extra={"action": action})
-        raise ValueError("The request did not come through the portal API.")
+        now=workflow.now(),
+        nonces_seen=run.nonces_seen,
+        open_requests=open_requests,
+    )
+    if problem is None:
+        return
+    # Read by the worker's refusal audit (store.refusal_audit): a validator writes nothing.
+    workflow.logger.warning(
+        "update_refused",
+        extra={
+            "audit_refusal": {
+                "action": action,
+                "declaration_id": run.declaration_id,
+                "detail": f"{problem}; claimed actor {requester.actor}",
+            }
+        },
+    )
+    raise ValueError("The request did not come through the portal API, or was already used.")
 
 
 def check_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAnswer) -> None:
-    check_requester(run, "answer_supplement", answer.requester, answer.attested_content())
+    check_requester(
+        run,
+        "answer_supplement",
+        answer.requester,
+        answer.attested_content(),
+        open_requests=set(run.open_requests.values()),
+    )
+    if not answer.requester.answers:
+        raise ValueError("The answer names no request it answers.")
     if run.progress.closed:
         raise ValueError("The declaration is closed.")
-    if not run.awaiting_supplement:
+    if not run.open_requests:
         raise ValueError("Nothing is awaited from the citizen.")
     if type(answer.declaration) is not type(run.declaration):
         raise ValueError("The supplement is for another kind of declaration.")
@@ -58,6 +86,7 @@ def check_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAn
 def take_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAnswer) -> None:
     declaration = answer.declaration
     assert isinstance(declaration, type(run.declaration)), "checked by check_supplement"
+    run.nonces_seen.add(answer.requester.nonce)
     run.declaration = declaration
     run.supplement_answers += 1
     run.changed_since_registry_check.update(answer.changed)
@@ -70,6 +99,8 @@ def take_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAns
 
 def check_withdrawal(run: RunningDeclaration[DeclarationT], request: WithdrawalRequest) -> None:
     check_requester(run, "withdraw", request.requester, request.attested_content())
+    if request.requester.answers:
+        raise ValueError("A withdrawal answers no request.")
     if run.progress.closed:
         raise ValueError("The declaration is already closed.")
     if run.withdrawal is not None:
@@ -77,6 +108,7 @@ def check_withdrawal(run: RunningDeclaration[DeclarationT], request: WithdrawalR
 
 
 def take_withdrawal(run: RunningDeclaration[DeclarationT], request: WithdrawalRequest) -> None:
+    run.nonces_seen.add(request.requester.nonce)
     run.withdrawal = request
     run.progress.record_event(
         "withdrawal_requested", reason=request.reason, actor=request.requester.actor
@@ -94,6 +126,7 @@ async def await_supplement(
     progress = run.progress
     now = workflow.now()
     request = SupplementRequest(
+        request_id=str(workflow.uuid4()),
         requested_by=requester,
         requested_at=now,
         respond_by=run.clock.deadline(now, SUPPLEMENT_WAIT_WORKING_DAYS),
@@ -112,7 +145,7 @@ async def await_supplement(
         progress.set_declaration_supplement(request)
     await progress.publish()
     answers_seen = run.supplement_answers
-    run.awaiting_supplement.add(requester)
+    run.open_requests[requester] = request.request_id
     try:
         await workflow.wait_condition(
             lambda: run.supplement_answers > answers_seen or run.withdrawal is not None,
@@ -122,7 +155,7 @@ async def await_supplement(
     except TimeoutError:
         answered = False
     finally:
-        run.awaiting_supplement.discard(requester)
+        run.open_requests.pop(requester, None)
     if not procedures:
         progress.set_declaration_supplement(None)
     if answered:

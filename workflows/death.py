@@ -23,14 +23,7 @@ def death_procedures(declaration: DeathDeclaration) -> tuple[Procedure, ...]:
 class DeathDeclarationWorkflow(DeclarationWorkflow[DeathDeclaration]):
     @workflow.init
     def __init__(self, input: DeathWorkflowInput) -> None:
-        self._setup(
-            DEATH_STEPS,
-            input.declaration_id,
-            input.received_at,
-            input.declaration,
-            input.options,
-            input.late_registration,
-        )
+        self._setup(DEATH_STEPS, input, input.declaration, input.late_registration)
 
     @workflow.run
     async def run(self, input: DeathWorkflowInput) -> DeclarationStatusView:

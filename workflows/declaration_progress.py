@@ -38,7 +38,7 @@ class DeclarationProgress:
         self._sequence = 0
         # Parallel steps publish one at a time, so the store receives the reports in order.
         self._publishing = asyncio.Lock()
-        self._searchable: tuple[str, tuple[str, ...], bool, bool] | None = None
+        self._searchable: tuple[str, tuple[str, ...], bool, bool, str] | None = None
         # Decisions held for want of a trusted key, which operators filter by.
         self._held: set[Procedure] = set()
         # Told of each state the store is told of: the declarant's milestones are read off it.
@@ -241,6 +241,7 @@ class DeclarationProgress:
                 self.current_steps,
                 self.view.overdue,
                 bool(self._held),
+                self.view.status_reason_code or "",
             )
             # Each upsert is a visibility write on the server: skip it when nothing changed.
             if searchable != self._searchable:
@@ -250,6 +251,7 @@ class DeclarationProgress:
                         search_attributes.CURRENT_STEP.value_set(list(searchable[1])),
                         search_attributes.OVERDUE.value_set(searchable[2]),
                         search_attributes.DECISION_HELD.value_set(searchable[3]),
+                        search_attributes.STATUS_REASON.value_set(searchable[4]),
                     ]
                 )
                 self._searchable = searchable

@@ -9,17 +9,18 @@ and takes a withdrawal at any time. The birth and death workflows name their gro
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Generic
 
 from temporalio import workflow
+from temporalio.common import RawValue
 
 with workflow.unsafe.imports_passed_through():
     from legal_deadlines.legal_clock import LegalClock
     from messages import Message
     from schemas.decisions import SupplementAnswer, WithdrawalRequest
     from schemas.status import DeclarationState, DeclarationStatusView
-    from schemas.workflow_inputs import OrchestrationOptions
+    from schemas.workflow_inputs import AttestedStart
 
 from workflows import citizen, step_metrics, step_rounds
 from workflows.agency_steps import (
@@ -29,6 +30,7 @@ from workflows.agency_steps import (
     ResultT,
     StepSpec,
 )
+from workflows.attested_start import check_start, refuse_start
 from workflows.declarant_notices import DeclarantNotices
 from workflows.declaration_progress import DeclarationProgress
 from workflows.delivery import OnTheWay, deliver_results, receive_delivery
@@ -45,13 +47,17 @@ class DeclarationWorkflow(Generic[DeclarationT]):
     def _setup(
         self,
         steps: ProcedureSteps[DeclarationT],
-        declaration_id: str,
-        received_at: datetime,
+        start: AttestedStart,
         declaration: DeclarationT,
-        options: OrchestrationOptions,
         late_registration: bool = False,
         verification: bool = False,
     ) -> None:
+        self._start = start
+        declaration_id, received_at, options = (
+            start.declaration_id,
+            start.received_at,
+            start.options,
+        )
         clock = LegalClock(options.working_day_seconds)
         notices = DeclarantNotices(workflow.info().workflow_id, options)
         self._running = RunningDeclaration(
@@ -90,6 +96,21 @@ class DeclarationWorkflow(Generic[DeclarationT]):
     def declaration(self) -> Declaration:
         return self._running.declaration
 
+    @workflow.signal(dynamic=True)
+    def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """A declaration takes no signal: whoever speaks to it does so through an update the
+        portal API attests. Whatever arrives, readable or not, is dropped and audited."""
+        workflow.logger.warning(
+            "signal_refused",
+            extra={
+                "audit_refusal": {
+                    "action": "signal_refused",
+                    "declaration_id": self._running.declaration_id,
+                    "detail": f"signal {name[:80]!r} with {len(args)} payloads",
+                }
+            },
+        )
+
     @workflow.update(name="answer_supplement")
     def answer_supplement(self, answer: SupplementAnswer) -> str:
         citizen.take_supplement(self._running, answer)
@@ -113,6 +134,11 @@ class DeclarationWorkflow(Generic[DeclarationT]):
     async def _run(self) -> DeclarationStatusView:
         run = self._running
         progress = run.progress
+        verdict = await check_start(self._start)
+        if verdict.problem is not None:
+            refuse_start(progress, verdict.problem)
+            return progress.view
+        run.requester_keys = verdict.requester_keys
         workflow.logger.info("declaration_started")
         run.notices.start()
         progress.set_status(DeclarationState.IN_PROGRESS, Message.of("status.checking_dossier"))

@@ -33,8 +33,8 @@ async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
                 continue
             except TimeoutError:
                 pass
-        if run.awaiting_supplement:
-            await workflow.wait_condition(lambda: moved_on() or not run.awaiting_supplement)
+        if run.open_requests:
+            await workflow.wait_condition(lambda: moved_on() or not run.open_requests)
             continue
         if not escalated:
             escalated = True

@@ -53,9 +53,15 @@ class RunningDeclaration(Generic[DeclarationT]):
     # What the declarant is told, milestone by milestone.
     notices: DeclarantNotices
     withdrawal: WithdrawalRequest | None = None
+    # The portal API's trusted keys when the start was checked: every update must be attested
+    # by one of them. Empty until then, so nothing is taken before the start is verified.
+    requester_keys: dict[str, str] = field(default_factory=dict)
+    # The single-use nonces of the updates taken so far: a copy of one is refused.
+    nonces_seen: set[str] = field(default_factory=set)
     supplement_answers: int = 0
-    # Who waits for the citizen: an agency, or the population registry.
-    awaiting_supplement: set[str] = field(default_factory=set)
+    # The ID of each open supplement request, by who waits for the citizen (an agency, or the
+    # population registry): what an answer may answer.
+    open_requests: dict[str, str] = field(default_factory=dict)
     # The parts of the declaration corrected since the population registry last confirmed it.
     changed_since_registry_check: set[str] = field(default_factory=set)
     # How many times the population registry found a mismatch in the people named.

@@ -5,7 +5,10 @@ shipment the post refused) ends it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from temporalio import workflow
+from temporalio.common import RawValue
 
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.requests import DeliveryReport, DeliveryWatch
@@ -27,6 +30,12 @@ class ShipmentDeliveryWorkflow:
         # A report relayed twice (two relays, or after a restart) is the same delivery.
         if self._report is None:
             self._report = report
+
+    @workflow.signal(dynamic=True)
+    def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """A signal this shipment does not take is dropped where the agency's operators see it
+        (one it takes but cannot read is dropped by the SDK, which logs it)."""
+        workflow.logger.warning("signal_refused", extra={"signal": name[:80]})
 
     @workflow.run
     async def run(self, watch: DeliveryWatch) -> DeliveryReport:
