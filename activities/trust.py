@@ -74,10 +74,10 @@ class TrustActivities:
             check.digest,
             check.started_at,
         )
-        if problem is None and not claim_start(
-            self.engine, check.declaration_id, check.workflow_id, check.run_id
-        ):
-            problem = "start_not_filed"
+        if problem is None:
+            problem = claim_start(
+                self.engine, check.declaration_id, check.workflow_id, check.run_id
+            )
         if problem is None:
             bind_activity_context(check.declaration_id)
             return StartVerdict(requester_keys=keys)

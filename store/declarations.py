@@ -120,12 +120,13 @@ def mark_workflow_started(engine: Engine, declaration_id: str) -> None:
             session.commit()
 
 
-def claim_start(engine: Engine, declaration_id: str, workflow_id: str, run_id: str) -> bool:
-    """Whether this run of the declaration's workflow is the one that acts on its start: the
-    first run to ask takes it (and asks again harmlessly on a retry); any other run is refused.
-    False, too, for a declaration the portal never recorded under this workflow."""
+def claim_start(engine: Engine, declaration_id: str, workflow_id: str, run_id: str) -> str | None:
+    """Why this run of the declaration's workflow may not act on its start, or None when it
+    may: the first run to ask takes it (and asks again harmlessly on a retry). Another run is
+    refused (`start_already_acted_on`), and so is a run of a declaration the portal never
+    recorded under this workflow (`start_not_filed`)."""
     if not _possible_id(declaration_id):
-        return False
+        return "start_not_filed"
     with session_scope(engine) as session:
         claimed = session.exec(
             update(DeclarationRecord)
@@ -140,7 +141,11 @@ def claim_start(engine: Engine, declaration_id: str, workflow_id: str, run_id: s
             .values(started_run_id=run_id)
         )
         session.commit()
-        return bool(claimed.rowcount)
+        if claimed.rowcount:
+            return None
+        record = session.get(DeclarationRecord, declaration_id)
+        filed = record is not None and record.workflow_id == workflow_id
+        return "start_already_acted_on" if filed else "start_not_filed"
 
 
 def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
