@@ -13,9 +13,12 @@ from fastapi import HTTPException
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
+from schemas.common import Agency
+from schemas.status import DeclarationStatusView
 from security.principals import Principal, Scope
 from settings import Settings
 from store.audit import record_audit
+from store.declaration_status import read_status
 from store.models import DeclarationRecord
 
 
@@ -43,11 +46,15 @@ class Access:
             raise await self.refuse(action, None, "A citizen can only declare as themselves.")
 
     async def require_access(self, action: str, record: DeclarationRecord) -> None:
-        """Operators see every declaration; the portal sees those it filed; a citizen sees
-        (and acts on) only the declarations they are the declarant of."""
+        """The orchestrator's operators see every declaration, an agency's operators those with
+        a step at their agency; the portal sees those it filed; a citizen sees (and acts on)
+        only the declarations they are the declarant of."""
         principal = self.principal
         if principal.role == "operator":
-            return
+            agency = principal.agency_operator
+            # An agency's operator reads only the declarations with a step at their agency.
+            if agency is None or agency in {a.value for a in read_status(record).agencies}:
+                return
         if principal.role == "portal" and record.client_id == principal.actor:
             return
         # Under every pseudonym key version: a declaration filed before a rotation stays theirs.
@@ -60,6 +67,16 @@ class Access:
         raise await self.refuse(
             action, record.declaration_id, "This declaration is not yours to see or act on."
         )
+
+    def visible_part(self, view: DeclarationStatusView) -> DeclarationStatusView:
+        """The status as this caller may read it: an agency's operator, its own steps only."""
+        agency = self.principal.agency_operator
+        return view if agency is None else view.part_of(Agency(agency))
+
+    def visible_issuers(self) -> frozenset[str] | None:
+        """Whose documents this caller may read; None for every issuer's."""
+        agency = self.principal.agency_operator
+        return None if agency is None else frozenset({agency})
 
     async def audit(
         self,

@@ -129,3 +129,25 @@ class DeclarationStatusView(BaseModel):
 
     def step(self, procedure: Procedure) -> StepView:
         return next(s for s in self.steps if s.procedure == procedure)
+
+    @property
+    def agencies(self) -> frozenset[Agency]:
+        return frozenset(s.agency for s in self.steps)
+
+    def part_of(self, agency: Agency) -> DeclarationStatusView:
+        """What one agency's operators may read: the declaration's identity and state, and its
+        own steps; nothing of the other agencies' steps, the family's supplements to others, or
+        how the results reach the family."""
+        return DeclarationStatusView(
+            declaration_id=self.declaration_id,
+            procedure=self.procedure,
+            status=self.status,
+            received_at=self.received_at,
+            deadline=self.deadline,
+            steps=[s.model_copy(deep=True) for s in self.steps if s.agency == agency],
+            delivery=DeliveryView(method=self.delivery.method, status=self.delivery.status),
+            workflow_id=self.workflow_id,
+            late_registration=self.late_registration,
+            overdue=any(s.overdue for s in self.steps if s.agency == agency),
+            updated_at=self.updated_at,
+        )

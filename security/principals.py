@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -20,6 +21,8 @@ class Scope(StrEnum):
 
 
 Role = Literal["portal", "citizen", "operator", "agency"]
+# The party of the orchestrator's own operators (an agency's operators name their agency).
+ORCHESTRATOR = "orchestrator"
 
 ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     # The national portal files declarations and follows the ones it filed.
@@ -31,6 +34,29 @@ ROLE_SCOPES: dict[str, frozenset[Scope]] = {
     # An agency's case worker stores the documents it signed, and reads nothing.
     "agency": frozenset({Scope.ISSUE}),
 }
+
+# What an agency's operator may not do at the portal API: they read the declarations with a step
+# at their agency, and only that step's part; the audit trail and the trust store are the
+# orchestrator's operators' alone.
+ORCHESTRATOR_OPERATOR_ONLY = frozenset({Scope.AUDIT, Scope.TRUST})
+
+# The longest a token of each role may live, whoever issued it: a token is a credential in
+# transit, and a long-lived one outlives the person or session it was issued to. A token that
+# claims more is refused when read.
+MAX_TOKEN_LIFETIME: dict[str, timedelta] = {
+    "portal": timedelta(hours=12),
+    "citizen": timedelta(hours=8),
+    "operator": timedelta(hours=12),
+    "agency": timedelta(hours=1),
+}
+
+
+def scopes_of(role: Role, party: str) -> frozenset[Scope]:
+    scopes = ROLE_SCOPES[role]
+    if role == "operator" and party != ORCHESTRATOR:
+        scopes = scopes - ORCHESTRATOR_OPERATOR_ONLY
+    return scopes
+
 
 # Token issuers, each with its own keys and the only roles it may grant: the national portal
 # vouches for itself and the citizens it signs in, and cannot mint an operator; the operators'
@@ -67,10 +93,16 @@ class Principal(BaseModel):
     citizen_id: str | None = None
     # For an operator: the party whose namespace they operate (the orchestrator or an agency);
     # for an agency: the agency.
-    party: str = "orchestrator"
+    party: str = ORCHESTRATOR
 
     def can(self, scope: Scope) -> bool:
         return scope in self.scopes
+
+    @property
+    def agency_operator(self) -> str | None:
+        """The agency whose operator this is, or None (the orchestrator's operators, anyone
+        else)."""
+        return self.party if self.role == "operator" and self.party != ORCHESTRATOR else None
 
     @property
     def actor(self) -> str:

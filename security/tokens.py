@@ -17,10 +17,20 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from security.decision_signatures import private_key
-from security.principals import AGENCY_ISSUERS, ISSUER_ROLES, ROLE_SCOPES, Principal, Role, Scope
+from security.principals import (
+    AGENCY_ISSUERS,
+    ISSUER_ROLES,
+    MAX_TOKEN_LIFETIME,
+    Principal,
+    Role,
+    Scope,
+    scopes_of,
+)
 from security.pseudonyms import PseudonymKeys
 
 ALGORITHM = "EdDSA"
+# Issuers' and verifiers' clocks differ by a little.
+_CLOCK_SKEW = timedelta(seconds=60)
 
 # issuer -> key id -> base64 of the raw Ed25519 public key.
 VerifyKeys = Mapping[str, Mapping[str, str]]
@@ -53,6 +63,8 @@ def issue_token(
     the pseudonym of their personal ID, never a name the issuer picks."""
     if role not in ISSUER_ROLES.get(key.issuer, frozenset()):
         raise ValueError(f"the issuer {key.issuer} may not grant the role {role}")
+    if lifetime > MAX_TOKEN_LIFETIME[role]:
+        raise ValueError(f"a {role} token lives at most {MAX_TOKEN_LIFETIME[role]}")
     if role == "citizen":
         if not citizen_id or pseudonyms is None:
             raise ValueError(
@@ -68,7 +80,7 @@ def issue_token(
         "aud": audience,
         "sub": subject or role,
         "role": role,
-        "scope": " ".join(sorted(ROLE_SCOPES[role])),
+        "scope": " ".join(sorted(scopes_of(role, party))),
         "iat": now,
         "exp": now + lifetime,
     }
@@ -140,6 +152,9 @@ def read_token(
     role = claims.get("role")
     if role not in ISSUER_ROLES[issuer]:
         raise InvalidToken("role not granted by this issuer")
+    lifetime = timedelta(seconds=float(claims["exp"]) - float(claims["iat"]))
+    if lifetime > MAX_TOKEN_LIFETIME[role] + _CLOCK_SKEW:
+        raise InvalidToken("lifetime beyond the role's maximum")
     subject = str(claims["sub"])
     citizen_id = claims.get("citizen_id")
     if role == "citizen":
@@ -155,7 +170,7 @@ def read_token(
     return Principal(
         subject=subject,
         role=role,
-        scopes=frozenset(granted & ROLE_SCOPES[role]),
+        scopes=frozenset(granted & scopes_of(role, party)),
         citizen_id=citizen_id if role == "citizen" else None,
         party=party,
     )

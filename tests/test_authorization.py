@@ -354,3 +354,48 @@ async def test_a_declaration_filed_before_the_pseudonym_key_rotated_stays_the_ci
     )
     citizen = dropped.token("citizen", citizen_id=declarant)
     assert (await call(dropped, "GET", path, citizen)).status_code == 403
+
+
+async def test_an_agency_operator_reads_only_its_own_part(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
+    accepted = await submit(stack.api, "death", factory.death(deceased, form="lump_sum"))
+    declaration_id = accepted["declaration_id"]
+    assert (await wait_for_status(stack.api, declaration_id))["status"] == "completed"
+    path = f"/v1/declarations/{declaration_id}"
+
+    def operator(party: str) -> str:
+        return stack.token("operator", subject=f"{party}-operator", party=party)
+
+    justice = operator("justice")
+    seen = await call(stack, "GET", path, justice)
+    assert seen.status_code == 200
+    assert [s["agency"] for s in seen.json()["steps"]] == ["justice"]
+    assert seen.json()["summary"] is None
+    documents = (await call(stack, "GET", f"{path}/documents", justice)).json()
+    assert documents and {d["issuer"] for d in documents} == {"justice"}
+    everyone = (await call(stack, "GET", f"{path}/documents", operator("orchestrator"))).json()
+    foreign = next(d for d in everyone if d["issuer"] != "justice")
+    assert (await call(stack, "GET", foreign["url"], justice)).status_code == 404
+    # The audit trail and the trust store are the orchestrator's operators' alone.
+    assert (await call(stack, "GET", f"{path}/audit", justice)).status_code == 403
+    assert (await call(stack, "GET", "/v1/trust/agency-keys", justice)).status_code == 403
+    new_key = {"public_key": decision_signatures.public_key_b64(dev_signing_seed("rogue"))}
+    added = await call(
+        stack, "PUT", "/v1/trust/agency-keys/social_security/rogue-1", justice, new_key
+    )
+    assert added.status_code == 403
+    revoked = await call(
+        stack,
+        "POST",
+        f"/v1/trust/agency-keys/social_security/{dev_signing_key_id('social_security')}/revoke",
+        justice,
+    )
+    assert revoked.status_code == 403
+    # The post has no step on a declaration: its operators read none.
+    assert (await call(stack, "GET", path, operator("postal"))).status_code == 403
+    # The orchestrator's operators read all of it.
+    whole = (await call(stack, "GET", path, operator("orchestrator"))).json()
+    assert {s["agency"] for s in whole["steps"]} == {"justice", "police", "social_security"}
+    assert (await call(stack, "GET", f"{path}/audit", operator("orchestrator"))).status_code == 200

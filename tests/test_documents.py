@@ -36,7 +36,9 @@ from security.principals import Scope, agency_issuer
 from security.signed_pdfs import DocumentSigner, document_id, verify_pdf
 from security.tokens import SigningKey, issue_token, read_token
 from settings.keys import TokenSigningKey
-from store.documents import store_document
+from store.audit import audit_trail
+from store.documents import list_documents, store_document
+from tests.harness.agency_offices import agency_policy, open_case
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 
@@ -245,11 +247,21 @@ def test_an_agency_token_speaks_for_its_issuer_alone() -> None:
 
 
 async def test_an_agency_stores_only_the_documents_it_signed(
-    intake_stack: Stack, factory: DeclarationFactory
+    stack: Stack, factory: DeclarationFactory
 ) -> None:
-    stack = intake_stack
-    body = factory.birth(next(factory.couples()))
-    declaration_id = (await submit(stack.api, "birth", body))["declaration_id"]
+    async with agency_policy(stack, "justice", "manual"):
+        body = factory.birth(next(factory.couples()))
+        declaration_id = (await submit(stack.api, "birth", body))["declaration_id"]
+        await open_case(stack, declaration_id, "birth_registration")
+        deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
+        death_id = (await submit(stack.api, "death", factory.death(deceased)))["declaration_id"]
+        await open_case(stack, death_id, "death_registration")
+        await _stores_only_what_it_signed_where_it_holds_the_case(stack, declaration_id, death_id)
+
+
+async def _stores_only_what_it_signed_where_it_holds_the_case(
+    stack: Stack, declaration_id: str, death_id: str
+) -> None:
     extract = await asyncio.to_thread(_issue, "justice", RESULTS[0][1])
     card = await asyncio.to_thread(_issue, "social_security", RESULTS[4][1])
     again = await asyncio.to_thread(_issue, "justice", RESULTS[0][1])
@@ -265,6 +277,7 @@ async def test_an_agency_stores_only_the_documents_it_signed(
             )
 
     justice = issue_token(_agency_key("justice"), "agency")
+    social_security = issue_token(_agency_key("social_security"), "agency")
     # Another agency's kind, or its own kind signed by another agency's certificate: refused.
     assert (await put(justice, "health_insurance_card", card)).status_code == 403
     assert (await put(justice, "birth_extract", card)).status_code == 422
@@ -275,6 +288,17 @@ async def test_an_agency_stores_only_the_documents_it_signed(
     assert (
         await put(justice, "birth_extract", extract, "/v1/declarations/x/documents")
     ).status_code == 404
+    # A birth extract on a death declaration, where justice holds a case but no birth's: it
+    # does not belong there, and the death's declarant never sees it.
+    death_path = f"/v1/declarations/{death_id}/documents"
+    assert (await put(justice, "birth_extract", extract, death_path)).status_code == 403
+    assert list_documents(stack.engine, death_id) == []
+    assert any(
+        e.action == "store_document" and e.outcome == "denied"
+        for e in audit_trail(stack.engine, death_id)
+    )
+    # Social security's card where its step has not reached it yet: refused too.
+    assert (await put(social_security, "health_insurance_card", card)).status_code == 403
 
     stored = await put(justice, "birth_extract", extract)
     assert stored.status_code == 201, stored.text

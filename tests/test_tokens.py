@@ -4,7 +4,7 @@ pseudonym key keeps every citizen's earlier declarations theirs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -178,3 +178,28 @@ def test_pseudonym_versions_are_checked() -> None:
         PseudonymKeys({"a:b": "secret"}, "a:b")
     with pytest.raises(ValueError, match="names no configured key"):
         PseudonymKeys({"1": "secret"}, "2")
+
+
+def test_a_token_lives_no_longer_than_its_role_allows() -> None:
+    now = datetime.now(UTC)
+    ten_years = now + timedelta(days=3650)
+    with pytest.raises(InvalidToken):
+        read(forge(OPERATOR_ISSUER, "operator", iat=now, exp=ten_years))
+    with pytest.raises(InvalidToken):
+        read(forge(PORTAL_ISSUER, "portal", sub="portal", iat=now, exp=ten_years))
+    with pytest.raises(ValueError, match="at most"):
+        issue_from_settings(SETTINGS, "operator", lifetime=timedelta(hours=13))
+    within = issue_from_settings(SETTINGS, "operator", lifetime=timedelta(hours=12))
+    assert read(within).role == "operator"
+
+
+def test_an_agency_operator_holds_no_audit_or_trust_scope() -> None:
+    justice = read(issue_from_settings(SETTINGS, "operator", party="justice"))
+    assert justice.scopes == {Scope.READ}
+    assert justice.agency_operator == "justice"
+    ours = read(issue_from_settings(SETTINGS, "operator"))
+    assert {Scope.AUDIT, Scope.TRUST} <= ours.scopes
+    assert ours.agency_operator is None
+    # A token that claims the scopes anyway gets none it may not hold.
+    claimed = read(forge(OPERATOR_ISSUER, "operator", party="justice"))
+    assert claimed.scopes == {Scope.READ}

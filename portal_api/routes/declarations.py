@@ -140,7 +140,7 @@ async def get_declaration_status(
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     await access.require_access("read_status", record)
     await access.audit("read_status", declaration_id)
-    return status_in(read_status(record), language)
+    return status_in(access.visible_part(read_status(record)), language)
 
 
 def status_in(view: DeclarationStatusView, language: Language) -> JSONResponse:

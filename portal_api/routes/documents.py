@@ -11,9 +11,12 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from portal_api.dependencies import AccessDep, EngineDep, SettingsDep
+from schemas.common import Procedure
 from schemas.documents import PROCEDURE_OF_KIND, DocumentKind, issuer_of_kind
+from schemas.status import DeclarationStatusView, StepState
 from security.principals import Scope
 from security.signed_pdfs import verify_pdf
+from store.declaration_status import read_status
 from store.declarations import get_declaration
 from store.documents import PDF, list_documents, read_document, store_document
 from store.models import IssuedDocument
@@ -45,6 +48,12 @@ class DocumentListing(BaseModel):
                 "url": document_url(document.declaration_id, document.document_id),
             }
         )
+
+
+def holds_case(view: DeclarationStatusView, procedure: Procedure) -> bool:
+    """Whether the declaration has a step of this procedure that reached its agency: the only
+    place that agency's document of that kind belongs."""
+    return any(s.procedure == procedure and s.status != StepState.PENDING for s in view.steps)
 
 
 def document_url(declaration_id: str, document_id: str) -> str:
@@ -83,7 +92,8 @@ async def list_declaration_documents(
     await _readable(access, engine, declaration_id)
     await access.audit("read_documents", declaration_id)
     documents = await run_in_threadpool(list_documents, engine, declaration_id)
-    return [DocumentListing.of(d) for d in documents]
+    issuers = access.visible_issuers()
+    return [DocumentListing.of(d) for d in documents if issuers is None or d.issuer in issuers]
 
 
 def _media_type(request: Request) -> str:
@@ -127,8 +137,16 @@ async def store_issued_document(
             "store_document", declaration_id, f"This credential does not issue {kind}."
         )
     _require_pdf(request)
-    if await run_in_threadpool(get_declaration, engine, declaration_id) is None:
+    record = await run_in_threadpool(get_declaration, engine, declaration_id)
+    if record is None:
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
+    procedure = PROCEDURE_OF_KIND[kind]
+    if not holds_case(read_status(record), procedure):
+        raise await access.refuse(
+            "store_document",
+            declaration_id,
+            f"{agency} holds no {procedure.value} case on this declaration.",
+        )
     body = await request.body()
     own = {agency: settings.document_certificates.get(agency, "")}
     check = await run_in_threadpool(verify_pdf, body, own if own[agency] else {})
@@ -169,6 +187,11 @@ async def get_declaration_document(
     declaration_id: str, document_id: str, engine: EngineDep, access: AccessDep
 ) -> Response:
     await _readable(access, engine, declaration_id)
+    issuers = access.visible_issuers()
+    if issuers is not None:
+        listed = await run_in_threadpool(list_documents, engine, declaration_id)
+        if not any(d.document_id == document_id and d.issuer in issuers for d in listed):
+            raise HTTPException(status_code=404, detail="No such document on this declaration.")
     content = await run_in_threadpool(read_document, engine, declaration_id, document_id)
     if content is None:
         raise HTTPException(status_code=404, detail="No such document on this declaration.")
