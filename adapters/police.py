@@ -56,6 +56,14 @@ _PEOPLE = {
 }
 
 
+def _beneficiary(field: str) -> Message | None:
+    """`survivor_benefit.beneficiaries.2` is the third beneficiary, as the family counts."""
+    prefix = "survivor_benefit.beneficiaries."
+    if not field.startswith(prefix) or not field.removeprefix(prefix).isdigit():
+        return None
+    return Message.of("person.beneficiary", number=int(field.removeprefix(prefix)) + 1)
+
+
 def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
     """What differs from the registry. About the declarant, each detail is named; about anyone
     else, one plain answer names all the details to check and reveals none of the registry's."""
@@ -64,7 +72,7 @@ def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[Identi
         return []
     if claim.field != "declarant":
         details = ["personal_id", "full_name"] + (["date_of_birth"] if claim.date_of_birth else [])
-        person_named = _PEOPLE.get(claim.field)
+        person_named = _PEOPLE.get(claim.field) or _beneficiary(claim.field)
         message = Message.of(
             "registry.person_mismatch",
             person=person_named if person_named is not None else claim.field.replace("_", " "),

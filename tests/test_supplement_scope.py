@@ -30,8 +30,46 @@ def test_only_the_parts_named_may_change() -> None:
     place = {"place_of_death": {"commune_code": "00004", "address_line": "Số 1"}}
     assert locs({"deceased": place}, ["deceased.place_of_death"]) == []
     assert locs({"payment": {"method": "cash"}}, ["deceased.place_of_death"]) == [
-        (("body", "changes", "payment"), "field_not_requested")
+        (("body", "changes", "payment", "method"), "field_not_requested")
     ]
+
+
+def test_a_request_for_one_field_allows_that_field_alone() -> None:
+    beneficiary = {"personal_id": "001090000002", "full_name": "Trần Văn Lạ"}
+    filed = {
+        **FILED,
+        "survivor_benefit": {"form": "lump_sum", "beneficiaries": [{"full_name": "Trần Thị Con"}]},
+        "payment": {
+            "method": "bank",
+            "bank_account": {"account_number": "1", "account_holder": "Trần Thị Con"},
+        },
+    }
+
+    def refused(changes: dict[str, Any], requested: list[str]) -> list[Any]:
+        return [v.loc[2:] for v in out_of_scope(changes, filed, requested, True)]
+
+    form_only = ["survivor_benefit.form"]
+    assert refused({"survivor_benefit": {"form": "monthly"}}, form_only) == []
+    assert refused(
+        {"survivor_benefit": {"form": "monthly", "beneficiaries": [beneficiary]}}, form_only
+    ) == [("survivor_benefit", "beneficiaries")]
+    holder_only = ["payment.bank_account.account_holder"]
+    holder = {"payment": {"bank_account": {"account_holder": "Trần Văn Con"}}}
+    assert refused(holder, holder_only) == []
+    both = {"payment": {"bank_account": {"account_holder": "Trần Văn Con", "account_number": "9"}}}
+    assert refused(both, holder_only) == [("payment", "bank_account", "account_number")]
+    # A part sent back whole, as filed but for the field asked for, changes only that field.
+    whole = {
+        "payment": {
+            **filed["payment"],
+            "bank_account": {"account_number": "1", "account_holder": "Trần Văn Con"},
+        }
+    }
+    assert refused(whole, holder_only) == []
+    # A request that names a part explicitly allows all of it.
+    assert (
+        refused({"survivor_benefit": {"beneficiaries": [beneficiary]}}, ["survivor_benefit"]) == []
+    )
 
 
 def test_a_person_relied_on_cannot_be_replaced() -> None:

@@ -17,8 +17,9 @@ from workflows.agency_steps import Submission
 from workflows.idempotency import idempotency_key
 
 
-def identity_claims(d: BirthDeclaration) -> list[IdentityClaim]:
-    """The parents with an identity number, and the declarant when not a parent."""
+def identity_claims(d: BirthDeclaration, supplemented: frozenset[str]) -> list[IdentityClaim]:
+    """The parents with an identity number, and the declarant when not a parent, whatever
+    the citizen supplemented."""
     claims = [
         IdentityClaim(
             field=role,

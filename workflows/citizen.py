@@ -90,6 +90,7 @@ def take_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAns
     run.declaration = declaration
     run.supplement_answers += 1
     run.changed_since_registry_check.update(answer.changed)
+    run.supplemented.update(answer.changed)
     run.progress.record_event(
         "supplement_answered",
         reason=", ".join(answer.changed),

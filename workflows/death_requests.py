@@ -18,10 +18,30 @@ from schemas.results import DeathRegistrationResult
 from workflows.agency_steps import Submission
 from workflows.idempotency import idempotency_key
 
+# The parts whose change brings the beneficiaries before the registry: a beneficiary named in a
+# supplement, or an account for the money in someone's name, who must be one of the people the
+# registry confirmed.
+BENEFICIARIES_CHECKED_AFTER = frozenset({"survivor_benefit", "payment"})
 
-def identity_claims(d: DeathDeclaration) -> list[IdentityClaim]:
-    """The deceased and the declarant."""
+
+def beneficiary_claims(d: DeathDeclaration) -> list[IdentityClaim]:
+    chosen = d.survivor_benefit
     return [
+        IdentityClaim(
+            field=f"survivor_benefit.beneficiaries.{n}",
+            personal_id=b.personal_id,
+            full_name=b.full_name,
+            date_of_birth=b.date_of_birth,
+        )
+        for n, b in enumerate(chosen.beneficiaries if chosen else [])
+    ]
+
+
+def identity_claims(d: DeathDeclaration, supplemented: frozenset[str]) -> list[IdentityClaim]:
+    """The deceased and the declarant; and the beneficiaries once a supplement named new ones
+    or changed who is paid."""
+    checked = beneficiary_claims(d) if supplemented & BENEFICIARIES_CHECKED_AFTER else []
+    return checked + [
         IdentityClaim(
             field="deceased",
             personal_id=d.deceased.personal_id,

@@ -53,7 +53,7 @@ async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
             PoliceService.verify_identities,
             IdentityCheckRequest(
                 declaration_id=run.declaration_id,
-                claims=run.steps.identity_claims(run.declaration),
+                claims=run.steps.identity_claims(run.declaration, frozenset(run.supplemented)),
             ),
             summary="cross-check the people with the population registry",
         )

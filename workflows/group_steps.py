@@ -87,8 +87,11 @@ class ProcedureSteps(ABC, Generic[DeclarationT]):
         """Every procedure of the group, in the order they run."""
 
     @abstractmethod
-    def identity_claims(self, declaration: DeclarationT) -> list[IdentityClaim]:
-        """The people the population registry is asked to confirm before any agency."""
+    def identity_claims(
+        self, declaration: DeclarationT, supplemented: frozenset[str]
+    ) -> list[IdentityClaim]:
+        """The people the population registry is asked to confirm before any agency, given the
+        parts of the declaration the citizen supplemented so far."""
 
     @abstractmethod
     async def run(self, runner: StepRunner[DeclarationT]) -> None: ...
@@ -101,7 +104,7 @@ class GroupSteps(ProcedureSteps[DeclarationT], Generic[DeclarationT, RequestT, R
     # What the steps after the registration need from it, as the citizen reads it.
     record_name: Message
     after_registration: Sequence[StepOnRecord[DeclarationT, RecordT]]
-    claims: Callable[[DeclarationT], list[IdentityClaim]]
+    claims: Callable[[DeclarationT, frozenset[str]], list[IdentityClaim]]
 
     def procedures(self, declaration: DeclarationT) -> tuple[Procedure, ...]:
         return (
@@ -112,8 +115,10 @@ class GroupSteps(ProcedureSteps[DeclarationT], Generic[DeclarationT, RequestT, R
     def all_procedures(self) -> tuple[Procedure, ...]:
         return (self.registration.procedure, *(s.procedure for s in self.after_registration))
 
-    def identity_claims(self, declaration: DeclarationT) -> list[IdentityClaim]:
-        return self.claims(declaration)
+    def identity_claims(
+        self, declaration: DeclarationT, supplemented: frozenset[str]
+    ) -> list[IdentityClaim]:
+        return self.claims(declaration, supplemented)
 
     async def run(self, runner: StepRunner[DeclarationT]) -> None:
         record = await runner.run_step(self.registration)

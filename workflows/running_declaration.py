@@ -62,8 +62,10 @@ class RunningDeclaration(Generic[DeclarationT]):
     # The ID of each open supplement request, by who waits for the citizen (an agency, or the
     # population registry): what an answer may answer.
     open_requests: dict[str, str] = field(default_factory=dict)
-    # The parts of the declaration corrected since the population registry last confirmed it.
+    # The parts of the declaration corrected since the population registry last confirmed it,
+    # and every part corrected so far (some bring more people before the registry).
     changed_since_registry_check: set[str] = field(default_factory=set)
+    supplemented: set[str] = field(default_factory=set)
     # How many times the population registry found a mismatch in the people named.
     registry_rounds: int = 0
     # Reminders and escalations on their way to the agencies.

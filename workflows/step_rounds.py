@@ -22,8 +22,8 @@ from workflows.running_declaration import RunningDeclaration
 # A step goes to its agency at most this many times: with the registry's bound, it keeps the
 # longest path of a declaration, and so its history, bounded without continuing as new.
 MAX_ROUNDS_PER_STEP = 5
-# The parts of a declaration that name people the registry knows.
-PEOPLE = frozenset({"declarant", "mother", "father", "deceased", "survivor_benefit"})
+# The parts of a declaration that name people the registry knows, or who is paid.
+PEOPLE = frozenset({"declarant", "mother", "father", "deceased", "survivor_benefit", "payment"})
 
 
 async def run_step(
