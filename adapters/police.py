@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
 from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
 from messages import Message
 from schemas.common import Agency
-
-
-def _same_name(a: str, b: str) -> bool:
-    def normal(name: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-    return normal(a) == normal(b)
+from schemas.names import same_name
 
 
 class PoliceClient:
@@ -84,7 +76,8 @@ def _mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str
     if person is None:
         return ["personal_id"]
     mismatched = []
-    if not _same_name(person["full_name"], claim.full_name):
+    # One name in either Unicode form, case, spacing or tone placement ("Thủy", "Thuỷ").
+    if not same_name(person["full_name"], claim.full_name):
         mismatched.append("full_name")
     if (
         claim.date_of_birth is not None
