@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from schemas.text import TEXT_CHECK
+from schemas.text import LATIN_SCRIPT_CHECK, TEXT_CHECK
 
 Sex = Literal["male", "female"]
 
@@ -74,12 +74,14 @@ PhoneNumber = Annotated[str, TEXT_CHECK, AfterValidator(_check_phone)]
 CountryCode = Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[A-Z]{2}$")]
 PassportNumber = Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[A-Z0-9]{6,12}$")]
 # The number of a certificate or notice a person copies from the paper (the birth certificate,
-# the death notice, the poor-household certificate): free in form, but its digits are ASCII.
+# the death notice, the poor-household certificate): free in form, but its digits are ASCII and
+# its letters Latin, so a look-alike from another script does not make another number.
 DocumentNumber = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     TEXT_CHECK,
     AfterValidator(_check_document_number),
+    LATIN_SCRIPT_CHECK,
 ]
 
 

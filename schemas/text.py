@@ -11,6 +11,11 @@ bidirectional overrides and isolates that reorder what a record shows, zero-widt
 the byte-order mark), surrogates, private-use and unassigned code points, line and paragraph
 separators, and the few letters of other categories that draw nothing (fillers, the combining
 grapheme joiner). The error names the character's position, so the citizen knows where to look.
+
+Text printed on a record in Vietnamese (an address, a facility's name, a document's number) is
+also held to the Latin script (`latin_script`): a Cyrillic "Р" or an Arabic-Indic "١" looks like
+a Latin letter or digit and is another one to every machine that reads it. People's names are
+held to a narrower alphabet still (`schemas.names`).
 """
 
 from __future__ import annotations
@@ -19,13 +24,13 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 TEXT_INVALID_CHARACTER = "text_invalid_character"
 
 # Why a character is refused, each with its own words (`text_invalid_character.<kind>`).
-RefusedKind = Literal["line_break", "control", "invisible", "not_a_character"]
+RefusedKind = Literal["line_break", "control", "invisible", "not_a_character", "other_script"]
 
 # Each character that breaks a line (in Unicode's sense, which is wider than a keyboard's).
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
@@ -100,16 +105,44 @@ def multiline_text(value: object) -> object:
     return text
 
 
+def _other_script(character: str) -> bool:
+    """A letter of a script other than Latin ("Р" Cyrillic, "ρ" Greek, "ر" Arabic, a full-width
+    "Ａ"), or a digit other than 0 to 9 ("١" Arabic-Indic): it may look like a Latin letter or
+    digit, and is another character to every machine that reads the record."""
+    category = unicodedata.category(character)
+    if category.startswith("L"):
+        return not unicodedata.name(character, "").startswith("LATIN ")
+    return category == "Nd" and not character.isascii()
+
+
+def latin_script(value: str) -> str:
+    """Text written in the Latin script, as Vietnamese is: a letter or digit of another script
+    in an address, a facility's name or a document's number is refused, with its position."""
+    position = next((i for i, ch in enumerate(value) if _other_script(ch)), None)
+    if position is None:
+        return value
+    raise PydanticCustomError(
+        TEXT_INVALID_CHARACTER,
+        "The text holds a letter or digit of a script other than Latin (position {position}).",
+        {"message_code": f"{TEXT_INVALID_CHARACTER}.other_script", "position": position + 1},
+    )
+
+
 # The check every text field of a body the portal takes carries (tests walk the models for it).
 TEXT_CHECK = BeforeValidator(plain_text)
 MULTILINE_TEXT_CHECK = BeforeValidator(multiline_text)
+# Text printed on a record in Vietnamese holds no letter of another script.
+LATIN_SCRIPT_CHECK = AfterValidator(latin_script)
 
 # A one-line text of any format: the base of identifiers, codes and names.
 Text = Annotated[str, TEXT_CHECK]
 # Several lines a person writes in their own words (a reason).
 MultilineText = Annotated[str, MULTILINE_TEXT_CHECK]
 # Text a person types (an address, a place, a facility's name, a cause of death), measured in
-# the precomposed form.
+# the precomposed form, in the Latin script.
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), TEXT_CHECK
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    TEXT_CHECK,
+    LATIN_SCRIPT_CHECK,
 ]
