@@ -51,7 +51,7 @@ _PEOPLE = {
 def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
     """What differs from the registry. About the declarant, each detail is named; about anyone
     else, one plain answer names all the details to check and reveals none of the registry's."""
-    mismatched = _mismatches(claim, person)
+    mismatched = registry_mismatches(claim, person)
     if not mismatched:
         return []
     if claim.field != "declarant":
@@ -72,7 +72,9 @@ def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[Identi
     return [IdentityProblem(field=f"declarant.{d}", message=messages[d]) for d in mismatched]
 
 
-def _mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+def registry_mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+    """The details of a claim the registry holds otherwise (`personal_id` when it does not
+    know the person)."""
     if person is None:
         return ["personal_id"]
     mismatched = []
