@@ -1,11 +1,11 @@
 """People's names: what letters a name is written with, and when two spellings are one name.
 
-A name is written in the Latin letters of Vietnamese: the 22 letters of the Vietnamese alphabet
-(đ among them, and ă â ê ô ơ ư), f j w z, which names of minority and foreign origin use, and the
-five tone marks on any vowel. To those are added the letters of the Latin orthographies of the
-Central Highlands languages (Ê Đê, Jarai, Bahnar, M'Nông): the short vowels ĕ ĭ ŏ ŭ ê̆ ô̆ ơ̆ ư̆
-and ƀ č ñ, since a name such as "Y-Ƀlŭl Niê Blô" is written with them, none of them looks like
-another letter of the alphabet, and none comes from another script. Between the letters: spaces,
+A name is written in the Latin letters of Vietnamese: the 29 letters of the Vietnamese alphabet
+(ă â đ ê ô ơ ư among them), f j w z, which names of minority and foreign origin use, and the five
+tone marks on any vowel. To those are added the letters of the Latin orthographies of the Central
+Highlands languages (Ê Đê, Jarai, Bahnar, M'Nông): the short vowels ĕ ĭ ŏ ŭ ê̆ ô̆ ơ̆ ư̆ and ƀ č ñ,
+since names such as "Y-Ƀlŭl Niê Blô" are written with them, and each is a Latin letter of its
+own, not a look-alike from another script. Between the letters: spaces,
 hyphens and apostrophes ("H'Hen Niê"); the typographic apostrophe (’) phones type is taken as
 the apostrophe it stands for, so one name has one spelling.
 
