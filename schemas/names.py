@@ -5,9 +5,9 @@ A name is written in the Latin letters of Vietnamese: the 29 letters of the Viet
 tone marks on any vowel. To those are added the letters of the Latin orthographies of the Central
 Highlands languages (Ê Đê, Jarai, Bahnar, M'Nông): the short vowels ĕ ĭ ŏ ŭ ê̆ ô̆ ơ̆ ư̆ and ƀ č ñ,
 since names such as "Y-Ƀlŭl Niê Blô" are written with them, and each is a Latin letter of its
-own, not a look-alike from another script. Between the letters: spaces,
-hyphens and apostrophes ("H'Hen Niê"); the typographic apostrophe (’) phones type is taken as
-the apostrophe it stands for, so one name has one spelling.
+own, not a look-alike from another script. Between the letters: spaces, hyphens and apostrophes
+("H'Hen Niê"); the typographic apostrophe (’) phones type is taken as the apostrophe it stands
+for, so one name has one spelling.
 
 Everything else is refused: digits, symbols, letters of other scripts (Cyrillic "Нгуен", Greek,
 Arabic; a single Cyrillic "а" in a Latin name looks the same and is another name to a machine),
