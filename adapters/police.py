@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
 from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
 from messages import Message
 from schemas.common import Agency
-
-
-def _same_name(a: str, b: str) -> bool:
-    def normal(name: str) -> str:
-        return " ".join(unicodedata.normalize("NFC", name).casefold().split())
-
-    return normal(a) == normal(b)
+from schemas.names import same_name
 
 
 class PoliceClient:
@@ -67,7 +59,7 @@ def _beneficiary(field: str) -> Message | None:
 def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
     """What differs from the registry. About the declarant, each detail is named; about anyone
     else, one plain answer names all the details to check and reveals none of the registry's."""
-    mismatched = _mismatches(claim, person)
+    mismatched = registry_mismatches(claim, person)
     if not mismatched:
         return []
     if claim.field != "declarant":
@@ -88,11 +80,14 @@ def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[Identi
     return [IdentityProblem(field=f"declarant.{d}", message=messages[d]) for d in mismatched]
 
 
-def _mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+def registry_mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+    """The details of a claim the registry holds otherwise (`personal_id` when it does not
+    know the person)."""
     if person is None:
         return ["personal_id"]
     mismatched = []
-    if not _same_name(person["full_name"], claim.full_name):
+    # One name in either Unicode form, case, spacing or tone placement ("Thủy", "Thuỷ").
+    if not same_name(person["full_name"], claim.full_name):
         mismatched.append("full_name")
     if (
         claim.date_of_birth is not None

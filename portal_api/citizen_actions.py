@@ -39,6 +39,7 @@ from schemas.rules.birth import check_birth_declaration
 from schemas.rules.death import check_death_declaration
 from schemas.rules.findings import RuleViolation
 from schemas.status import TERMINAL_STATES, DeclarationState
+from schemas.text import MultilineText
 from security.requesters import attest
 from store.declaration_status import read_status
 from store.declarations import get_declaration
@@ -57,7 +58,11 @@ class SupplementSubmission(StrictModel):
 
 
 class WithdrawalSubmission(StrictModel):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: MultilineText | None = Field(
+        default=None,
+        max_length=500,
+        description="Why the family withdraws, in their own words; it may run over several lines.",
+    )
 
 
 class ActionAccepted(BaseModel):

@@ -76,9 +76,25 @@ def input_message(error: Mapping[str, Any]) -> Message:
     if kind in _INPUT_MESSAGES:
         return _INPUT_MESSAGES[kind]
     if kind in known_codes():
-        # A type our own validators raise (`personal_id_format`, …) is its own message code.
-        return Message(code=kind)
+        return _own_message(kind, ctx)
     return Message.of("input.invalid")
+
+
+def _own_message(kind: str, ctx: Mapping[str, Any]) -> Message:
+    """A type our own validators raise (`personal_id_format`, …) is its own message code, unless
+    its context names a more precise one (`name_invalid_character.digit`); the context's numbers
+    and words (a character's position, never the value typed) fill the message's placeholders."""
+    code = ctx.get(MESSAGE_CODE)
+    params: dict[str, str | int | float | Message] = {
+        name: value
+        for name, value in ctx.items()
+        if name != MESSAGE_CODE
+        and isinstance(value, str | int | float)
+        and not isinstance(value, bool)
+    }
+    return Message(
+        code=code if isinstance(code, str) and code in known_codes() else kind, params=params
+    )
 
 
 def input_violations(errors: Iterable[Mapping[str, Any]]) -> list[RuleViolation]:

@@ -14,10 +14,18 @@ from schemas.common import (
     Contact,
     Delivery,
     Place,
-    ShortText,
     StrictModel,
 )
-from schemas.identifiers import CommuneCode, DocumentNumber, FullName, PersonalId, Sex
+from schemas.identifiers import (
+    CommuneCode,
+    CountryCode,
+    DocumentNumber,
+    PassportNumber,
+    PersonalId,
+    Sex,
+)
+from schemas.names import FullName
+from schemas.text import ShortText
 
 BirthDeclarantRelationship = Literal[
     "mother", "father", "grandparent", "sibling", "relative", "guardian", "other"
@@ -61,9 +69,8 @@ class Child(StrictModel):
     date_of_birth: date = Field(examples=["2026-11-20"])
     place_of_birth: PlaceOfBirth
     ethnicity: ShortText = Field(default="Kinh", examples=["Kinh"])
-    nationality: str = Field(
+    nationality: CountryCode = Field(
         default="VN",
-        pattern=r"^[A-Z]{2}$",
         description="ISO 3166 country code.",
         examples=["VN"],
     )
@@ -81,17 +88,15 @@ class Parent(StrictModel):
         "`passport_number`.",
         examples=["001190012345"],
     )
-    passport_number: str | None = Field(
+    passport_number: PassportNumber | None = Field(
         default=None,
-        pattern=r"^[A-Z0-9]{6,12}$",
         description="A foreign parent's passport number, instead of `personal_id`.",
         examples=["C1234567"],
     )
     full_name: FullName = Field(examples=["Nguyễn Thị Lan"])
     date_of_birth: date = Field(examples=["1990-03-15"])
-    nationality: str = Field(
+    nationality: CountryCode = Field(
         default="VN",
-        pattern=r"^[A-Z]{2}$",
         description="ISO 3166 country code.",
         examples=["VN"],
     )

@@ -5,17 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from schemas.identifiers import CommuneCode, FullName, PhoneNumber, precomposed
+from schemas.identifiers import CommuneCode, PhoneNumber
+from schemas.names import FullName
+from schemas.text import TEXT_CHECK, ShortText
 
-# Text a person types (an address, a place, a facility's name, a cause of death), kept in the
-# precomposed form whichever form it was typed in, and measured in that form.
-ShortText = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    BeforeValidator(precomposed),
-]
+EmailAddress = Annotated[EmailStr, TEXT_CHECK]
 
 
 class Agency(StrEnum):
@@ -100,7 +96,7 @@ class Contact(StrictModel):
         description="A Vietnamese phone number: 10 digits starting with 0, or +84 and 9 digits.",
         examples=["0912345678"],
     )
-    email: EmailStr | None = Field(
+    email: EmailAddress | None = Field(
         default=None,
         description="Also receives electronic results, when given.",
         examples=["nguyen.thi.lan@example.vn"],
@@ -136,7 +132,7 @@ AttachmentKind = Literal[
 
 MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
 
-Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
+Sha256Hex = Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[0-9a-f]{64}$", to_lower=True)]
 
 
 class AttachmentBase(StrictModel):
@@ -145,9 +141,7 @@ class AttachmentBase(StrictModel):
         examples=["birth_certificate"],
     )
     # A file name from a device that stores names decomposed reads the same as one that does not.
-    filename: Annotated[
-        str, StringConstraints(min_length=1, max_length=255), BeforeValidator(precomposed)
-    ] = Field(
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=255), TEXT_CHECK] = Field(
         description="The file's name as the citizen uploaded it.", examples=["giay-chung-sinh.pdf"]
     )
     media_type: MediaType = Field(description="The file's type.", examples=["application/pdf"])
@@ -163,6 +157,7 @@ class AttachmentUpload(AttachmentBase):
 
     content_base64: Annotated[
         str,
+        TEXT_CHECK,
         Field(
             min_length=1,
             repr=False,

@@ -14,10 +14,11 @@ from schemas.common import (
     Delivery,
     Place,
     Procedure,
-    ShortText,
     StrictModel,
 )
-from schemas.identifiers import DocumentNumber, FullName, PersonalId, Sex
+from schemas.identifiers import DocumentNumber, PersonalId, Sex
+from schemas.names import FullName
+from schemas.text import TEXT_CHECK, ShortText
 
 DeathDeclarantRelationship = Literal["spouse", "child", "parent", "sibling", "relative", "other"]
 CLOSE_RELATIVES: frozenset[str] = frozenset({"spouse", "child", "parent", "sibling"})
@@ -91,8 +92,8 @@ class SurvivorBenefitChoice(StrictModel):
 
 
 class BankAccount(StrictModel):
-    bank_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{3,11}$")]
-    account_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,20}$")]
+    bank_code: Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[A-Z0-9]{3,11}$")]
+    account_number: Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[0-9]{6,20}$")]
     account_holder: FullName
 
 

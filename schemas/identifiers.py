@@ -7,13 +7,14 @@ the edge. Checks that need reference data or today's date live in `schemas.rules
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
+
+from schemas.text import LATIN_SCRIPT_CHECK, TEXT_CHECK
 
 Sex = Literal["male", "female"]
 
@@ -25,13 +26,6 @@ _SOCIAL_INSURANCE_NUMBER = re.compile(r"[0-9]{10}")
 _CARD_CODE = re.compile(r"[A-Z]{2}[0-9][0-9]{2}[0-9]{10}")
 _COMMUNE_CODE = re.compile(r"[0-9]{5}")
 _PHONE = re.compile(r"(?:\+84|0)[0-9]{9}")
-
-
-def precomposed(value: object) -> object:
-    """Text as a person typed it, in the precomposed form (NFC). Keyboards and systems send
-    Vietnamese letters precomposed ("ễ") or decomposed ("e" and two combining marks); both are
-    the same letters, so they are stored, compared and sent in one form."""
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 def _check_personal_id(value: str) -> str:
@@ -63,32 +57,6 @@ def e164_phone(phone: str) -> str:
     return phone if phone.startswith("+84") else "+84" + phone[1:]
 
 
-def _is_name_character(name: str, index: int) -> bool:
-    """A letter, a separator, or a combining mark on a letter: a mark that has no precomposed
-    form with its letter stays a mark after NFC, and is still part of that letter."""
-    ch = name[index]
-    if ch.isalpha() or ch in " '-.":
-        return True
-    return (
-        unicodedata.category(ch) == "Mn"
-        and index > 0
-        and (name[index - 1].isalpha() or unicodedata.category(name[index - 1]) == "Mn")
-    )
-
-
-def _check_full_name(value: str) -> str:
-    name = " ".join(unicodedata.normalize("NFC", value).split())
-    if len(name) < 2 or len(name) > 100:
-        raise PydanticCustomError("full_name_length", "A full name has between 2 and 100 letters.")
-    if any(ch.isdigit() for ch in name) or not all(
-        _is_name_character(name, i) for i in range(len(name))
-    ):
-        raise PydanticCustomError(
-            "full_name_characters", "A full name may contain only letters, spaces and hyphens."
-        )
-    return name
-
-
 def _check_document_number(value: str) -> str:
     if any(ch.isdigit() and not ch.isascii() for ch in value):
         raise PydanticCustomError(
@@ -98,17 +66,22 @@ def _check_document_number(value: str) -> str:
     return value
 
 
-PersonalId = Annotated[str, AfterValidator(_check_personal_id)]
-CommuneCode = Annotated[str, AfterValidator(_check_commune_code)]
-PhoneNumber = Annotated[str, AfterValidator(_check_phone)]
-FullName = Annotated[str, AfterValidator(_check_full_name)]
+# Each identifier is text first: a control or invisible character in it is named as such.
+PersonalId = Annotated[str, TEXT_CHECK, AfterValidator(_check_personal_id)]
+CommuneCode = Annotated[str, TEXT_CHECK, AfterValidator(_check_commune_code)]
+PhoneNumber = Annotated[str, TEXT_CHECK, AfterValidator(_check_phone)]
+# ISO 3166 alpha-2.
+CountryCode = Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[A-Z]{2}$")]
+PassportNumber = Annotated[str, TEXT_CHECK, StringConstraints(pattern=r"^[A-Z0-9]{6,12}$")]
 # The number of a certificate or notice a person copies from the paper (the birth certificate,
-# the death notice, the poor-household certificate): free in form, but its digits are ASCII.
+# the death notice, the poor-household certificate): free in form, but its digits are ASCII and
+# its letters Latin, so a look-alike from another script does not make another number.
 DocumentNumber = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    BeforeValidator(precomposed),
+    TEXT_CHECK,
     AfterValidator(_check_document_number),
+    LATIN_SCRIPT_CHECK,
 ]
 
 

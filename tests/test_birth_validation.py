@@ -255,6 +255,72 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
         ["body", "declarant", "phone"],
         "phone_format",
     ),
+    (
+        "right-to-left override in the child's name",
+        _set("child.full_name", "Trần Minh\u202e Khang"),
+        ["body", "child", "full_name"],
+        "text_invalid_character",
+    ),
+    (
+        "NUL in the address",
+        _set("residence.address_line", "Số 12\x00 phố Lê Lợi"),
+        ["body", "residence", "address_line"],
+        "text_invalid_character",
+    ),
+    (
+        "isolate in the facility's name",
+        _set("child.place_of_birth.facility_name", "Bệnh viện\u2067 Phụ sản"),
+        ["body", "child", "place_of_birth", "facility_name"],
+        "text_invalid_character",
+    ),
+    (
+        "Arabic in the facility's name",
+        _set("child.place_of_birth.facility_name", "Bệnh viện مستشفى"),
+        ["body", "child", "place_of_birth", "facility_name"],
+        "text_invalid_character",
+    ),
+    (
+        "line break in the ethnicity",
+        _set("child.ethnicity", "Kinh\nTày"),
+        ["body", "child", "ethnicity"],
+        "text_invalid_character",
+    ),
+    (
+        "zero-width space in the certificate number",
+        _set("birth_certificate_number", "GCS-\u200b001234"),
+        ["body", "birth_certificate_number"],
+        "text_invalid_character",
+    ),
+    (
+        "Cyrillic letter in the certificate number",
+        _set("birth_certificate_number", "G\u0421S-001234"),
+        ["body", "birth_certificate_number"],
+        "text_invalid_character",
+    ),
+    (
+        "mother's name in Cyrillic",
+        _set("mother.full_name", "Нгуен Тхи Лан"),
+        ["body", "mother", "full_name"],
+        "name_invalid_character",
+    ),
+    (
+        "Greek letter in the declarant's name",
+        _set("declarant.full_name", "Νguyễn Thị Lan"),
+        ["body", "declarant", "full_name"],
+        "name_invalid_character",
+    ),
+    (
+        "digit in the child's name",
+        _set("child.full_name", "Trần Minh 2"),
+        ["body", "child", "full_name"],
+        "name_invalid_character",
+    ),
+    (
+        "look-alike letter in the postal recipient",
+        _set("delivery.postal_address.recipient", "Nguyễn V\u0430n An"),
+        ["body", "delivery", "postal_address", "recipient"],
+        "name_invalid_character",
+    ),
 ]
 
 
@@ -309,3 +375,27 @@ def test_too_many_attachments_is_refused(bundled_factory: DeclarationFactory) ->
     body["attachments"] = [attachment("birth_certificate") for _ in range(11)]
     problems = {(tuple(p["loc"]), p["type"]) for p in refusal_detail("birth", body)}
     assert (("body", "attachments"), "too_many_attachments") in problems
+
+
+def test_each_character_problem_is_its_own_entry_in_the_citizens_language(
+    bundled_factory: DeclarationFactory,
+) -> None:
+    body = bundled_factory.birth(next(bundled_factory.couples()))
+    body["child"]["full_name"] = "Trần Minh\u202e Khang"
+    body["mother"]["full_name"] = "Нгуен Тхи Лан"
+    body["residence"]["address_line"] = "Số 12\x00 phố Lê Lợi"
+    english = refusal_detail("birth", body, language="en")
+    vietnamese = refusal_detail("birth", body)
+    assert [(p["loc"], p["type"]) for p in english] == [
+        (["body", "child", "full_name"], "text_invalid_character"),
+        (["body", "mother", "full_name"], "name_invalid_character"),
+        (["body", "residence", "address_line"], "text_invalid_character"),
+    ]
+    assert [(p["loc"], p["type"]) for p in vietnamese] == [(p["loc"], p["type"]) for p in english]
+    invisible, other_script, control = (p["msg"] for p in english)
+    assert "invisible character" in invisible and "at position 10" in invisible
+    assert other_script.startswith("Character 1 of the name is not a Vietnamese letter")
+    assert "control character" in control and "at position 6" in control
+    assert vietnamese[1]["msg"].startswith(
+        "Ký tự thứ 1 của họ và tên không phải chữ cái tiếng Việt"
+    )

@@ -174,6 +174,42 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
         ["body", "payment", "bank_account", "account_number"],
         "string_pattern_mismatch",
     ),
+    (
+        "right-to-left override in the deceased's name",
+        lambda b: b["deceased"].update(full_name="Lê Văn\u202e Bình"),
+        ["body", "deceased", "full_name"],
+        "text_invalid_character",
+    ),
+    (
+        "NUL in the cause of death",
+        lambda b: b["deceased"].update(cause_of_death="Suy tim\x00"),
+        ["body", "deceased", "cause_of_death"],
+        "text_invalid_character",
+    ),
+    (
+        "zero-width joiner in the place of death",
+        lambda b: b["deceased"]["place_of_death"].update(address_line="Số 5\u200d Lê Lợi"),
+        ["body", "deceased", "place_of_death", "address_line"],
+        "text_invalid_character",
+    ),
+    (
+        "byte-order mark in the death notice number",
+        lambda b: b.update(death_notice_number="\ufeffGBT-000567"),
+        ["body", "death_notice_number"],
+        "text_invalid_character",
+    ),
+    (
+        "beneficiary's name in Cyrillic",
+        lambda b: b["survivor_benefit"]["beneficiaries"][0].update(full_name="Нгуен Ван Ан"),
+        ["body", "survivor_benefit", "beneficiaries", 0, "full_name"],
+        "name_invalid_character",
+    ),
+    (
+        "account holder in Arabic",
+        lambda b: b["payment"]["bank_account"].update(account_holder="محمد علي"),
+        ["body", "payment", "bank_account", "account_holder"],
+        "name_invalid_character",
+    ),
 ]
 
 
@@ -207,3 +243,22 @@ def test_too_many_beneficiaries_is_refused(bundled_factory: DeclarationFactory) 
     problem = refusal_detail("death", body)[0]
     assert problem["loc"] == ["body", "survivor_benefit", "beneficiaries"]
     assert problem["type"] == "too_long"
+
+
+def test_each_character_problem_is_its_own_entry_in_the_citizens_language(
+    bundled_factory: DeclarationFactory,
+) -> None:
+    deceased = next(bundled_factory.insured_people(lambda i: i.status == "pensioner"))
+    body = bundled_factory.death(deceased)
+    body["deceased"]["full_name"] = "Lê Văn\u2066 Bình"
+    body["survivor_benefit"]["beneficiaries"][0]["full_name"] = "Lê Thị 2"
+    english = refusal_detail("death", body, language="en")
+    assert [(p["loc"], p["type"]) for p in english] == [
+        (["body", "deceased", "full_name"], "text_invalid_character"),
+        (["body", "survivor_benefit", "beneficiaries", 0, "full_name"], "name_invalid_character"),
+    ]
+    assert "invisible character" in english[0]["msg"] and "position 7" in english[0]["msg"]
+    assert english[1]["msg"].startswith("A name holds no digits, but character 8 is a digit.")
+    vietnamese = refusal_detail("death", body)
+    assert "vị trí thứ 7" in vietnamese[0]["msg"]
+    assert vietnamese[1]["msg"].startswith("Họ và tên không được có chữ số")

@@ -75,3 +75,22 @@ async def test_refused_declaration_records_and_starts_nothing(
         )
     ]
     assert running == []
+
+
+async def test_characters_that_are_not_text_are_refused_field_by_field(
+    intake_stack: Stack, factory: DeclarationFactory
+) -> None:
+    body = factory.birth(next(factory.couples()))
+    body["child"]["full_name"] = "Trần Minh\u202e Khang"
+    body["mother"]["full_name"] = "Нгуен Тхи Лан"
+    body["child"]["place_of_birth"]["facility_name"] = "Bệnh viện\x00 Phụ sản"
+    response = await intake_stack.api.post(
+        "/v1/declarations/birth", json=body, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json() == {"detail": refusal_detail("birth", body, language="en")}
+    assert [(p["loc"], p["type"]) for p in response.json()["detail"]] == [
+        (["body", "child", "full_name"], "text_invalid_character"),
+        (["body", "child", "place_of_birth", "facility_name"], "text_invalid_character"),
+        (["body", "mother", "full_name"], "name_invalid_character"),
+    ]

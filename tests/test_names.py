@@ -15,17 +15,18 @@ from devstack.declaration_factory import DeclarationFactory
 from portal_api.declaration_ids import request_fingerprint
 from portal_api.filings import BIRTH_FILING
 from schemas.birth import BirthDeclarationSubmission
-from schemas.common import AttachmentRef, ShortText
+from schemas.common import AttachmentRef
 from schemas.death import BankAccount
 from schemas.identifiers import (
     CommuneCode,
     DocumentNumber,
-    FullName,
     PersonalId,
     PhoneNumber,
     is_health_insurance_card_code,
     is_social_insurance_number,
 )
+from schemas.names import FullName
+from schemas.text import ShortText
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 from workflows.agency_steps import Submission
@@ -89,7 +90,7 @@ def test_a_name_is_still_made_of_letters() -> None:
     for refused in ("Nguyễn Văn 3", "Nguyễn_Văn", "\u0301Nguyễn", "Lê Văn ٣"):
         with pytest.raises(ValidationError) as error:
             full_name.validate_python(refused)
-        assert error.value.errors()[0]["type"] == "full_name_characters"
+        assert error.value.errors()[0]["type"] == "name_invalid_character"
 
 
 def test_a_decomposed_declaration_is_stored_and_sent_precomposed(

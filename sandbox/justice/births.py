@@ -16,6 +16,7 @@ from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import birth_province_code, death_record_of, new_personal_id
 from sandbox.justice.requests import BirthRegistrationIn
 from sandbox.justice.tables import BirthRecord, MultipleBirth
+from schemas.names import same_name
 
 # The agency writes in Vietnamese; its reason codes stay in English.
 _ROLE_VI = {
@@ -81,15 +82,17 @@ def _missing_proof(body: BirthRegistrationIn) -> SupplementNeeded | None:
 def _earlier_registration(session: Session, body: BirthRegistrationIn) -> BirthRecord | None:
     """The same child registered before: same family, name and date of birth. Twins and other
     children born together have distinct names, or else distinct birth orders, and are never
-    each other's duplicates."""
-    same_name = session.exec(
+    each other's duplicates. A name is the same name in either tone placement ("Thủy",
+    "Thuỷ"), form, case or spacing."""
+    born_that_day = session.exec(
         select(BirthRecord).where(
             BirthRecord.mother_key == _family_key(body),
-            BirthRecord.child_full_name == body.child_full_name,
             BirthRecord.child_date_of_birth == body.child_date_of_birth,
         )
     ).all()
-    for record in same_name:
+    for record in born_that_day:
+        if not same_name(record.child_full_name, body.child_full_name):
+            continue
         order = session.get(MultipleBirth, record.civil_status_record_number)
         if (
             order is None

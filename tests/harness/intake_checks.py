@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from devstack.declaration_factory import today_in_viet_nam
+from messages import DEFAULT_LANGUAGE, Language
 from portal_api.errors import contract_errors, violations_response
 from reference_data.admin_units import load_admin_units
 from schemas.birth import BirthDeclarationSubmission
@@ -45,19 +46,26 @@ def rule_context(today: date | None = None) -> RuleContext:
     )
 
 
-def refusal_detail(kind: str, body: Body, context: RuleContext | None = None) -> list[Problem]:
-    """The `detail` of the 422 the portal answers when `body` is filed as a `kind` declaration,
-    or [] when it would accept it."""
+def refusal_detail(
+    kind: str,
+    body: Body,
+    context: RuleContext | None = None,
+    language: Language = DEFAULT_LANGUAGE,
+) -> list[Problem]:
+    """The `detail` of the 422 the portal answers when `body` is filed as a `kind` declaration
+    (in `language`), or [] when it would accept it."""
     model, check = _SUBMISSIONS[kind]
     try:
         submission = model.model_validate(body)
     except ValidationError as error:
         # FastAPI locates a request body's errors under "body".
         return contract_errors(
-            {**problem, "loc": ("body", *problem["loc"])} for problem in error.errors()
+            ({**problem, "loc": ("body", *problem["loc"])} for problem in error.errors()),
+            language,
         )
     violations = check(submission, submission.attachments, context or rule_context())  # type: ignore[attr-defined]
     if not violations:
         return []
-    detail: list[Problem] = json.loads(bytes(violations_response(violations).body))["detail"]
+    response = violations_response(violations, language)
+    detail: list[Problem] = json.loads(bytes(response.body))["detail"]
     return detail
