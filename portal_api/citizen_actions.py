@@ -36,7 +36,7 @@ from schemas.decisions import (
     supplement_content,
 )
 from schemas.rules.birth import check_birth_declaration
-from schemas.rules.death import check_death_declaration
+from schemas.rules.death import account_holder_violation, check_death_declaration
 from schemas.rules.findings import RuleViolation
 from schemas.status import TERMINAL_STATES, DeclarationState
 from schemas.text import MultilineText
@@ -170,6 +170,8 @@ class CitizenActions:
             violations = check_birth_declaration(fields, attachments, context)
         else:
             violations = check_death_declaration(fields, attachments, context)
+            holder = account_holder_violation(fields) if "payment" in submission.changes else None
+            violations += [holder] if holder else []
         if violations:
             raise DeclarationBreaksRules(
                 [RuleViolation(_as_supplement_loc(v.loc), v.type, v.message) for v in violations]

@@ -61,7 +61,7 @@ def test_a_request_for_one_field_allows_that_field_alone() -> None:
     # A part sent back whole, as filed but for the field asked for, changes only that field.
     whole = {
         "payment": {
-            **filed["payment"],
+            "method": "bank",
             "bank_account": {"account_number": "1", "account_holder": "Trần Văn Con"},
         }
     }
@@ -126,6 +126,7 @@ async def test_a_supplement_cannot_replace_the_deceased(
         refused = {(tuple(d["loc"]), d["type"]) for d in swapped.json()["detail"]}
         assert refused == {
             (("body", "changes", "deceased", "personal_id"), "field_not_requested"),
+            (("body", "changes", "deceased", "full_name"), "field_not_requested"),
             (("body", "changes", "procedures"), "field_not_requested"),
         }
         # Nothing changed, here or at any agency: the other person is untouched.
@@ -262,7 +263,14 @@ async def test_a_supplement_cannot_replace_the_claimant(
         refused = {(tuple(d["loc"]), d["type"]) for d in takeover.json()["detail"]}
         assert refused == {
             (("body", "changes", "declarant", "personal_id"), "field_not_requested"),
-            (("body", "changes", "payment"), "field_not_requested"),
+            (
+                ("body", "changes", "payment", "bank_account", "account_number"),
+                "field_not_requested",
+            ),
+            (
+                ("body", "changes", "payment", "bank_account", "account_holder"),
+                "field_not_requested",
+            ),
         }
         # The refused attempt is on the audit trail, with who tried it.
         audit = await stack.api.get(
@@ -275,3 +283,83 @@ async def test_a_supplement_cannot_replace_the_claimant(
         assert await agency_cases(stack.agencies["social_security"], declaration_id) == []
         await stack.api.post(f"/v1/declarations/{declaration_id}/withdraw")
     assert (await wait_for_status(stack.api, declaration_id))["status"] == "withdrawn"
+
+
+async def test_a_request_for_the_form_cannot_change_who_is_paid(
+    stack: Stack, factory: DeclarationFactory
+) -> None:
+    deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
+    body = factory.death(
+        deceased,
+        procedures=("death_registration", "residence_removal", "survivor_benefit"),
+        form="lump_sum",
+    )
+    stranger = next(
+        p for p in factory.dataset.people if p.personal_id != body["declarant"]["personal_id"]
+    )
+    newcomer = {
+        "personal_id": stranger.personal_id,
+        "full_name": stranger.full_name,
+        "relationship": "child",
+        "date_of_birth": stranger.date_of_birth.isoformat(),
+    }
+    async with agency_policy(stack, "social_security", "manual"):
+        declaration_id = (await submit(stack.api, "death", body))["declaration_id"]
+        path = f"/v1/declarations/{declaration_id}/supplement"
+
+        async def asked(fields: list[str]) -> None:
+            case = await open_case(stack, declaration_id, "survivor_benefit")
+            await officer_decides(
+                stack,
+                "social_security",
+                case["case_number"],
+                "request_supplement",
+                supplement={"fields": fields, "message": "Xin bổ sung."},
+            )
+            await wait_for_status(stack.api, declaration_id, frozenset({"awaiting_supplement"}))
+
+        await asked(["survivor_benefit.form"])
+        swap = {"survivor_benefit": {"form": "lump_sum", "beneficiaries": [newcomer]}}
+        refused = await stack.api.post(path, json={"changes": swap})
+        assert refused.status_code == 422
+        assert [(p["loc"], p["type"]) for p in refused.json()["detail"]] == [
+            (["body", "changes", "survivor_benefit", "beneficiaries"], "field_not_requested")
+        ]
+        form = await stack.api.post(
+            path, json={"changes": {"survivor_benefit": {"form": "monthly"}}}
+        )
+        assert form.status_code == 202, form.text
+
+        await asked(["payment.bank_account.account_holder"])
+        account = body["payment"]["bank_account"]
+        number = await stack.api.post(
+            path,
+            json={"changes": {"payment": {"bank_account": {"account_number": "999999999999"}}}},
+        )
+        assert number.status_code == 422
+        assert number.json()["detail"][0]["loc"] == [
+            "body",
+            "changes",
+            "payment",
+            "bank_account",
+            "account_number",
+        ]
+        to_stranger = {"payment": {"bank_account": {"account_holder": stranger.full_name}}}
+        unknown = await stack.api.post(path, json={"changes": to_stranger})
+        assert unknown.status_code == 422
+        assert unknown.json()["detail"][0]["type"] == "account_holder_unknown"
+        # The declarant's own name, written in capitals, is the same person.
+        holder = {
+            "payment": {"bank_account": {"account_holder": account["account_holder"].upper()}}
+        }
+        assert (await stack.api.post(path, json={"changes": holder})).status_code == 202
+        # Nothing the family did not ask to change reached social security.
+        case = await open_case(stack, declaration_id, "survivor_benefit")
+        await officer_decides(stack, "social_security", case["case_number"], "approve")
+        view = await wait_for_status(stack.api, declaration_id)
+    survivor = step(view, "survivor_benefit")
+    assert survivor["status"] == "approved"
+    paid = survivor["result"]["beneficiaries"]
+    assert [b["full_name"] for b in paid] == [
+        b["full_name"] for b in body["survivor_benefit"]["beneficiaries"]
+    ]

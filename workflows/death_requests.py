@@ -41,7 +41,8 @@ def identity_claims(d: DeathDeclaration, supplemented: frozenset[str]) -> list[I
     """The deceased and the declarant; and the beneficiaries once a supplement named new ones
     or changed who is paid."""
     checked = beneficiary_claims(d) if supplemented & BENEFICIARIES_CHECKED_AFTER else []
-    return checked + [
+    return [
+        *checked,
         IdentityClaim(
             field="deceased",
             personal_id=d.deceased.personal_id,

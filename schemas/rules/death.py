@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from messages import Message
 from schemas.common import AttachmentBase
 from schemas.death import CLOSE_RELATIVES, OCCUPATIONAL_CAUSES, DeathDeclarationFields
+from schemas.names import same_name
 from schemas.rules.attachments import attachment_kinds, check_attachment_content
 from schemas.rules.benefits import check_beneficiaries, check_chosen_procedures
 from schemas.rules.dates import check_past_date
@@ -80,3 +81,20 @@ def check_death_declaration(
         )
     check_attachment_content(found, attachments, ctx)
     return found.items
+
+
+def account_holder_violation(declaration: DeathDeclarationFields) -> RuleViolation | None:
+    """When a supplement changes who is paid: the account holder must be one of the people the
+    registry confirms on this declaration, the declarant or a beneficiary."""
+    account = declaration.payment.bank_account if declaration.payment else None
+    if account is None:
+        return None
+    beneficiaries = declaration.survivor_benefit.beneficiaries if declaration.survivor_benefit else []
+    known = [declaration.declarant.full_name, *(b.full_name for b in beneficiaries)]
+    if any(same_name(account.account_holder, name) for name in known):
+        return None
+    return RuleViolation(
+        ("body", "payment", "bank_account", "account_holder"),
+        "account_holder_unknown",
+        Message.of("supplement.account_holder_unknown"),
+    )
