@@ -9,7 +9,11 @@ from messages import Message
 from schemas.common import AttachmentBase
 from schemas.death import CLOSE_RELATIVES, OCCUPATIONAL_CAUSES, DeathDeclarationFields
 from schemas.rules.attachments import attachment_kinds, check_attachment_content
-from schemas.rules.benefits import check_beneficiaries, check_chosen_procedures
+from schemas.rules.benefits import (
+    check_beneficiaries,
+    check_chosen_procedures,
+    check_working_capacity_assessments,
+)
 from schemas.rules.dates import check_past_date
 from schemas.rules.delivery import check_contact, check_delivery
 from schemas.rules.findings import Findings, RuleContext, RuleViolation
@@ -78,5 +82,6 @@ def check_death_declaration(
             "occupational_accident_record_missing",
             cause=Message.of(f"benefit.cause.{deceased.cause_category}"),
         )
+    check_working_capacity_assessments(found, declaration, attachments)
     check_attachment_content(found, attachments, ctx)
     return found.items
