@@ -159,13 +159,15 @@ def negotiate_language(accept_language: str | None) -> Language:
     return best[1] if best is not None else DEFAULT_LANGUAGE
 
 
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def _placeholders(template: str) -> set[tuple[str, str]]:
+    """Each placeholder's name and the format it names (the same in every language, so a
+    figure is written in each language's conventions in all of them)."""
+    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(template) if name}
 
 
 def catalogue_problems() -> list[str]:
-    """Every code that lacks a text in a language, and every text whose placeholders differ
-    from the other language's."""
+    """Every code that lacks a text in a language, and every text whose placeholders (or their
+    formats) differ from the other language's."""
     problems = []
     texts = {language: _texts(language) for language in LANGUAGES}
     codes = set().union(*(set(t) for t in texts.values()))

@@ -95,7 +95,9 @@ async def test_the_v1_2_benefit_fields_are_described() -> None:
     beneficiary = schemas["Beneficiary"]["properties"]
     for field in ("working_capacity_reduction_percent", "income_below_reference_level"):
         assert beneficiary[field].get("description"), field
-    assert "working_capacity_assessment" in schemas["AttachmentUpload"]["properties"]["kind"]["enum"]
+    assert (
+        "working_capacity_assessment" in schemas["AttachmentUpload"]["properties"]["kind"]["enum"]
+    )
     survivor = schemas["SurvivorBenefitResult"]["properties"]
     # The v1 names stay beside the v1.2 ones.
     for field in ("first_month", "monthly_amount_vnd", "arrears", "paid", "not_paid"):
