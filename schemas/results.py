@@ -157,17 +157,17 @@ class SurvivorBenefitResult(BenefitDecision):
 
     @model_validator(mode="before")
     @classmethod
-    def _earlier_names(cls, data: Any) -> Any:
-        """A record decided before `paid` and `not_paid` named them `beneficiaries` and
+    def _v1_names(cls, data: Any) -> Any:
+        """A record may name the relatives as v1 did: `beneficiaries` and
         `beneficiaries_not_paid`."""
         if isinstance(data, dict):
             data = dict(data)
-            for name, earlier in (
+            for name, v1_name in (
                 ("paid", "beneficiaries"),
                 ("not_paid", "beneficiaries_not_paid"),
             ):
-                if name not in data and earlier in data:
-                    data[name] = data[earlier]
+                if name not in data and v1_name in data:
+                    data[name] = data[v1_name]
         return data
 
     @computed_field(description="The same as `paid` (the name v1 gave it).")  # type: ignore[prop-decorator]

@@ -187,3 +187,36 @@ def test_every_rule_and_figure_the_rules_record_has_words() -> None:
             assert name in FIGURES, name
             assert f"benefit.figure.{name}" in known, name
             assert isinstance(FIGURES[name](value), Message), name
+
+
+def test_a_record_naming_relatives_as_v1_did_still_reads() -> None:
+    share = {
+        "personal_id": "001215000002",
+        "relationship": "child",
+        "share_percent_of_reference": 50,
+        "monthly_amount_vnd": 1_170_000,
+    }
+    left_out = {
+        "personal_id": "001215000003",
+        "relationship": "child",
+        "share_percent_of_reference": 50,
+        "reason": {"code": "benefit.monthly.relative_not_paid", "params": {}},
+    }
+    result = step_result(
+        "survivor_benefit",
+        {
+            "covered": True,
+            "rule": "survivor_benefit.monthly",
+            "explanation": {"code": "benefit.monthly_ground.pensioner", "params": {}},
+            "form": "monthly",
+            "monthly_amount_vnd": 1_170_000,
+            "beneficiaries": [share],
+            "beneficiaries_not_paid": [left_out],
+        },
+    )
+    assert isinstance(result, SurvivorBenefitResult)
+    assert [p.personal_id for p in result.paid] == ["001215000002"]
+    # A relative not paid without a code was one of more than four entitled.
+    assert [u.reason_code for u in result.not_paid] == ["more_than_four_entitled"]
+    dumped = result.model_dump(mode="json")
+    assert dumped["beneficiaries"] == dumped["paid"] and dumped["first_month"] is None
