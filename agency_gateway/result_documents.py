@@ -11,7 +11,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from messages import Message
+from agency_gateway.benefit_wording import decision_lines, survivor_lines
+from messages import Message, Text, in_words
+from messages.formats import day, vnd
 from schemas.results import (
     BenefitDecision,
     BirthRegistrationResult,
@@ -43,23 +45,25 @@ Line = tuple[str, str]
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return day(value, "vi")
 
 
 def _vnd(amount: int | None) -> str:
-    return "—" if amount is None else f"{amount:,}".replace(",", ".") + " đồng"
+    return "—" if amount is None else vnd(amount, "vi")
 
 
 def _yes_no(value: bool) -> str:
     return "Có" if value else "Không"
 
 
+def _in_vietnamese(lines: Iterator[tuple[Text, Text]]) -> Iterator[Line]:
+    for label, value in lines:
+        yield in_words(label, "vi") or "", in_words(value, "vi") or ""
+
+
 def _benefit_lines(result: BenefitDecision) -> Iterator[Line]:
     yield "Được hưởng", _yes_no(result.covered)
-    yield "Căn cứ", result.rule
-    yield "Giải thích", result.explanation.text("vi")
-    for name, figure in result.figures.items():
-        yield f"Số liệu: {name}", str(figure)
+    yield from _in_vietnamese(decision_lines(result))
 
 
 def _lines(result: StepResult) -> Iterator[Line]:
@@ -94,19 +98,7 @@ def _lines(result: StepResult) -> Iterator[Line]:
             yield "Trợ cấp tuất một lần", _vnd(result.lump_sum_vnd)
             yield "Trợ cấp tuất hằng tháng", _vnd(result.monthly_amount_vnd)
             yield from _benefit_lines(result)
-            for share in result.beneficiaries:
-                yield (
-                    f"Thân nhân hưởng: {share.full_name or share.personal_id}",
-                    (
-                        f"{share.relationship}, {share.share_percent_of_reference}% mức chuẩn, "
-                        f"{_vnd(share.monthly_amount_vnd)}/tháng"
-                    ),
-                )
-            for unpaid in result.beneficiaries_not_paid:
-                yield (
-                    f"Thân nhân không hưởng: {unpaid.full_name or unpaid.personal_id}",
-                    unpaid.reason.text("vi"),
-                )
+            yield from _in_vietnamese(survivor_lines(result))
 
 
 def render_result(

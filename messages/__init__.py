@@ -3,13 +3,11 @@
 A `Message` is language-free: a stable code and its parameters. It travels through workflows,
 histories and the store as such, and is put into words only where someone reads it, in the
 language they asked for, from the message catalogue (gettext `.po` files under `locales/`, one
-per domain, read with Babel).
+per domain, read with Babel). Figures in a text (amounts, numbers, dates) are written in each
+language's conventions by `messages.formats`.
 """
 
 from messages.catalogue import (
-    DEFAULT_LANGUAGE,
-    LANGUAGES,
-    Language,
     Message,
     Text,
     catalogue_problems,
@@ -20,6 +18,8 @@ from messages.catalogue import (
     render,
     sentences,
 )
+from messages.durations import duration
+from messages.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -28,6 +28,7 @@ __all__ = [
     "Message",
     "Text",
     "catalogue_problems",
+    "duration",
     "in_language",
     "in_words",
     "listing",

@@ -3,7 +3,9 @@
 The `msgid` of each entry is the message's code (`date_in_future`), not an English sentence: the
 code is what the portal acts on, and it stays the same whatever the wording. Its `msgstr` is the
 text in that language, with `{name}` placeholders filled from the message's parameters. A
-parameter that is itself a `Message` is put into words first, in the same language.
+parameter that is itself a `Message` is put into words first, in the same language. A placeholder
+may name how its figure is written (`{amount:vnd}`, `{months:n}`, `{effective_from:day}`,
+`{first_month:month}`: see `messages.formats`), so each language writes it its own way.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import string
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any
 
 from babel.messages.pofile import read_po
 from pydantic import (
@@ -24,9 +26,9 @@ from pydantic import (
     model_serializer,
 )
 
-Language = Literal["vi", "en"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
-DEFAULT_LANGUAGE: Language = "vi"
+from messages.formats import FORMATS
+from messages.languages import DEFAULT_LANGUAGE, LANGUAGES, Language
+
 LOCALES = Path(__file__).resolve().parent / "locales"
 
 
@@ -116,9 +118,27 @@ def render(message: Message, language: Language = DEFAULT_LANGUAGE) -> str:
         for name, value in message.params.items()
     }
     try:
-        return template.format_map(values)
+        return _Formatter(language).vformat(template, (), values)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+class _Formatter(string.Formatter):
+    """Fills a template in one language: a placeholder naming one of `messages.formats` writes
+    its figure in that language's conventions."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        write = FORMATS.get(format_spec)
+        if write is None:
+            return str(super().format_field(value, format_spec))
+        try:
+            return write(value, self.language)
+        except (TypeError, ValueError, ArithmeticError):
+            # A figure already in words (a `Message` put into words first) stays as it is.
+            return str(value)
 
 
 def negotiate_language(accept_language: str | None) -> Language:
@@ -139,13 +159,15 @@ def negotiate_language(accept_language: str | None) -> Language:
     return best[1] if best is not None else DEFAULT_LANGUAGE
 
 
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def _placeholders(template: str) -> set[tuple[str, str]]:
+    """Each placeholder's name and the format it names (the same in every language, so a
+    figure is written in each language's conventions in all of them)."""
+    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(template) if name}
 
 
 def catalogue_problems() -> list[str]:
-    """Every code that lacks a text in a language, and every text whose placeholders differ
-    from the other language's."""
+    """Every code that lacks a text in a language, and every text whose placeholders (or their
+    formats) differ from the other language's."""
     problems = []
     texts = {language: _texts(language) for language in LANGUAGES}
     codes = set().union(*(set(t) for t in texts.values()))

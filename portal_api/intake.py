@@ -137,6 +137,7 @@ class Intake:
                     media_type=upload.media_type,
                     sha256=digest,
                     size_bytes=len(content),
+                    personal_id=upload.personal_id,
                 )
             )
         return refs

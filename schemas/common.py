@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from schemas.identifiers import CommuneCode, PhoneNumber
+from schemas.identifiers import CommuneCode, PersonalId, PhoneNumber
 from schemas.names import FullName
 from schemas.text import TEXT_CHECK, ShortText
 
@@ -128,6 +128,7 @@ AttachmentKind = Literal[
     "death_notice",
     "death_notice_replacement",
     "occupational_accident_record",
+    "working_capacity_assessment",
 ]
 
 MediaType = Literal["application/pdf", "image/jpeg", "image/png"]
@@ -149,6 +150,12 @@ class AttachmentBase(StrictModel):
         description="The SHA-256 of the file's content, in hexadecimal: a document that no "
         "longer matches it refuses the declaration.",
         examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+    )
+    personal_id: PersonalId | None = Field(
+        default=None,
+        description="The person the document is about, where it is about one of several (a "
+        "`working_capacity_assessment` names the relative assessed).",
+        examples=["001203000123"],
     )
 
 

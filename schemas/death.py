@@ -72,13 +72,36 @@ class Deceased(StrictModel):
     )
 
 
+BeneficiaryRelationship = Literal["spouse", "child", "parent", "parent_in_law", "dependant"]
+
+
 class Beneficiary(StrictModel):
     personal_id: PersonalId
     full_name: FullName
-    relationship: Literal["spouse", "child", "parent"]
+    relationship: BeneficiaryRelationship = Field(
+        description="The relative's relationship to the deceased: `dependant` is another family "
+        "member the deceased had to support.",
+        examples=["child"],
+    )
     date_of_birth: date
     # A relative with no one directly caring for them gets 70% instead of 50% (monthly form).
     without_caretaker: bool = False
+    working_capacity_reduction_percent: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="How far the relative's working capacity is reduced, as the medical "
+        "assessment council's record states it; the record is attached as a "
+        "`working_capacity_assessment` naming this relative. 81 or more entitles a child of any "
+        "age, or a younger spouse or parent, to the monthly benefit.",
+        examples=[85],
+    )
+    income_below_reference_level: bool = Field(
+        default=True,
+        description="As the relative declares: no income, or a monthly income below the base "
+        "salary. A relative aged 18 or over is entitled to the monthly benefit only then.",
+        examples=[True],
+    )
 
 
 class SurvivorBenefitChoice(StrictModel):

@@ -75,6 +75,21 @@ def _benefit_details_without_choice(body: Body) -> None:
     body["procedures"] = ["death_registration", "residence_removal"]
 
 
+def _reduced_capacity_without_assessment(body: Body) -> None:
+    body["survivor_benefit"]["beneficiaries"][0]["working_capacity_reduction_percent"] = 85
+
+
+def _assessment_naming_no_one(body: Body) -> None:
+    # Second after the death notice.
+    body["attachments"].insert(1, attachment("working_capacity_assessment"))
+
+
+def _assessment_of_someone_else(body: Body) -> None:
+    body["survivor_benefit"]["beneficiaries"][0]["working_capacity_reduction_percent"] = 85
+    assessment = attachment("working_capacity_assessment")
+    body["attachments"].append({**assessment, "personal_id": body["deceased"]["personal_id"]})
+
+
 CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
     (
         "death registration missing",
@@ -167,6 +182,38 @@ CASES: list[tuple[str, Callable[[Body], None], list[Any], str]] = [
         _beneficiary_is_deceased,
         ["body", "survivor_benefit", "beneficiaries", 0, "personal_id"],
         "beneficiary_is_deceased",
+    ),
+    (
+        "reduced working capacity without its assessment",
+        _reduced_capacity_without_assessment,
+        ["body", "survivor_benefit", "beneficiaries", 0, "working_capacity_reduction_percent"],
+        "working_capacity_assessment_missing",
+    ),
+    (
+        "assessment of another person",
+        _assessment_of_someone_else,
+        ["body", "survivor_benefit", "beneficiaries", 0, "working_capacity_reduction_percent"],
+        "working_capacity_assessment_missing",
+    ),
+    (
+        "assessment naming no one",
+        _assessment_naming_no_one,
+        ["body", "attachments", 1, "personal_id"],
+        "assessment_names_no_one",
+    ),
+    (
+        "reduction over 100 percent",
+        lambda b: b["survivor_benefit"]["beneficiaries"][0].update(
+            working_capacity_reduction_percent=120
+        ),
+        ["body", "survivor_benefit", "beneficiaries", 0, "working_capacity_reduction_percent"],
+        "less_than_equal",
+    ),
+    (
+        "unknown beneficiary relationship",
+        lambda b: b["survivor_benefit"]["beneficiaries"][0].update(relationship="cousin"),
+        ["body", "survivor_benefit", "beneficiaries", 0, "relationship"],
+        "literal_error",
     ),
     (
         "account number malformed",
@@ -262,3 +309,17 @@ def test_each_character_problem_is_its_own_entry_in_the_citizens_language(
     vietnamese = refusal_detail("death", body)
     assert "vị trí thứ 7" in vietnamese[0]["msg"]
     assert vietnamese[1]["msg"].startswith("Họ và tên không được có chữ số")
+
+
+def test_a_reduced_working_capacity_rests_on_the_assessment_naming_the_relative(
+    bundled_factory: DeclarationFactory,
+) -> None:
+    deceased = next(bundled_factory.insured_people(lambda i: i.status == "pensioner"))
+    body = bundled_factory.death(deceased)
+    beneficiary = body["survivor_benefit"]["beneficiaries"][0]
+    beneficiary.update(working_capacity_reduction_percent=85, income_below_reference_level=False)
+    assessment = attachment("working_capacity_assessment")
+    body["attachments"].append({**assessment, "personal_id": beneficiary["personal_id"]})
+    assert refusal_detail("death", body) == []
+    beneficiary["relationship"] = "parent_in_law"
+    assert refusal_detail("death", body) == []

@@ -94,23 +94,23 @@ RESULTS: list[tuple[str, StepResult, list[str]]] = [
         "social_security",
         FuneralAllowanceResult(
             covered=True,
-            rule="funeral_allowance_10x_reference",
+            rule="funeral_allowance.10x_base_salary",
             explanation=EXPLANATION,
-            figures={"reference_level_vnd": 2_340_000, "multiple": 10},
+            figures={"base_salary_vnd": 2_340_000, "multiple": 10},
             amount_vnd=23_400_000,
         ),
-        ["TRỢ CẤP MAI TÁNG", "23.400.000 đồng", "funeral_allowance_10x_reference", "2340000"],
+        ["TRỢ CẤP MAI TÁNG", "23.400.000 đồng", "10 lần mức lương cơ sở", "2.340.000 đồng"],
     ),
     (
         "social_security",
         SurvivorBenefitResult(
             covered=True,
-            rule="survivor_monthly_50_percent",
+            rule="survivor_benefit.monthly",
             explanation=EXPLANATION,
-            figures={"reference_level_vnd": 2_340_000},
+            figures={"base_salary_vnd": 2_340_000},
             form="monthly",
             monthly_amount_vnd=1_170_000,
-            beneficiaries=[
+            paid=[
                 BeneficiaryShare(
                     personal_id="001090000001",
                     full_name="Nguyễn Thị Ánh",
@@ -120,7 +120,7 @@ RESULTS: list[tuple[str, StepResult, list[str]]] = [
                 )
             ],
         ),
-        ["TRỢ CẤP TUẤT", "hằng tháng", "Nguyễn Thị Ánh", "1.170.000 đồng"],
+        ["TRỢ CẤP TUẤT", "hằng tháng", "Nguyễn Thị Ánh", "vợ/chồng", "1.170.000 đồng"],
     ),
 ]
 

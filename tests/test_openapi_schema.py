@@ -88,3 +88,26 @@ async def test_main_fields_have_descriptions_and_examples() -> None:
         properties = schemas[model]["properties"]
         for field in fields:
             assert properties[field].get("examples"), (model, field)
+
+
+async def test_the_v1_2_benefit_fields_are_described() -> None:
+    schemas = (await _openapi())["components"]["schemas"]
+    beneficiary = schemas["Beneficiary"]["properties"]
+    for field in ("working_capacity_reduction_percent", "income_below_reference_level"):
+        assert beneficiary[field].get("description"), field
+    assert (
+        "working_capacity_assessment" in schemas["AttachmentUpload"]["properties"]["kind"]["enum"]
+    )
+    survivor = schemas["SurvivorBenefitResult"]["properties"]
+    # The v1 names stay beside the v1.2 ones.
+    for field in ("first_month", "monthly_amount_vnd", "arrears", "paid", "not_paid"):
+        assert survivor[field].get("description"), field
+    assert {"beneficiaries", "beneficiaries_not_paid"} <= set(survivor)
+    assert set(schemas["ArrearsPeriod"]["properties"]) == {
+        "from",
+        "to",
+        "monthly_amount_vnd",
+        "months",
+        "amount_vnd",
+    }
+    assert "reason_code" in schemas["BeneficiaryNotPaid"]["properties"]

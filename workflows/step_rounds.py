@@ -7,7 +7,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
-    from messages import Message
+    from messages import Message, Text
+    from schemas.results import BenefitDecision, StepResult
     from schemas.status import StepState
     from schemas.supplements import SupplementNeed
 
@@ -24,6 +25,15 @@ from workflows.running_declaration import RunningDeclaration
 MAX_ROUNDS_PER_STEP = 5
 # The parts of a declaration that name people the registry knows, or who is paid.
 PEOPLE = frozenset({"declarant", "mother", "father", "deceased", "survivor_benefit", "payment"})
+
+
+def _refusal_reason(agency_text: str, result: StepResult | None) -> Text:
+    """A benefit refused on the rules carries its explanation as a language-free message: that
+    is the reason, in whichever language the family reads it. Any other refusal is the agency's
+    own text, as it wrote it."""
+    if isinstance(result, BenefitDecision) and not result.covered:
+        return result.explanation
+    return agency_text
 
 
 async def run_step(
@@ -74,7 +84,7 @@ async def run_step(
                 progress.update_step(
                     procedure,
                     state,
-                    reason=decision.reason,
+                    reason=_refusal_reason(decision.reason, decision.result),
                     reason_code=decision.reason_code or decision.outcome,
                     result=decision.result,
                     actor=actor,

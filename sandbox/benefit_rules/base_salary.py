@@ -1,4 +1,5 @@
-"""The base salary (lương cơ sở) in force on a day, and the refusal for a death before the table."""
+"""The base salary (lương cơ sở) in force on a day or over a span of months, and the refusal for
+a death before the table."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 from messages import Message
 from sandbox.benefit_rules.outcomes import REFUSAL_BEFORE_BASE_SALARY_TABLE, BenefitOutcome
+from schemas.identifiers import add_months
 
 # The base salary and the day each level took effect. Older levels stay in the table because a
 # death may be declared long after it happened.
@@ -36,6 +38,22 @@ def base_salary_for_month_of(day: date) -> tuple[date, int]:
     if not in_force:
         raise NoReferenceLevel(day)
     return in_force[-1]
+
+
+def base_salary_periods(first: date, last: date) -> list[tuple[date, date, int]]:
+    """The months from the month of `first` to the month of `last`, both included, split where
+    the base salary changes: each period's first and last month (their first days) and the
+    level in force in it. Empty when `last` is in an earlier month than `first`."""
+    periods: list[tuple[date, date, int]] = []
+    month, end = first.replace(day=1), last.replace(day=1)
+    while month <= end:
+        _, level = base_salary_for_month_of(month)
+        if periods and periods[-1][2] == level:
+            periods[-1] = (periods[-1][0], month, level)
+        else:
+            periods.append((month, month, level))
+        month = add_months(month, 1)
+    return periods
 
 
 def before_base_salary_table(benefit: str, day: date) -> BenefitOutcome:

@@ -1,4 +1,8 @@
-"""The funeral allowance: a lump sum of ten times the base salary in force in the month of death."""
+"""The funeral allowance: a lump sum of ten times the base salary in force in the month of death.
+
+It is paid for a pensioner, for a person receiving a monthly occupational accident or disease
+benefit whatever their contribution time, for a contributor, and for a suspended contributor
+with at least 12 months of contributions."""
 
 from __future__ import annotations
 
@@ -23,11 +27,19 @@ FUNERAL_MULTIPLE = 10
 SUSPENDED_FUNERAL_MIN_MONTHS = 12
 
 
+def receives_monthly_occupational_benefit(record: InsuredEntry) -> bool:
+    """VSS pays the person a monthly occupational accident or disease benefit (its record holds
+    the incapacity rate it is paid at)."""
+    return record.occupational_incapacity_percent is not None
+
+
 def funeral_allowance(record: InsuredEntry | None, date_of_death: date) -> BenefitOutcome:
     if record is None:
         return no_record("funeral_allowance")
     months = contribution_months(record)
-    if record.status == "suspended" and months < SUSPENDED_FUNERAL_MIN_MONTHS:
+    occupational = receives_monthly_occupational_benefit(record)
+    short = record.status == "suspended" and months < SUSPENDED_FUNERAL_MIN_MONTHS
+    if short and not occupational:
         return BenefitOutcome(
             covered=False,
             rule="not_covered.suspended_under_12_months",
@@ -36,7 +48,7 @@ def funeral_allowance(record: InsuredEntry | None, date_of_death: date) -> Benef
                 paid=duration(months),
                 minimum=SUSPENDED_FUNERAL_MIN_MONTHS,
             ),
-            figures={"contribution_months": months},
+            figures={"insured_status": record.status, "contribution_months": months},
             refusal=REFUSAL_SUSPENDED_UNDER_12_MONTHS,
         )
     try:
@@ -44,23 +56,37 @@ def funeral_allowance(record: InsuredEntry | None, date_of_death: date) -> Benef
     except NoReferenceLevel:
         return before_base_salary_table("funeral_allowance", date_of_death)
     amount = FUNERAL_MULTIPLE * base_salary
+    explanation = Message.of(
+        "benefit.funeral_allowance.10x_base_salary",
+        multiple=FUNERAL_MULTIPLE,
+        base_salary=base_salary,
+        effective_from=effective_from.isoformat(),
+        amount=amount,
+    )
+    figures: dict[str, int | float | str] = {
+        "insured_status": record.status,
+        "contribution_months": months,
+        "date_of_death": date_of_death.isoformat(),
+        "base_salary_vnd": base_salary,
+        "base_salary_effective_from": effective_from.isoformat(),
+        "multiple": FUNERAL_MULTIPLE,
+    }
+    if short and record.occupational_incapacity_percent is not None:
+        # Covered on this ground alone: the contribution time does not matter.
+        figures["occupational_incapacity_percent"] = record.occupational_incapacity_percent
+        explanation = Message.of(
+            "benefit.note_then",
+            note=Message.of(
+                "benefit.funeral_allowance.monthly_occupational_benefit",
+                percent=record.occupational_incapacity_percent,
+                paid=duration(months),
+            ),
+            explanation=explanation,
+        )
     return BenefitOutcome(
         covered=True,
         rule="funeral_allowance.10x_base_salary",
-        explanation=Message.of(
-            "benefit.funeral_allowance.10x_base_salary",
-            multiple=FUNERAL_MULTIPLE,
-            base_salary=base_salary,
-            effective_from=effective_from.isoformat(),
-            amount=amount,
-        ),
-        figures={
-            "insured_status": record.status,
-            "contribution_months": months,
-            "date_of_death": date_of_death.isoformat(),
-            "base_salary_vnd": base_salary,
-            "base_salary_effective_from": effective_from.isoformat(),
-            "multiple": FUNERAL_MULTIPLE,
-        },
+        explanation=explanation,
+        figures=figures,
         amount_vnd=amount,
     )

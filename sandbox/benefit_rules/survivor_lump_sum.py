@@ -6,20 +6,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from messages import Message
+from messages import Message, listing
 from sandbox.benefit_rules.amounts import duration, quantity, vnd
 from sandbox.benefit_rules.contributions import ContributionPeriods
-from sandbox.benefit_rules.outcomes import SurvivorOutcome
+from sandbox.benefit_rules.outcomes import REFUSAL_PENSION_RECORD_INCOMPLETE, SurvivorOutcome
 from sandbox.dataset import InsuredEntry
 
 PENSIONER_LUMP_SUM_START_MONTHS = Decimal(48)
 PENSIONER_LUMP_SUM_FULL_MONTHS = 2
 LUMP_SUM_MIN_MONTHS = Decimal(3)
-
-
-def _figure(value: Decimal) -> int | float:
-    """A count of months or years for the figures: whole when it is whole."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _whole_months_between(start: date, end: date) -> int:
@@ -28,7 +23,7 @@ def _whole_months_between(start: date, end: date) -> int:
 
 
 def _pensioner_lump_sum(
-    record: InsuredEntry, date_of_death: date, pension: int, started: date, note: Message | None
+    date_of_death: date, pension: int, started: date, note: Message | None
 ) -> SurvivorOutcome:
     elapsed = max(0, _whole_months_between(started, date_of_death))
     month_of_pension = elapsed + 1
@@ -42,13 +37,43 @@ def _pensioner_lump_sum(
             "pension_start_date": started.isoformat(),
             "date_of_death": date_of_death.isoformat(),
             "month_of_pension": month_of_pension,
-            "months_of_pension_paid": _figure(months),
+            "months_of_pension_paid": quantity(months),
             "monthly_pension_vnd": pension,
         },
         month_of_pension=month_of_pension,
         reduction=quantity(reduction),
         months=quantity(months),
         pension=pension,
+    )
+
+
+def _pension_record_incomplete(record: InsuredEntry) -> SurvivorOutcome:
+    """VSS's own record of the pension lacks what the lump sum is computed from. Only VSS can
+    complete it (from the pension decision in its archive): nothing the family could send would
+    change the record the rule reads, so this is a refusal naming what is missing, never the
+    contributor's rule applied to a pensioner in its place."""
+    missing = [
+        Message.of(f"benefit.pension_record.{name}")
+        for name, value in (
+            ("pension_start_date", record.pension_start_date),
+            ("monthly_pension_vnd", record.monthly_pension_vnd),
+        )
+        if not value
+    ]
+    return SurvivorOutcome(
+        covered=False,
+        rule=f"not_covered.{REFUSAL_PENSION_RECORD_INCOMPLETE}",
+        explanation=Message.of(
+            "benefit.refusal.pension_record_incomplete", missing=listing(missing)
+        ),
+        figures={
+            "insured_status": record.status,
+            "pension_record_missing": ",".join(
+                m.code.removeprefix("benefit.pension_record.") for m in missing
+            ),
+        },
+        refusal=REFUSAL_PENSION_RECORD_INCOMPLETE,
+        form="lump_sum",
     )
 
 
@@ -77,10 +102,12 @@ def _lump_sum_outcome(
 def lump_sum(
     record: InsuredEntry, date_of_death: date, note: Message | None = None
 ) -> SurvivorOutcome:
-    if record.status == "pensioner" and record.monthly_pension_vnd and record.pension_start_date:
-        return _pensioner_lump_sum(
-            record, date_of_death, record.monthly_pension_vnd, record.pension_start_date, note
-        )
+    if record.status == "pensioner":
+        if record.monthly_pension_vnd and record.pension_start_date:
+            return _pensioner_lump_sum(
+                date_of_death, record.monthly_pension_vnd, record.pension_start_date, note
+            )
+        return _pension_record_incomplete(record)
     periods = ContributionPeriods.of(record)
     computed = periods.months_of_salary
     months = max(LUMP_SUM_MIN_MONTHS, computed)
@@ -94,8 +121,8 @@ def lump_sum(
             "contribution_months_from_2014": periods.months_from_2014,
             "odd_months_carried_into_2014": periods.carried_months,
             "counted_years_before_2014": periods.years_before_2014,
-            "counted_years_from_2014": _figure(periods.years_from_2014),
-            "months_of_salary": _figure(months),
+            "counted_years_from_2014": quantity(periods.years_from_2014),
+            "months_of_salary": quantity(months),
             "average_monthly_salary_vnd": salary,
         },
         before_2014=duration(periods.months_before_2014),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from legal_deadlines.working_calendar import VIET_NAM_TIME
 from sandbox import benefit_rules
 from sandbox.casebook.clock import now_utc
 from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
@@ -33,7 +34,8 @@ def _already_settled(session: Session, benefit: str, personal_id: str) -> Reject
     )
 
 
-def _outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
+def outcome_record(outcome: benefit_rules.BenefitOutcome) -> dict[str, object]:
+    """The agency's record of a benefit decision: what the declaration's step result reads."""
     return {
         "covered": outcome.covered,
         "rule": outcome.rule,
@@ -81,7 +83,7 @@ def decide_funeral(at_hand: CaseAtHand, body: FuneralAllowanceIn) -> Decision:
     outcome = benefit_rules.funeral_allowance(
         insured_person(session, body.deceased_personal_id), body.date_of_death
     )
-    record = {**_outcome_record(outcome), "amount_vnd": outcome.amount_vnd}
+    record = {**outcome_record(outcome), "amount_vnd": outcome.amount_vnd}
     return _settle(
         session,
         "funeral_allowance",
@@ -90,6 +92,48 @@ def decide_funeral(at_hand: CaseAtHand, body: FuneralAllowanceIn) -> Decision:
         outcome,
         record,
     )
+
+
+def survivor_record(outcome: benefit_rules.SurvivorOutcome) -> dict[str, object]:
+    """The survivor benefit's own part of the record: its form and amounts, the monthly
+    benefit's first month and arrears, and each relative paid or not paid."""
+    return {
+        "form": outcome.form,
+        "lump_sum_vnd": outcome.amount_vnd if outcome.form == "lump_sum" else None,
+        "monthly_amount_vnd": outcome.monthly_amount_vnd,
+        "first_month": outcome.first_month,
+        "arrears": [
+            {
+                "from": p.first_month,
+                "to": p.last_month,
+                "monthly_amount_vnd": p.monthly_amount_vnd,
+                "months": p.months,
+                "amount_vnd": p.amount_vnd,
+            }
+            for p in outcome.arrears
+        ],
+        "paid": [
+            {
+                "personal_id": s.personal_id,
+                "full_name": s.full_name,
+                "relationship": s.relationship,
+                "share_percent_of_reference": s.percent,
+                "monthly_amount_vnd": s.amount_vnd,
+            }
+            for s in outcome.shares
+        ],
+        "not_paid": [
+            {
+                "personal_id": u.personal_id,
+                "full_name": u.full_name,
+                "relationship": u.relationship,
+                "share_percent_of_reference": u.percent,
+                "reason_code": u.reason_code,
+                "reason": u.reason.model_dump(mode="json"),
+            }
+            for u in outcome.not_paid
+        ],
+    }
 
 
 def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
@@ -101,7 +145,13 @@ def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
         return problem
     relatives = [
         benefit_rules.Relative(
-            b.personal_id, b.relationship, b.without_caretaker, full_name=b.full_name
+            personal_id=b.personal_id,
+            relationship=b.relationship,
+            date_of_birth=b.date_of_birth,
+            without_caretaker=b.without_caretaker,
+            full_name=b.full_name,
+            working_capacity_reduction_percent=b.working_capacity_reduction_percent,
+            income_below_reference_level=b.income_below_reference_level,
         )
         for b in body.beneficiaries
     ]
@@ -110,33 +160,13 @@ def decide_survivor(at_hand: CaseAtHand, body: SurvivorBenefitIn) -> Decision:
         body.date_of_death,
         body.form,
         relatives,
+        # The day of the decision, on the agency's calendar: the amounts are stated as of it.
+        today=now_utc().astimezone(VIET_NAM_TIME).date(),
         cause_category=body.cause_category,
     )
-    record: dict[str, object] = {**_outcome_record(outcome), "form": body.form}
+    record: dict[str, object] = {**outcome_record(outcome), "form": body.form}
     if isinstance(outcome, benefit_rules.SurvivorOutcome):
-        record["form"] = outcome.form
-        record["lump_sum_vnd"] = outcome.amount_vnd if outcome.form == "lump_sum" else None
-        record["monthly_amount_vnd"] = outcome.monthly_amount_vnd
-        record["beneficiaries"] = [
-            {
-                "personal_id": s.personal_id,
-                "full_name": s.full_name,
-                "relationship": s.relationship,
-                "share_percent_of_reference": s.percent,
-                "monthly_amount_vnd": s.amount_vnd,
-            }
-            for s in outcome.shares
-        ]
-        record["beneficiaries_not_paid"] = [
-            {
-                "personal_id": u.personal_id,
-                "full_name": u.full_name,
-                "relationship": u.relationship,
-                "share_percent_of_reference": u.percent,
-                "reason": u.reason.model_dump(mode="json"),
-            }
-            for u in outcome.not_paid
-        ]
+        record.update(survivor_record(outcome))
     return _settle(
         session,
         "survivor_benefit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class HealthInsuranceCardIn(BaseModel):
@@ -43,9 +43,13 @@ class FuneralAllowanceIn(BaseModel):
 class BeneficiaryIn(BaseModel):
     personal_id: str
     full_name: str
-    relationship: Literal["spouse", "child", "parent"]
+    relationship: Literal["spouse", "child", "parent", "parent_in_law", "dependant"]
     date_of_birth: date
     without_caretaker: bool = False
+    # As the medical assessment council's record attached to the declaration states it.
+    working_capacity_reduction_percent: int | None = Field(default=None, ge=0, le=100)
+    # As the relative declares.
+    income_below_reference_level: bool = True
 
 
 CauseCategory = Literal[

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from messages import Message
-from schemas.common import Procedure
+from schemas.common import AttachmentBase, Procedure
 from schemas.death import MANDATORY_DEATH_PROCEDURES, DeathDeclarationFields
 from schemas.rules.dates import check_past_date
 from schemas.rules.findings import Findings, Loc, RuleContext
@@ -65,3 +67,39 @@ def check_beneficiaries(
             Message.of("what.beneficiary_date_of_birth"),
         )
         check_personal_id_prefix(found, (*loc, "personal_id"), person.personal_id, ctx)
+
+
+WORKING_CAPACITY_ASSESSMENT = "working_capacity_assessment"
+
+
+def check_working_capacity_assessments(
+    found: Findings, declaration: DeathDeclarationFields, attachments: Sequence[AttachmentBase]
+) -> None:
+    """A reduced working capacity declared for a beneficiary rests on the medical assessment
+    council's record, attached and naming that beneficiary; an assessment names whom it is of."""
+    assessed: set[str] = set()
+    for index, attachment in enumerate(attachments):
+        if attachment.kind != WORKING_CAPACITY_ASSESSMENT:
+            continue
+        if attachment.personal_id is None:
+            found.report(("body", "attachments", index, "personal_id"), "assessment_names_no_one")
+        else:
+            assessed.add(attachment.personal_id)
+    if declaration.survivor_benefit is None:
+        return
+    for index, person in enumerate(declaration.survivor_benefit.beneficiaries):
+        if (
+            person.working_capacity_reduction_percent is not None
+            and person.personal_id not in assessed
+        ):
+            found.report(
+                (
+                    "body",
+                    "survivor_benefit",
+                    "beneficiaries",
+                    index,
+                    "working_capacity_reduction_percent",
+                ),
+                "working_capacity_assessment_missing",
+                percent=person.working_capacity_reduction_percent,
+            )

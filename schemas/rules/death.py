@@ -10,7 +10,11 @@ from schemas.common import AttachmentBase
 from schemas.death import CLOSE_RELATIVES, OCCUPATIONAL_CAUSES, DeathDeclarationFields
 from schemas.names import same_name
 from schemas.rules.attachments import attachment_kinds, check_attachment_content
-from schemas.rules.benefits import check_beneficiaries, check_chosen_procedures
+from schemas.rules.benefits import (
+    check_beneficiaries,
+    check_chosen_procedures,
+    check_working_capacity_assessments,
+)
 from schemas.rules.dates import check_past_date
 from schemas.rules.delivery import check_contact, check_delivery
 from schemas.rules.findings import Findings, RuleContext, RuleViolation
@@ -79,6 +83,7 @@ def check_death_declaration(
             "occupational_accident_record_missing",
             cause=Message.of(f"benefit.cause.{deceased.cause_category}"),
         )
+    check_working_capacity_assessments(found, declaration, attachments)
     check_attachment_content(found, attachments, ctx)
     return found.items
 
@@ -89,7 +94,9 @@ def account_holder_violation(declaration: DeathDeclarationFields) -> RuleViolati
     account = declaration.payment.bank_account if declaration.payment else None
     if account is None:
         return None
-    beneficiaries = declaration.survivor_benefit.beneficiaries if declaration.survivor_benefit else []
+    beneficiaries = (
+        declaration.survivor_benefit.beneficiaries if declaration.survivor_benefit else []
+    )
     known = [declaration.declarant.full_name, *(b.full_name for b in beneficiaries)]
     if any(same_name(account.account_holder, name) for name in known):
         return None

@@ -121,6 +121,24 @@ SCENARIOS: dict[str, ScenarioPerson] = {
         ("001172900110", "Cao Thị Hạnh", date(1972, 12, 12)),
         _insured("0190000010", "pensioner", 32, 20, 9_000_000, 7_000_000, "2025-01-01"),
     ),
+    # A pensioner leaving four grown children able to work and one child under 18.
+    "adult_children_and_a_minor": _couple(
+        ("001058900011", "Đinh Văn Hùng", "male", date(1958, 2, 2)),
+        ("001160900111", "Tạ Thị Liên", date(1960, 3, 3)),
+        _insured("0190000011", "pensioner", 34, 24, 9_000_000, 6_500_000, "2018-03-01"),
+    ),
+    # Nine months of contributions, then suspended; VSS pays a monthly occupational benefit.
+    "occupational_benefit_9_months": _couple(
+        ("001087900012", "Kiều Văn Tâm", "male", date(1987, 7, 7)),
+        ("001189900112", "La Thị Hà", date(1989, 8, 8)),
+        _insured("0190000012", "suspended", 0.75, 0, 6_000_000, occupational_incapacity_percent=45),
+    ),
+    # A pensioner whose pension record lacks the date the pension started.
+    "pensioner_without_start_date": _couple(
+        ("001048900013", "Lò Văn Khánh", "male", date(1948, 4, 4)),
+        ("001150900113", "Mạc Thị Nhung", date(1950, 5, 5)),
+        _insured("0190000013", "pensioner", 30, 30, 5_000_000, 4_500_000),
+    ),
 }
 
 
