@@ -1,21 +1,27 @@
-"""The codec server, following Temporal's `/encode` and `/decode` protocol.
+"""The codec server, following Temporal's `/decode` protocol.
 
 Only operators may use it: a bearer token (for the CLI and scripts) or the session cookie set
 by `/login` (for the Web UI, with "include cross-origin credentials" switched on in its codec
 settings). The cookie holds an opaque session id, never the token. Every operator's first look
-at a workflow is written to the audit trail: who, when, and which workflow.
+at a declaration in a viewing session is written to the audit trail: who, when, which
+declaration and which session (see codec_server.decode_audit).
 
 Access is scoped by party: an operator of one agency decodes only that agency's namespace, with
 that agency's keys; the orchestrator's operators decode the orchestrator's namespace, including
-what it sent to each agency. A payload that is not encrypted, or not under a key of the
-namespace's party, is refused (400), never passed through.
+what it sent to each agency. In a batch, a payload that was never encrypted comes back as it was,
+and one that is encrypted but does not open under the party's keys comes back as a refusal
+(codec_server.operator_reading). A request that is not a batch of payloads is refused (400).
+
+`/encode` is refused (403, and recorded): operators read histories, and the Web UI and CLI need
+`/encode` only to write into one (start, signal, update, query a workflow), which is the portal
+API's business, never an operator's.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import NoReturn
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -24,7 +30,9 @@ from google.protobuf import json_format
 from starlette.concurrency import run_in_threadpool
 from temporalio.api.common.v1 import Payloads
 
-from codec_server.decode_audit import DecodeAudit
+from codec_server.decode_audit import AuditSubject, DecodeAudit, subject_of, viewing_session
+from codec_server.operator_reading import Reading, read_payloads
+from codec_server.payload_bodies import MalformedBody, payloads_in
 from codec_server.sessions import OperatorSessions
 from observability.logging import get_logger
 from security.principals import Principal
@@ -33,12 +41,24 @@ from settings import AgencyWorkerSettings, Settings
 from store.audit import record_audit
 from store.database import engine_for
 from temporal_connection.data_converter import encryption_codec
-from temporal_connection.encryption_codec import EncryptionCodec, PayloadRefused, workflow_of
+from temporal_connection.encryption_codec import EncryptionCodec
 
 AUDIENCE = "codec-server"
 SESSION_COOKIE = "lienthong_operator"
 
+# How much of a caller's namespace name the audit trail keeps.
+_NAMESPACE_CHARS = 100
+
 log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """An operator, and the viewing session a request belongs to."""
+
+    principal: Principal
+    session: str
+
 
 _LOGIN_FORM = """<!doctype html><html><head><meta charset="utf-8">
 <title>Codec server sign-in</title></head>
@@ -85,11 +105,12 @@ def create_codec_app(settings: Settings) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Namespace"],
     )
 
-    def operator(request: Request) -> Principal:
+    def operator(request: Request) -> Viewer:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        session = sessions.principal(request.cookies.get(SESSION_COOKIE, ""))
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        session = sessions.principal(cookie)
         if not token and session is not None:
-            return session
+            return Viewer(session, viewing_session(cookie, "cookie"))
         if not token:
             raise HTTPException(
                 status_code=401,
@@ -106,7 +127,7 @@ def create_codec_app(settings: Settings) -> FastAPI:
             ) from None
         if principal.role != "operator":
             raise HTTPException(status_code=403, detail="Only operators may decode payloads.")
-        return principal
+        return Viewer(principal, viewing_session(token, "token"))
 
     def codec_for(principal: Principal, namespace: str) -> EncryptionCodec:
         if namespace not in codecs:
@@ -119,64 +140,84 @@ def create_codec_app(settings: Settings) -> FastAPI:
             )
         return codec
 
-    async def transform(
-        request: Request,
-        namespace: str,
-        run: Callable[[EncryptionCodec, list[Any]], Awaitable[list[Any]]],
-        action: str | None,
-    ) -> JSONResponse:
-        principal = operator(request)
-        codec = codec_for(principal, namespace)
+    async def decode_for(request: Request, namespace: str) -> JSONResponse:
+        viewer = operator(request)
+        codec = codec_for(viewer.principal, namespace)
         try:
-            incoming = json_format.ParseDict(await request.json(), Payloads())
-        except (ValueError, json_format.ParseError):
-            raise HTTPException(status_code=400, detail='Send {"payloads": [...]}.') from None
-        try:
-            outgoing = await run(codec, list(incoming.payloads))
-        except PayloadRefused as refused:
-            log.warning("codec_payload_refused", namespace=namespace, reason=str(refused))
-            raise HTTPException(status_code=400, detail=str(refused)) from None
-        if action is not None:
-            known = sorted({w for p in incoming.payloads if (w := workflow_of(p))})
-            workflows: list[str | None] = [*known] or [None]
-            for workflow_id in workflows:
-                if not audit.first_look(principal.actor, workflow_id or ""):
-                    continue
-                declaration = workflow_id.removeprefix("declaration-") if workflow_id else None
-                await run_in_threadpool(
-                    record_audit,
-                    engine,
-                    principal.actor,
-                    action,
-                    declaration,
-                    detail=f"workflow {workflow_id or 'unknown'} in namespace {namespace}; "
-                    f"{len(incoming.payloads)} payloads",
+            incoming = payloads_in(await request.body())
+        except MalformedBody as malformed:
+            raise HTTPException(status_code=400, detail=str(malformed)) from None
+        readings = read_payloads(codec, incoming)
+        refusals = [r.refusal for r in readings if r.refusal is not None]
+        if refusals:
+            log.warning(
+                "codec_payloads_refused",
+                namespace=namespace,
+                count=len(refusals),
+                reasons=sorted(set(refusals)),
+            )
+        await audit_decodes(viewer, namespace, readings)
+        outgoing = Payloads(payloads=[reading.payload for reading in readings])
+        return JSONResponse(json_format.MessageToDict(outgoing))
+
+    async def audit_decodes(viewer: Viewer, namespace: str, readings: list[Reading]) -> None:
+        opened: dict[AuditSubject, list[str]] = {}
+        for reading in readings:
+            if reading.opened is not None:
+                opened.setdefault(subject_of(reading.opened), []).append(
+                    reading.opened.workflow_id or ""
                 )
-        return JSONResponse(json_format.MessageToDict(Payloads(payloads=outgoing)))
+        actor = viewer.principal.actor
+        for subject, workflows in opened.items():
+            if not audit.first_look(actor, viewer.session, subject):
+                continue
+            named = sorted({w for w in workflows if w})
+            about = "declaration" if subject.declaration_id else "no declaration"
+            where = f"workflow {', '.join(named)}" if named else "no workflow label"
+            await run_in_threadpool(
+                record_audit,
+                engine,
+                actor,
+                "codec_decode",
+                subject.declaration_id,
+                detail=f"{about}; {where}; namespace {namespace}; "
+                f"{len(workflows)} payloads opened; session {viewer.session}",
+            )
 
-    async def decode_all(codec: EncryptionCodec, payloads: list[Any]) -> list[Any]:
-        return [codec.decrypt(p) for p in payloads]
-
-    async def encode_all(codec: EncryptionCodec, payloads: list[Any]) -> list[Any]:
-        return await codec.encode(payloads)
+    async def refuse_encode(request: Request, namespace: str) -> NoReturn:
+        viewer = operator(request)
+        await run_in_threadpool(
+            record_audit,
+            engine,
+            viewer.principal.actor,
+            "codec_encode",
+            None,
+            outcome="refused",
+            detail=f"namespace {namespace[:_NAMESPACE_CHARS]}; session {viewer.session}",
+        )
+        raise HTTPException(
+            status_code=403,
+            detail="The codec server decodes for operators and seals nothing: what a workflow "
+            "takes in comes through the portal API.",
+        )
 
     @app.post("/decode")
     async def decode(request: Request) -> JSONResponse:
         namespace = request.headers.get("X-Namespace", settings.temporal_namespace)
-        return await transform(request, namespace, decode_all, "codec_decode")
+        return await decode_for(request, namespace)
 
     @app.post("/{namespace}/decode")
     async def decode_in(namespace: str, request: Request) -> JSONResponse:
-        return await transform(request, namespace, decode_all, "codec_decode")
+        return await decode_for(request, namespace)
 
-    @app.post("/encode")
-    async def encode(request: Request) -> JSONResponse:
+    @app.post("/encode", response_model=None)
+    async def encode(request: Request) -> NoReturn:
         namespace = request.headers.get("X-Namespace", settings.temporal_namespace)
-        return await transform(request, namespace, encode_all, None)
+        await refuse_encode(request, namespace)
 
-    @app.post("/{namespace}/encode")
-    async def encode_in(namespace: str, request: Request) -> JSONResponse:
-        return await transform(request, namespace, encode_all, None)
+    @app.post("/{namespace}/encode", response_model=None)
+    async def encode_in(namespace: str, request: Request) -> NoReturn:
+        await refuse_encode(request, namespace)
 
     @app.get("/login", response_class=HTMLResponse)
     async def login_form() -> str:

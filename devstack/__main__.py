@@ -23,6 +23,7 @@ from devstack.issuing import issue_from_settings
 from devstack.launcher import LocalStack
 from devstack.operator_queries import operator_queries, query_link
 from devstack.stack_layout import StackLayout, StackOptions, StackPorts
+from devstack.temporal_server.build import binary_path
 from settings import PROJECT_ROOT, Settings, get_settings
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -168,7 +169,13 @@ def _demo(stack: LocalStack) -> None:
         "  2. in the UI, open the codec server settings (the data encoder icon), enter the "
         f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
     )
-    print("  Every decode is recorded in the audit trail.")
+    print(
+        f"  Or from the CLI: {binary_path()} workflow show \\\n"
+        f"     --address 127.0.0.1:{ports.temporal} --namespace {settings.temporal_namespace} "
+        f"--workflow-id {outcomes[0][1]} \\\n"
+        f"     --codec-endpoint {codec_url} --codec-auth 'Bearer <the token above>'"
+    )
+    print("  Each declaration an operator reads is recorded in the audit trail, once a session.")
 
 
 if __name__ == "__main__":

@@ -10,19 +10,30 @@ service, which is the agency it is for; anything else is the party's own.
 
 Each encrypted payload names the key that sealed it, so keys can be rotated: new payloads use the
 active key, and old histories stay readable while their key is still held. The payload also names
-the workflow it belongs to (not personal data), bound into its authenticated encryption, so the
-codec server can say which workflow each decode was for and no one can relabel it.
+what it belongs to (not personal data), bound into its authenticated encryption so that no one
+can relabel it, and the codec server can say which declaration each decode was for: in a
+workflow's context, the workflow; in a Nexus operation's context, the declaration the request
+names (every request to an agency carries its `declaration_id`). Payloads sealed before the
+declaration label existed carry none and still open.
+
+Whatever is wrong with a payload that claims to be encrypted (too short, a key id or label that is
+not text, content that is not a payload once opened), it is refused the same way: `decrypt` raises
+`PayloadRefused`, and `decode` turns it into the refused payload, so a forged signal or update
+cannot fail a workflow's task over and over.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
     ActivitySerializationContext,
@@ -42,13 +53,18 @@ ENCODING = b"binary/encrypted"
 REFUSED_ENCODING = b"binary/refused"
 KEY_ID = "encryption-key-id"
 WORKFLOW_ID = "lienthong-workflow-id"
+DECLARATION_ID = "lienthong-declaration-id"
 _NONCE_BYTES = 12
+_TAG_BYTES = 16
+# Labels are identifiers, never content: no longer than Temporal lets a workflow ID be.
+_LABEL_MAX_CHARS = 1000
 
 log = get_logger(__name__)
 
 
 class PayloadRefused(ValueError):
-    """The payload is not encrypted, or not under a key this party accepts here."""
+    """The payload is not encrypted, not under a key this party accepts here, or not a sealed
+    payload at all."""
 
 
 class UnknownEncryptionKey(PayloadRefused):
@@ -65,19 +81,24 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         self._active = {party: ring.active for party, ring in rings.items()}
         self._peer = ""  # the agency whose ring applies in this context; "" for our own
         self._workflow_id: str | None = None
+        # In a Nexus operation's context a payload is labelled with the declaration it names.
+        self._in_nexus = False
 
     def with_context(self, context: SerializationContext) -> Self:
-        workflow_id, peer = None, ""
+        workflow_id, peer, in_nexus = None, "", False
         if isinstance(context, (WorkflowSerializationContext, ActivitySerializationContext)):
-            workflow_id = context.workflow_id
-        elif isinstance(context, NexusSerializationContext) and context.service in self._active:
-            peer = context.service
-        if workflow_id == self._workflow_id and peer == self._peer:
+            named = context.workflow_id
+            workflow_id = named if named and _is_label(named) else None
+        elif isinstance(context, NexusSerializationContext):
+            in_nexus = True
+            if context.service in self._active:
+                peer = context.service
+        if (workflow_id, peer, in_nexus) == (self._workflow_id, self._peer, self._in_nexus):
             return self
         # The SDK asks for a codec in each payload's context: share the ciphers, which are
-        # costly to build, and change only the ring in use and the workflow label.
+        # costly to build, and change only the ring in use and the labels.
         scoped = copy.copy(self)
-        scoped._workflow_id, scoped._peer = workflow_id, peer
+        scoped._workflow_id, scoped._peer, scoped._in_nexus = workflow_id, peer, in_nexus
         return scoped
 
     def for_peer(self, party: str) -> Self:
@@ -116,20 +137,24 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         nonce = os.urandom(_NONCE_BYTES)
         key_id = self._active[self._sealing_ring]
         cipher = self._ciphers[self._sealing_ring][key_id]
-        sealed = cipher.encrypt(
-            nonce, payload.SerializeToString(), _associated(key_id, self._workflow_id)
+        labels = PayloadLabels(
+            self._workflow_id, declaration_named_in(payload) if self._in_nexus else None
         )
+        sealed = cipher.encrypt(nonce, payload.SerializeToString(), _associated(key_id, labels))
         metadata = {"encoding": ENCODING, KEY_ID: key_id.encode()}
-        if self._workflow_id:
-            metadata[WORKFLOW_ID] = self._workflow_id.encode()
+        if labels.workflow_id:
+            metadata[WORKFLOW_ID] = labels.workflow_id.encode()
+        if labels.declaration_id is not None:
+            metadata[DECLARATION_ID] = labels.declaration_id.encode()
         return Payload(metadata=metadata, data=nonce + sealed)
 
     def decrypt(self, payload: Payload) -> Payload:
-        """The payload opened; PayloadRefused when it is not encrypted, or not under a key that
-        is accepted in this context."""
+        """The payload opened. Raises PayloadRefused, and nothing else, when it is not
+        encrypted, not under a key that is accepted in this context, or malformed in any way."""
         if payload.metadata.get("encoding") != ENCODING:
             raise PayloadRefused("the payload is not encrypted")
-        key_id = payload.metadata.get(KEY_ID, b"").decode()
+        key_id = _label(payload, KEY_ID) or ""
+        labels = labels_of(payload)
         rings = (
             self._ciphers.values()
             if self._peer == "*"
@@ -137,27 +162,80 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         )
         cipher = next((ring[key_id] for ring in rings if key_id in ring), None)
         if cipher is None:
-            raise UnknownEncryptionKey(f"no encryption key {key_id!r} is accepted here")
+            raise UnknownEncryptionKey(f"no encryption key {key_id[:64]!r} is accepted here")
+        if len(payload.data) < _NONCE_BYTES + _TAG_BYTES:
+            raise PayloadRefused("the payload is too short to be sealed")
         nonce, sealed = payload.data[:_NONCE_BYTES], payload.data[_NONCE_BYTES:]
-        decrypted = Payload()
         try:
-            opened = cipher.decrypt(nonce, sealed, _associated(key_id, workflow_of(payload)))
-            decrypted.ParseFromString(opened)
+            opened = cipher.decrypt(nonce, sealed, _associated(key_id, labels))
         except InvalidTag:
             raise PayloadRefused(
                 "the payload was altered, relabelled or sealed under another key"
             ) from None
+        decrypted = Payload()
+        try:
+            decrypted.ParseFromString(opened)
+        except DecodeError:
+            raise PayloadRefused("the sealed content is not a payload") from None
         return decrypted
 
 
-def _associated(key_id: str, workflow_id: str | None) -> bytes:
-    """What the encryption authenticates beside the content: the key that sealed it and the
-    workflow it belongs to. A payload relabelled with another key or workflow, or with its
-    workflow label stripped, does not open."""
-    return key_id.encode() + b"\x00" + (workflow_id or "").encode()
+@dataclass(frozen=True)
+class PayloadLabels:
+    """What an encrypted payload says it belongs to."""
+
+    # The workflow, when it was sealed in one's context.
+    workflow_id: str | None
+    # The declaration a Nexus request names, when it was sealed in a Nexus operation's context.
+    declaration_id: str | None
+
+
+def labels_of(payload: Payload) -> PayloadLabels:
+    """The labels of an encrypted payload; PayloadRefused when one is not a label."""
+    return PayloadLabels(_label(payload, WORKFLOW_ID), _label(payload, DECLARATION_ID))
 
 
 def workflow_of(payload: Payload) -> str | None:
     """The workflow an encrypted payload belongs to, when it was encoded in one's context."""
-    raw = payload.metadata.get(WORKFLOW_ID)
-    return raw.decode() if raw else None
+    return labels_of(payload).workflow_id
+
+
+def declaration_named_in(payload: Payload) -> str | None:
+    """The declaration a JSON payload names at its top level (`declaration_id`), if any."""
+    if payload.metadata.get("encoding") != b"json/plain":
+        return None
+    try:
+        document = json.loads(payload.data)
+    except (ValueError, RecursionError):
+        return None
+    named = document.get("declaration_id") if isinstance(document, dict) else None
+    return named if isinstance(named, str) and named and _is_label(named) else None
+
+
+def _label(payload: Payload, name: str) -> str | None:
+    raw = payload.metadata.get(name)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError:
+        raise PayloadRefused(f"the payload's {name} is not text") from None
+    if not _is_label(text):
+        raise PayloadRefused(f"the payload's {name} is not a label")
+    return text
+
+
+def _is_label(text: str) -> bool:
+    # No NUL: it separates the labels in the associated data (see _associated).
+    return len(text) <= _LABEL_MAX_CHARS and "\x00" not in text
+
+
+def _associated(key_id: str, labels: PayloadLabels) -> bytes:
+    """What the encryption authenticates beside the content: the key that sealed it and what it
+    belongs to. A payload relabelled with another key, workflow or declaration, or stripped of
+    a label, does not open. Without a declaration label this is exactly what payloads sealed
+    before that label existed authenticate, so they still open."""
+    parts = [key_id, labels.workflow_id or ""]
+    if labels.declaration_id is not None:
+        parts.append(labels.declaration_id)
+    return b"\x00".join(part.encode() for part in parts)
