@@ -133,9 +133,9 @@ async def test_plain_and_forged_messages_are_refused(
                 "withdraw", withdrawal
             )
 
-        # Sealed with the orchestrator's own key (as an operator could, through the codec
-        # server's /encode), but not attested by the portal API: refused too, and so is a real
-        # attestation of another declaration's withdrawal replayed here.
+        # Sealed with the orchestrator's own key (as anyone holding it could; the codec server
+        # encodes nothing for operators), but not attested by the portal API: refused too, and
+        # so is a real attestation of another declaration's withdrawal replayed here.
         handle = stack.client.get_workflow_handle(accepted["workflow_id"])
         forged_requester = Requester(
             actor="citizen:someone-else",
