@@ -12,6 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from messages import Message
+from reference_data.admin_units import official_admin_units
 from schemas.results import (
     BenefitDecision,
     BirthRegistrationResult,
@@ -54,6 +55,15 @@ def _yes_no(value: bool) -> str:
     return "Có" if value else "Không"
 
 
+def _place(commune_code: str) -> Iterator[Line]:
+    """Where the residence is, by the official names of its commune and province, then the
+    commune's code; the code alone when the record names no official commune."""
+    admin_units = official_admin_units()
+    if admin_units.has_commune(commune_code):
+        yield "Nơi thường trú", admin_units.place_name(commune_code)
+    yield "Mã đơn vị hành chính cấp xã", commune_code
+
+
 def _benefit_lines(result: BenefitDecision) -> Iterator[Line]:
     yield "Được hưởng", _yes_no(result.covered)
     yield "Căn cứ", result.rule
@@ -74,11 +84,11 @@ def _lines(result: StepResult) -> Iterator[Line]:
             yield "Đăng ký quá hạn", _yes_no(result.late_registration)
         case ResidenceRegistrationResult():
             yield "Số đăng ký cư trú", result.residence_registration_number
-            yield "Mã đơn vị hành chính cấp xã", result.commune_code
+            yield from _place(result.commune_code)
             yield "Ngày đăng ký", _day(result.registered_on)
         case ResidenceRemovalResult():
             yield "Số xóa đăng ký thường trú", result.residence_removal_number
-            yield "Mã đơn vị hành chính cấp xã", result.commune_code
+            yield from _place(result.commune_code)
             yield "Ngày xóa đăng ký", _day(result.removed_on)
         case HealthInsuranceCardResult():
             yield "Mã số bảo hiểm xã hội", result.social_insurance_number
