@@ -12,9 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vietnam_provinces import Province as PackageProvince
-from vietnam_provinces import Ward as PackageCommune
-
 from reference_data.birth_provinces import BIRTH_PROVINCES
 
 
@@ -70,6 +67,11 @@ class AdminUnitCatalogue:
 @lru_cache(maxsize=1)
 def official_admin_units() -> AdminUnitCatalogue:
     """Every official province and commune, from the installed `vietnam-provinces`."""
+    # Imported here: the package builds an enum of every unit as it loads, which code that only
+    # names the catalogue's type (the intake rules) need not pay for.
+    from vietnam_provinces import Province as PackageProvince
+    from vietnam_provinces import Ward as PackageCommune
+
     provinces = {
         province_code(p.code): Province(province_code(p.code), _official_name(p.name))
         for p in PackageProvince.iter_all()
