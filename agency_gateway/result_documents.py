@@ -14,6 +14,7 @@ from fpdf import FPDF
 from agency_gateway.benefit_wording import decision_lines, survivor_lines
 from messages import Message, Text, in_words
 from messages.formats import day, vnd
+from reference_data.admin_units import official_admin_units
 from schemas.results import (
     BenefitDecision,
     BirthRegistrationResult,
@@ -61,6 +62,15 @@ def _in_vietnamese(lines: Iterator[tuple[Text, Text]]) -> Iterator[Line]:
         yield in_words(label, "vi") or "", in_words(value, "vi") or ""
 
 
+def _place(commune_code: str) -> Iterator[Line]:
+    """Where the residence is, by the official names of its commune and province, then the
+    commune's code; the code alone when the record names no official commune."""
+    admin_units = official_admin_units()
+    if admin_units.has_commune(commune_code):
+        yield "Nơi thường trú", admin_units.place_name(commune_code)
+    yield "Mã đơn vị hành chính cấp xã", commune_code
+
+
 def _benefit_lines(result: BenefitDecision) -> Iterator[Line]:
     yield "Được hưởng", _yes_no(result.covered)
     yield from _in_vietnamese(decision_lines(result))
@@ -78,11 +88,11 @@ def _lines(result: StepResult) -> Iterator[Line]:
             yield "Đăng ký quá hạn", _yes_no(result.late_registration)
         case ResidenceRegistrationResult():
             yield "Số đăng ký cư trú", result.residence_registration_number
-            yield "Mã đơn vị hành chính cấp xã", result.commune_code
+            yield from _place(result.commune_code)
             yield "Ngày đăng ký", _day(result.registered_on)
         case ResidenceRemovalResult():
             yield "Số xóa đăng ký thường trú", result.residence_removal_number
-            yield "Mã đơn vị hành chính cấp xã", result.commune_code
+            yield from _place(result.commune_code)
             yield "Ngày xóa đăng ký", _day(result.removed_on)
         case HealthInsuranceCardResult():
             yield "Mã số bảo hiểm xã hội", result.social_insurance_number

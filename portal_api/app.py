@@ -15,7 +15,7 @@ from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
 from portal_api.request_context import install_request_context
 from portal_api.routes import declarations, documents, health, trust
-from reference_data.admin_units import load_admin_units
+from reference_data.admin_units import official_admin_units
 from settings import Settings
 from store.database import engine_for
 from store.trust import seed_trust_store
@@ -31,7 +31,7 @@ def create_app(settings: Settings) -> FastAPI:
             settings=settings,
             engine=engine,
             client=await connect(settings, lazy=True),
-            admin_units=load_admin_units(settings.admin_units_path),
+            admin_units=official_admin_units(),
         )
         yield
 

@@ -70,6 +70,19 @@ class OrchestrationUnavailable(Exception):
     """Temporal could not be reached; nothing was recorded, the portal may retry."""
 
 
+def intake_rule_context(
+    settings: Settings, admin_units: AdminUnitCatalogue, now: datetime
+) -> RuleContext:
+    """What a declaration arriving at `now` is checked against: the day in Viet Nam, every
+    official commune, the attachment limits."""
+    return RuleContext(
+        today=now.astimezone(VIET_NAM_TIME).date(),
+        admin_units=admin_units,
+        attachment_max_bytes=settings.attachment_max_bytes,
+        max_attachments=settings.max_attachments,
+    )
+
+
 @dataclass
 class Intake:
     settings: Settings
@@ -78,12 +91,7 @@ class Intake:
     admin_units: AdminUnitCatalogue
 
     def rule_context(self, now: datetime) -> RuleContext:
-        return RuleContext(
-            today=now.astimezone(VIET_NAM_TIME).date(),
-            admin_units=self.admin_units,
-            attachment_max_bytes=self.settings.attachment_max_bytes,
-            max_attachments=self.settings.max_attachments,
-        )
+        return intake_rule_context(self.settings, self.admin_units, now)
 
     @property
     def options(self) -> OrchestrationOptions:

@@ -12,7 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, model_validator
+
+from reference_data.admin_units import official_admin_units
 
 
 class ResidenceEntry(BaseModel):
@@ -65,7 +67,23 @@ class CodeName(BaseModel):
 class AdminUnitsEntry(BaseModel):
     provinces: list[CodeName]
     birth_province_codes: list[CodeName]
+    # Where the dataset's people live: a few of the official communes, never a made-up one.
     communes: list[CommuneEntry]
+
+    @model_validator(mode="after")
+    def _only_official_communes(self) -> AdminUnitsEntry:
+        # Codes and provinces are checked, not the spelling of names: the agencies print the
+        # official names, never the dataset's.
+        official = official_admin_units()
+        for commune in self.communes:
+            if not official.has_commune(commune.code):
+                raise ValueError(f"commune {commune.code} is not an official commune")
+            if official.province_of(commune.code) != commune.province_code:
+                raise ValueError(
+                    f"commune {commune.code} is in province "
+                    f"{official.province_of(commune.code)}, not {commune.province_code}"
+                )
+        return self
 
 
 _PEOPLE = TypeAdapter(list[PersonEntry])

@@ -1,4 +1,5 @@
-"""Generate a synthetic sandbox dataset (every name and number made up, but well formed).
+"""Generate a synthetic sandbox dataset (every person's name and number made up, but well formed;
+the places official).
 
     python -m sandbox.dataset_generator --out sandbox/data/default --seed 2026
 

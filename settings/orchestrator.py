@@ -4,7 +4,6 @@ server."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 
@@ -35,7 +34,6 @@ from settings.party import PROJECT_ROOT
 
 REQUESTER_DEV_KEY_ID = "portal-api-dev-1"
 DEV_REQUESTER_SEED = dev_signing_seed("portal api requester")
-BUNDLED_ADMIN_UNITS = PROJECT_ROOT / "reference_data" / "admin_units.json"
 
 
 class Settings(NotificationSettings):
@@ -50,9 +48,6 @@ class Settings(NotificationSettings):
 
     # The orchestrator's own records.
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'lienthong.db'}"
-
-    # Viet Nam's administrative units, which addresses are checked against.
-    admin_units_path: Path = BUNDLED_ADMIN_UNITS
 
     # How long one synchronous agency call (a registry check, a follow-up) may take through Nexus
     # before Temporal retries it.

@@ -70,14 +70,25 @@ RESULTS: list[tuple[str, StepResult, list[str]]] = [
             commune_code="00004",
             registered_on=date(2025, 3, 4),
         ),
-        ["XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", "Bộ Công an", "CT-3", "00004"],
+        [
+            "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+            "Bộ Công an",
+            "CT-3",
+            "Nơi thường trú: Phường Ba Đình, Thành phố Hà Nội",
+            "Mã đơn vị hành chính cấp xã: 00004",
+        ],
     ),
     (
         "police",
         ResidenceRemovalResult(
-            residence_removal_number="XT-4", commune_code="00004", removed_on=date(2025, 3, 4)
+            residence_removal_number="XT-4", commune_code="26740", removed_on=date(2025, 3, 4)
         ),
-        ["XÓA ĐĂNG KÝ THƯỜNG TRÚ", "XT-4"],
+        [
+            "XÓA ĐĂNG KÝ THƯỜNG TRÚ",
+            "XT-4",
+            "Nơi thường trú: Phường Sài Gòn, Thành phố Hồ Chí Minh",
+            "26740",
+        ],
     ),
     (
         "social_security",
@@ -147,6 +158,16 @@ def test_each_record_is_a_signed_vietnamese_document(
         assert words in text
     check = verify_pdf(pdf, TRUSTED)
     assert check.valid and check.issuer == agency and check.reason is None
+
+
+def test_a_record_naming_no_official_commune_prints_its_code_alone() -> None:
+    """The police records a removal under commune 00000 for a person it held no address for."""
+    result = ResidenceRemovalResult(
+        residence_removal_number="XT-5", commune_code="00000", removed_on=date(2025, 3, 4)
+    )
+    text = " ".join(_text(_issue("police", result)).split())
+    assert "Mã đơn vị hành chính cấp xã: 00000" in text
+    assert "Nơi thường trú" not in text
 
 
 def test_a_document_changed_after_signing_is_refused() -> None:

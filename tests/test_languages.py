@@ -38,7 +38,7 @@ async def test_a_broken_rule_is_refused_in_vietnamese_and_in_english_on_request(
     )
     assert vi["type"] == en["type"] == "commune_unknown"
     assert vi["msg"] == (
-        "Không có xã, phường, thị trấn nào mang mã 99999; vui lòng chọn theo danh mục đơn vị "
+        "Không có xã, phường, đặc khu nào mang mã 99999; vui lòng chọn theo danh mục đơn vị "
         "hành chính chính thức."
     )
     assert en["msg"] == (

@@ -19,7 +19,7 @@ from legal_deadlines.working_calendar import (
     is_working_day,
 )
 from observability.logging import mask_text
-from reference_data.admin_units import load_admin_units
+from reference_data.admin_units import official_admin_units
 from sandbox import benefit_rules
 from sandbox.dataset import InsuredEntry
 from sandbox.settings import DEFAULT_DATASET_DIR
@@ -29,9 +29,8 @@ from schemas.death import DeathDeclarationSubmission
 from schemas.identifiers import add_months, parse_personal_id, personal_id_prefix
 from schemas.rules.birth import check_birth_declaration
 from schemas.rules.findings import RuleContext
-from settings.orchestrator import BUNDLED_ADMIN_UNITS
 
-ADMIN_UNITS = load_admin_units(BUNDLED_ADMIN_UNITS)
+ADMIN_UNITS = official_admin_units()
 PROVINCES = sorted(ADMIN_UNITS.birth_province_codes)
 
 json_values = st.recursive(

@@ -16,6 +16,7 @@ from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import birth_province_code, death_record_of, new_personal_id
 from sandbox.justice.requests import BirthRegistrationIn
 from sandbox.justice.tables import BirthRecord, MultipleBirth
+from sandbox.places import commune_unknown_text
 from schemas.names import same_name
 
 # The agency writes in Vietnamese; its reason codes stay in English.
@@ -109,7 +110,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
     if province_code is None:
         return Rejected(
             "commune_unknown",
-            f"Xã, phường {body.birth_commune_code} không có trong sổ hộ tịch.",
+            commune_unknown_text(body.birth_commune_code),
         )
     for role, pid in (
         ("mother", body.mother.personal_id if body.mother else None),

@@ -8,13 +8,14 @@ from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import death_record_of
 from sandbox.justice.requests import DeathRegistrationIn
 from sandbox.justice.tables import DeathRecord, KnownPersonalId
+from sandbox.places import commune_unknown_text, province_of
 
 
 def decide_death(at_hand: CaseAtHand, body: DeathRegistrationIn) -> Decision:
     session = at_hand.session
     commune = body.place_of_death.commune_code
-    if commune not in at_hand.dataset.commune_province:
-        return Rejected("commune_unknown", f"Xã, phường {commune} không có trong sổ hộ tịch.")
+    if province_of(commune) is None:
+        return Rejected("commune_unknown", commune_unknown_text(commune))
     if body.date_of_death <= body.deceased_date_of_birth:
         return Rejected("dates_inconsistent", "Ngày chết không sau ngày sinh.")
     if session.get(KnownPersonalId, body.deceased_personal_id) is None:

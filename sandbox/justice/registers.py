@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from sandbox.dataset import Dataset
 from sandbox.justice.tables import DeathRecord, KnownPersonalId
+from sandbox.places import province_of
 from schemas.identifiers import Sex, century_sex_digit
 
 
@@ -35,8 +36,9 @@ def new_personal_id(session: Session, province_code: str, sex: Sex, year: int) -
 
 
 def birth_province_code(dataset: Dataset, commune_code: str) -> str | None:
-    """The code that opens the personal IDs of children born in the commune's province."""
-    province = dataset.commune_province.get(commune_code)
+    """The code that opens the personal IDs of children born in the commune's province (any
+    official commune, not only the dataset's)."""
+    province = province_of(commune_code)
     if province is None:
         return None
     codes = {b.code for b in dataset.admin_units.birth_province_codes}

@@ -13,6 +13,7 @@ from sandbox.casebook.decisions import (
     SupplementNeeded,
 )
 from sandbox.casebook.numbering import register_number
+from sandbox.places import commune_unknown_text, province_of
 from sandbox.police.requests import ResidenceRegistrationIn, ResidenceRemovalIn
 from sandbox.police.tables import RegistryPerson, ResidenceEvent
 
@@ -74,8 +75,10 @@ def _check_caretaker(
 def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> Decision:
     session = at_hand.session
     commune = body.residence.commune_code
-    if commune not in at_hand.dataset.commune_province:
-        return Rejected("commune_unknown", f"Xã, phường {commune} không tồn tại.")
+    # Any official commune: the population registry is national, and a family may live where
+    # none of the dataset's people do.
+    if province_of(commune) is None:
+        return Rejected("commune_unknown", commune_unknown_text(commune))
     for role, pid in (("mother", body.mother_personal_id), ("father", body.father_personal_id)):
         problem = _check_registered_person(session, role, pid)
         if problem is not None:

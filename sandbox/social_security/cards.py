@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from sandbox.casebook.clock import now_utc
 from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
+from sandbox.places import commune_unknown_text, province_of
 from sandbox.social_security.records import insured_person, new_social_insurance_number
 from sandbox.social_security.requests import HealthInsuranceCardIn
 from sandbox.social_security.tables import HealthInsuranceCard
@@ -18,11 +19,9 @@ CHILD_CARD_MONTHS = 72
 
 def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
     session = at_hand.session
-    province = at_hand.dataset.commune_province.get(body.residence_commune_code)
+    province = province_of(body.residence_commune_code)
     if province is None:
-        return Rejected(
-            "commune_unknown", f"Xã, phường {body.residence_commune_code} không tồn tại."
-        )
+        return Rejected("commune_unknown", commune_unknown_text(body.residence_commune_code))
     today = now_utc().date()
     turns_72_months = add_months(body.date_of_birth, CHILD_CARD_MONTHS)
     if today >= turns_72_months or body.date_of_birth > today:

@@ -1,2 +1,2 @@
-"""Synthetic people, insured persons and administrative units for the sandbox dataset: every
-name and number made up, but well formed, and the same for the same seed."""
+"""Synthetic people and insured persons for the sandbox dataset, living in official communes:
+every person's name and number made up, but well formed, and the same for the same seed."""

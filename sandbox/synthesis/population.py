@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sandbox.synthesis.admin_units import BIRTH_PROVINCES, PROVINCES, build_communes
+from reference_data.admin_units import official_admin_units
+from reference_data.birth_provinces import BIRTH_PROVINCES
+from sandbox.synthesis.admin_units import birth_provinces, build_communes, provinces
 from sandbox.synthesis.vocabulary import (
     COMMON_FAMILY_NAMES,
     FEMALE_GIVEN,
@@ -163,7 +165,8 @@ def add_record_details(insured: list[dict[str, Any]], seed: int) -> None:
 
 def generate(seed: int, households: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    communes = build_communes(rng)
+    units = official_admin_units()
+    communes = build_communes(units, seed)
     gen = Generator(rng, communes)
     people: list[dict[str, Any]] = []
     for _ in range(households):
@@ -194,8 +197,8 @@ def generate(seed: int, households: int) -> dict[str, Any]:
     add_record_details(insured, seed)
     return {
         "admin_units.json": {
-            "provinces": [{"code": c, "name": n} for c, n in PROVINCES],
-            "birth_province_codes": [{"code": c, "name": n} for c, n in BIRTH_PROVINCES],
+            "provinces": provinces(units),
+            "birth_province_codes": birth_provinces(),
             "communes": communes,
         },
         "population.json": people,

@@ -14,20 +14,19 @@ from pydantic import BaseModel, ValidationError
 from devstack.declaration_factory import today_in_viet_nam
 from messages import DEFAULT_LANGUAGE, Language
 from portal_api.errors import contract_errors, violations_response
-from reference_data.admin_units import load_admin_units
+from reference_data.admin_units import official_admin_units
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.rules.birth import check_birth_declaration
 from schemas.rules.death import check_death_declaration
 from schemas.rules.findings import RuleContext, RuleViolation
 from settings import Settings
-from settings.orchestrator import BUNDLED_ADMIN_UNITS
 from tests.harness.configuration import TEST_ATTACHMENT_MAX_BYTES
 
 Body = dict[str, Any]
 Problem = dict[str, Any]
 
-ADMIN_UNITS = load_admin_units(BUNDLED_ADMIN_UNITS)
+ADMIN_UNITS = official_admin_units()
 
 _SUBMISSIONS: dict[str, tuple[type[BaseModel], Callable[..., Sequence[RuleViolation]]]] = {
     "birth": (BirthDeclarationSubmission, check_birth_declaration),
