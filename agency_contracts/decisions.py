@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from agency_contracts.documents import IssuedDocumentRef
 from messages import Message
 from schemas.common import Agency
 from schemas.results import StepResult
@@ -34,8 +33,6 @@ class OfficerDecision(BaseModel):
     # The decision exactly as the agency signed it, and the agency's signature over it.
     signed: str | None = None
     signature: str | None = None
-    # The signed electronic result the agency issued for an approved record, by its name only.
-    documents: list[IssuedDocumentRef] = Field(default_factory=list)
 
 
 class AgencyReceipt(BaseModel):

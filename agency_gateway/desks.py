@@ -28,6 +28,7 @@ from agency_gateway.service_handlers import (
 from schemas.common import Agency
 from schemas.parties import AgencyParty
 from workflows.agency_case import AgencyCaseWorkflow
+from workflows.result_document import ResultDocumentWorkflow
 from workflows.shipment_delivery import ShipmentDeliveryWorkflow
 
 
@@ -35,7 +36,8 @@ from workflows.shipment_delivery import ShipmentDeliveryWorkflow
 class DeskParts:
     activities: list[Callable[..., Any]]
     handler: object
-    workflows: tuple[type, ...] = (AgencyCaseWorkflow,)
+    # A case, and the signed result it issues once approved.
+    workflows: tuple[type, ...] = (AgencyCaseWorkflow, ResultDocumentWorkflow)
 
 
 def _follow_ups(agency: Agency, http: AgencyHttpClient) -> list[Callable[..., Any]]:

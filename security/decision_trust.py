@@ -106,7 +106,4 @@ def trusted_decision(
         decided_by=content.get("decided_by"),
         signed=decision.signed,
         signature=decision.signature,
-        # Not under the decision's signature: each is named by its content's hash, and the
-        # portal stored it only once the agency's certificate verified its own signature.
-        documents=decision.documents,
     )

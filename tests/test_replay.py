@@ -25,6 +25,7 @@ from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
+from workflows.result_document import ResultDocumentWorkflow
 from workflows.runner import workflow_runner
 from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
@@ -51,7 +52,7 @@ def replayer(name: str) -> Replayer:
     if name.startswith("case_"):
         agency = next(a for a in AGENCIES if a in name)
         return Replayer(
-            workflows=[AgencyCaseWorkflow, ShipmentDeliveryWorkflow],
+            workflows=[AgencyCaseWorkflow, ResultDocumentWorkflow, ShipmentDeliveryWorkflow],
             data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),
             workflow_runner=workflow_runner(),
         )

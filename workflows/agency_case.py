@@ -11,17 +11,19 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
+from temporalio.common import RawValue, WorkflowIDReusePolicy
 from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.agency_cases import AgencyCaseActivities, CaseAction
     from agency_contracts.decisions import AgencyReceipt, FollowUpKind, OfficerDecision
-    from agency_contracts.documents import ISSUE_DOCUMENT, DocumentIssue, IssuedDocumentRef
+    from agency_contracts.documents import DocumentIssue
     from agency_contracts.requests import CaseRequest
     from schemas.common import Procedure
 
 from workflows.agency_submission import AGENCY_RETRY_POLICY, decision_from_refusal
+from workflows.result_document import ResultDocumentWorkflow, document_workflow_id
 
 # The activity that submits each procedure's request to the agency's system.
 SUBMISSIONS = {
@@ -33,15 +35,6 @@ SUBMISSIONS = {
     "funeral_allowance": "social_security.settle_funeral_allowance",
     "survivor_benefit": "social_security.settle_survivor_benefit",
 }
-
-# The portal that stores an issued document may be down for a while: the decision waits for its
-# document, as it would for the agency. A document the portal refuses is not sent again.
-DOCUMENT_RETRY_POLICY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=60),
-    non_retryable_error_types=["DocumentRefused"],
-)
 
 
 class CaseSubmission(BaseModel):
@@ -105,32 +98,24 @@ class AgencyCaseWorkflow:
     async def _with_documents(
         self, request: CaseRequest, decision: OfficerDecision
     ) -> OfficerDecision:
-        """An approved record goes back with the signed result the agency issued for it: by its
-        name only, the PDF being stored at the portal, out of every workflow's history."""
+        """An approved record's signed result is issued after the decision, by a workflow of its
+        own that outlives the case: the decision goes back at once, never held by a printer."""
         if decision.outcome != "approved" or decision.result is None:
             return decision
-        issue = DocumentIssue(
-            declaration_id=request.declaration_id,
-            procedure=Procedure(request.procedure),
-            case_number=decision.case_number,
-            result=decision.result,
-            issued_at=decision.decided_at,
+        await workflow.start_child_workflow(
+            ResultDocumentWorkflow.run,
+            DocumentIssue(
+                declaration_id=request.declaration_id,
+                procedure=Procedure(request.procedure),
+                case_number=decision.case_number,
+                result=decision.result,
+                issued_at=decision.decided_at,
+            ),
+            id=document_workflow_id(request.idempotency_key),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
-        try:
-            document: IssuedDocumentRef = await workflow.execute_activity(
-                ISSUE_DOCUMENT,
-                issue,
-                result_type=IssuedDocumentRef,
-                start_to_close_timeout=timedelta(minutes=1),
-                retry_policy=DOCUMENT_RETRY_POLICY,
-                summary=f"issue the {request.procedure} document",
-            )
-        except ActivityError as error:
-            # Refused by the portal: the record stands without its electronic copy, and the
-            # refusal is logged for the operators.
-            workflow.logger.error("document_not_issued", extra={"error": str(error.cause)})
-            return decision
-        return decision.model_copy(update={"documents": [document]})
+        return decision
 
     async def _submit(self, request: CaseRequest) -> AgencyReceipt | OfficerDecision:
         try:
