@@ -16,7 +16,6 @@ from sqlmodel import Session
 from devstack.declaration_factory import DeclarationFactory
 from legal_deadlines.working_calendar import deadline_after
 from messages import in_words
-from portal_api.declaration_ids import workflow_id_for
 from schemas.birth import BirthDeclaration
 from schemas.common import AttachmentRef
 from schemas.workflow_inputs import BirthWorkflowInput, NexusEndpoints, OrchestrationOptions
@@ -25,10 +24,10 @@ from store.escalations import list_escalations
 from store.models import AttachmentBlob
 from temporal_connection import search_attributes
 from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
+from tests.harness.attested_starts import start_birth_as_the_portal
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
 from tests.harness.waiting import eventually_listed, wait_for_status, wait_for_step
-from workflows.birth import BirthDeclarationWorkflow
 
 
 async def test_status_shows_the_legal_deadline_in_working_days(
@@ -175,8 +174,8 @@ async def test_tampered_attachment_is_refused(stack: Stack, factory: Declaration
         ],
     )
     declaration_id = f"LT-TAMPER-{digest[:10].upper()}"
-    handle = await stack.client.start_workflow(
-        BirthDeclarationWorkflow.run,
+    handle = await start_birth_as_the_portal(
+        stack,
         BirthWorkflowInput(
             declaration_id=declaration_id,
             received_at=datetime.now(UTC),
@@ -186,8 +185,6 @@ async def test_tampered_attachment_is_refused(stack: Stack, factory: Declaration
                 agency_call_timeout_seconds=5,
             ),
         ),
-        id=workflow_id_for(declaration_id),
-        task_queue=f"{stack.settings.task_queue_prefix}-orchestrator",
     )
     result = await handle.result()
     assert result.status == "rejected"

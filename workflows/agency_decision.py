@@ -4,6 +4,7 @@ deadline, escalating after it, and cancelling the case on a withdrawal."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.exceptions import NexusOperationError
@@ -45,47 +46,66 @@ async def decide(
     pending: list[FollowUpKind] = (
         ["escalation"] if reminder_at is None else ["reminder", "escalation"]
     )
-    while not outcome.done():
-        if run.withdrawal is not None:
-            handle.cancel()
-            decision = await outcome
-            return await verified(run, procedure, decision) if decision else None
-        wake_at = (
-            reminder_at if reminder_at is not None and pending[:1] == ["reminder"] else deadline
+    keys = {kind: f"{procedure.value}:{kind}" for kind in pending}
+    for kind in pending:
+        run.deadlines.set(
+            keys[kind], reminder_at if kind == "reminder" and reminder_at else deadline
         )
-        remaining = (wake_at - workflow.now()).total_seconds() if pending else None
-        if remaining is None or remaining > 0:
-            try:
-                await workflow.wait_condition(
-                    lambda: outcome.done() or run.withdrawal is not None, timeout=remaining
+    try:
+        while not outcome.done():
+            await workflow.wait_condition(
+                lambda: (
+                    outcome.done()
+                    or run.withdrawal is not None
+                    or any(run.deadlines.passed(keys[k]) for k in pending)
                 )
-                continue
-            except TimeoutError:
-                pass
-        due = pending.pop(0)
-        # Sent beside the step, not awaited: an agency slow to take a reminder must not hold
-        # back the escalation, nor the decision.
-        run.follow_ups.append(
-            asyncio.create_task(follow_up(run, spec.agency, request.idempotency_key, due, deadline))
-        )
-        if due == "reminder":
-            progress.record_event("reminder_sent", step=progress.view.step(procedure))
-            await progress.publish()
-        else:
-            await escalate(
-                run,
-                procedure.value,
-                deadline,
-                spec.agency,
-                request.idempotency_key,
-                Message.of(
-                    "escalation.step_overdue",
-                    agency=Message.of(f"agency.{spec.agency.value}"),
-                    procedure=Message.of(f"procedure.{procedure.value}"),
-                ),
             )
+            if outcome.done():
+                break
+            if run.withdrawal is not None:
+                handle.cancel()
+                decision = await outcome
+                return await verified(run, procedure, decision) if decision else None
+            due = next(k for k in pending if run.deadlines.passed(keys[k]))
+            pending.remove(due)
+            run.deadlines.forget(keys[due])
+            await _follow_up(run, spec, request.idempotency_key, due, deadline)
+    finally:
+        for kind in pending:
+            run.deadlines.forget(keys[kind])
     decision = outcome.result()
     return await verified(run, procedure, decision) if decision else None
+
+
+async def _follow_up(
+    run: RunningDeclaration[DeclarationT],
+    spec: StepSpec[DeclarationT, RequestT, ResultT],
+    case_reference: str,
+    due: FollowUpKind,
+    deadline: datetime,
+) -> None:
+    procedure, progress = spec.procedure, run.progress
+    # Sent beside the step, not awaited: an agency slow to take a reminder must not hold back
+    # the escalation, nor the decision.
+    run.follow_ups.append(
+        asyncio.create_task(follow_up(run, spec.agency, case_reference, due, deadline))
+    )
+    if due == "reminder":
+        progress.record_event("reminder_sent", step=progress.view.step(procedure))
+        await progress.publish()
+        return
+    await escalate(
+        run,
+        procedure.value,
+        deadline,
+        spec.agency,
+        case_reference,
+        Message.of(
+            "escalation.step_overdue",
+            agency=Message.of(f"agency.{spec.agency.value}"),
+            procedure=Message.of(f"procedure.{procedure.value}"),
+        ),
+    )
 
 
 async def _result_of(

@@ -140,6 +140,8 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             return progress.view
         run.requester_keys = verdict.requester_keys
         workflow.logger.info("declaration_started")
+        # Never awaited: it watches every deadline for as long as the declaration runs.
+        self._clock_task = asyncio.create_task(run.deadlines.run())
         run.notices.start()
         progress.set_status(DeclarationState.IN_PROGRESS, Message.of("status.checking_dossier"))
         watcher = asyncio.create_task(watch_group_deadline(run))
@@ -158,7 +160,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         await watcher
         if on_the_way is not None:
             # Closed, but results by post end only when the post reports them delivered.
-            await receive_delivery(progress, on_the_way, run.clock)
+            await receive_delivery(progress, on_the_way, run.clock, run.deadlines)
             await progress.publish()
         await run.notices.finish()
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.common import Delivery
     from schemas.status import DeliveryState, StepState
 
+from workflows.deadline_clock import DeadlineClock
 from workflows.declaration_progress import DeclarationProgress
 
 # The post's delivery of a shipment, which the declaration waits for once it is closed.
@@ -90,21 +91,23 @@ async def deliver_results(
     return on_the_way
 
 
+POST_LIMIT = "post_delivery"
+
+
 async def _report(on_the_way: OnTheWay) -> DeliveryReport:
     return await on_the_way
 
 
 async def receive_delivery(
-    progress: DeclarationProgress, on_the_way: OnTheWay, clock: LegalClock
+    progress: DeclarationProgress, on_the_way: OnTheWay, clock: LegalClock, deadlines: DeadlineClock
 ) -> None:
     """Wait for the post's delivery report: results by post end when the post reports them
     delivered. Not for ever: past the post's limit the results stay posted, for an operator."""
-    now = workflow.now()
-    limit = clock.deadline(now, POSTAL_DELIVERY_WAIT_WORKING_DAYS) - now
+    deadlines.set(POST_LIMIT, clock.deadline(workflow.now(), POSTAL_DELIVERY_WAIT_WORKING_DAYS))
     reported = asyncio.ensure_future(_report(on_the_way))
-    try:
-        await workflow.wait_condition(reported.done, timeout=limit)
-    except TimeoutError:
+    await workflow.wait_condition(lambda: reported.done() or deadlines.passed(POST_LIMIT))
+    deadlines.forget(POST_LIMIT)
+    if not reported.done():
         on_the_way.cancel()
         with contextlib.suppress(NexusOperationError, asyncio.CancelledError):
             await reported

@@ -13,11 +13,13 @@ from workflows.agency_steps import DeclarationT
 from workflows.follow_ups import escalate
 from workflows.running_declaration import RunningDeclaration
 
+GROUP = "declaration"
+
 
 async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
     """Past the group's deadline, the declaration is overdue and escalated. While the citizen is
     asked for a supplement, the agencies' time limit waits with them."""
-    progress = run.progress
+    progress, deadlines = run.progress, run.deadlines
     escalated = False
     while not progress.closed:
         deadline = progress.view.deadline
@@ -26,13 +28,10 @@ async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
         def moved_on(deadline: datetime = deadline) -> bool:
             return progress.closed or progress.view.deadline != deadline
 
-        remaining = (deadline - workflow.now()).total_seconds()
-        if remaining > 0:
-            try:
-                await workflow.wait_condition(moved_on, timeout=remaining)
-                continue
-            except TimeoutError:
-                pass
+        deadlines.set(GROUP, deadline)
+        await workflow.wait_condition(lambda: moved_on() or deadlines.passed(GROUP))
+        if moved_on():
+            continue
         if run.open_requests:
             await workflow.wait_condition(lambda: moved_on() or not run.open_requests)
             continue
@@ -49,3 +48,4 @@ async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
                 ),
             )
         await workflow.wait_condition(moved_on)
+    deadlines.forget(GROUP)

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.workflow_inputs import OrchestrationOptions
 
 from workflows.agency_steps import DeclarationT
+from workflows.deadline_clock import DeadlineClock
 from workflows.declarant_notices import DeclarantNotices
 from workflows.declaration_progress import DeclarationProgress
 from workflows.group_steps import ProcedureSteps
@@ -70,6 +71,8 @@ class RunningDeclaration(Generic[DeclarationT]):
     registry_rounds: int = 0
     # Reminders and escalations on their way to the agencies.
     follow_ups: list[asyncio.Task[None]] = field(default_factory=list)
+    # Every deadline the declaration watches, on one timer.
+    deadlines: DeadlineClock = field(default_factory=DeadlineClock)
 
     @property
     def group(self) -> ProcedureGroup:
