@@ -157,8 +157,24 @@ class Settings(NotificationSettings):
     # be stored on a declaration (`POST /v1/declarations/{id}/documents`).
     max_document_verify_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     # How many requests may hold a body over 1 MiB at once: each costs about three times its
-    # size while it is parsed. Others wait for a slot, then get 503.
+    # size while it is parsed. Others wait for a slot, then get 503. Documents sent to be
+    # verified never take these slots: they have their own, below.
     max_concurrent_large_requests: int = Field(default=2, ge=1)
+
+    # Documents sent to be verified, by anyone and without a credential
+    # (portal_api.verification_admission). How many may be sent or checked at once: beyond the
+    # checking processes' own number, a few arrive while others are checked. Others wait a few
+    # seconds for a place, then get 503; declarations are never kept waiting by them.
+    max_concurrent_document_verifications: int = Field(default=4, ge=1)
+    # How many of those one client address may hold at once (429 past it), so that one sender
+    # cannot hold them all. Behind a proxy, run the API with `--forwarded-allow-ips` naming it, so
+    # that the address is the sender's (an IPv6 sender is counted by its /64).
+    document_verifications_per_client: int = Field(default=2, ge=1)
+    # The whole body must arrive within this many seconds once it has a place (408 otherwise): a
+    # document is at most `max_document_verify_bytes`, 2 MiB by default, which takes 30 s at
+    # 70 KB/s, while a sender trickling bytes would hold its place for minutes.
+    document_verify_body_seconds: float = Field(default=30.0, gt=0)
+
     # Where the portal API serves its Prometheus metrics (host:port), apart from the public API
     # so that only the scraper reaches them; unset, none are served.
     api_metrics_bind_address: str | None = None
