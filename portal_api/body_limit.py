@@ -145,6 +145,10 @@ def _refusal_in_words(status: int, kind: str, message: Message, scope: Scope) ->
     headers: tuple[tuple[bytes, bytes], ...] = ((b"content-language", language.encode()),)
     if status in (429, 503):
         headers += ((b"retry-after", b"60"),)
+    if status == 408:
+        # The rest of the body would trickle in for nothing: the server hangs up once it has
+        # answered.
+        headers += ((b"connection", b"close"),)
     return _Refusal(refusal.status, refusal.body, headers)
 
 

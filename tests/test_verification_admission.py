@@ -156,6 +156,7 @@ async def test_slow_documents_do_not_keep_a_large_declaration_waiting() -> None:
     # The slow ones are cut off once their two seconds are up, having sent about 20 KB.
     for answer in await asyncio.gather(*slow):
         assert (answer.status, answer.type) == (408, "body_too_slow")
+        assert answer.headers[b"connection"] == b"close"
         assert 1.9 < answer.seconds < 4 and answer.sent < 40 * KIB
         assert answer.body["detail"][0]["msg"] == Words.of(
             "document_check.body_too_slow", seconds=2
