@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from portal_api.authentication import RequireBearer
 from portal_api.body_limit import BodyLimits, BodySizeLimit
+from portal_api.document_checks import CheckLimits, DocumentChecks
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
@@ -33,7 +35,11 @@ def create_app(settings: Settings) -> FastAPI:
             client=await connect(settings, lazy=True),
             admin_units=official_admin_units(),
         )
-        yield
+        app.state.document_checks = DocumentChecks(CheckLimits.from_settings(settings))
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(app.state.document_checks.close)
 
     # Swagger UI and ReDoc from the package's own copies: government networks are often closed
     # to the CDNs FastAPI loads them from.

@@ -14,6 +14,7 @@ from messages import Language, negotiate_language
 from portal_api.auth import Access
 from portal_api.authentication import MISSING, NotAuthenticated, principal_of
 from portal_api.citizen_actions import CitizenActions
+from portal_api.document_checks import DocumentChecks
 from portal_api.intake import Intake
 from security.principals import Principal
 from settings import Settings
@@ -39,7 +40,13 @@ def get_client(intake: IntakeDep) -> Client:
     return intake.client
 
 
+def get_document_checks(request: Request) -> DocumentChecks:
+    checks: DocumentChecks = request.app.state.document_checks
+    return checks
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+DocumentChecksDep = Annotated[DocumentChecks, Depends(get_document_checks)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClientDep = Annotated[Client, Depends(get_client)]
 

@@ -4,9 +4,11 @@ signing, by edited bytes or by an update appended after the signature, does not 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from io import BytesIO
 
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
@@ -65,12 +67,42 @@ def sign_pdf(pdf: bytes, signer: DocumentSigner) -> bytes:
     return output.getvalue()
 
 
+class Unverified(StrEnum):
+    """Why a document is not taken as an agency's signed document: the `reason` the portal
+    answers, which the verifier's audience reads as a code."""
+
+    NOT_A_PDF = "not_a_pdf"
+    NOT_SIGNED = "not_signed"
+    UNEXPECTED_SIGNATURES = "unexpected_signatures"
+    SIGNATURE_UNREADABLE = "signature_unreadable"
+    UNKNOWN_ISSUER = "unknown_issuer"
+    ALTERED_AFTER_SIGNING = "altered_after_signing"
+    UNTRUSTED_CERTIFICATE = "untrusted_certificate"
+    # Checking it took more memory or time than a document of this size may take; or the
+    # process checking it died.
+    EXCEEDS_MEMORY_LIMIT = "exceeds_memory_limit"
+    EXCEEDS_TIME_LIMIT = "exceeds_time_limit"
+    VERIFICATION_FAILED = "verification_failed"
+
+
 @dataclass(frozen=True)
 class DocumentVerification:
     valid: bool
     issuer: str | None
     document_id: str
+    # An `Unverified` code, followed for a signature pyHanko could not validate by its words.
     reason: str | None
+
+    @classmethod
+    def refused(
+        cls, pdf_id: str, reason: Unverified, issuer: str | None = None, detail: str = ""
+    ) -> DocumentVerification:
+        # The detail is pyHanko's, about a file anyone may send: kept short.
+        text = f"{reason.value}: {detail[:_DETAIL_CHARS]}" if detail else reason.value
+        return cls(False, issuer, pdf_id, text)
+
+
+_DETAIL_CHARS = 200
 
 
 def document_id(pdf: bytes) -> str:
@@ -85,39 +117,79 @@ def _trusted(certificates: Mapping[str, str]) -> dict[bytes, str]:
     }
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def verify_pdf(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerification:
-    """Whether one agency's certificate (agency -> PEM) signed the whole document, unchanged."""
+    """Whether one agency's certificate (agency -> PEM) signed the whole document, unchanged.
+
+    Anyone may send the file, so nothing in it makes this raise: a parser that fails on it,
+    however it fails (a recursion through 50,000 nested arrays, a signature field whose value is
+    a number), makes it not valid. Only running out of memory is raised (MemoryError), for the
+    process to answer as its limits say (security.document_check_process). pyHanko
+    validates in an event loop of its own: call this from a thread or process running none
+    (run from a loop, it would find every signature unreadable, so it refuses to)."""
+    if _loop_running():
+        raise RuntimeError("verify_pdf runs an event loop of its own: call it from a thread")
     named = document_id(pdf)
 
-    def refused(reason: str, issuer: str | None = None) -> DocumentVerification:
-        return DocumentVerification(False, issuer, named, reason)
+    def refused(
+        reason: Unverified, issuer: str | None = None, detail: str = ""
+    ) -> DocumentVerification:
+        return DocumentVerification.refused(named, reason, issuer, detail)
 
+    # Each stage catches whatever its parser raises: pyHanko, pypdf and asn1crypto raise
+    # AssertionError, AttributeError, RecursionError, UnicodeDecodeError and more on files
+    # made to break them, and each means the same to the sender: this stage failed.
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001
+        return refused(Unverified.NOT_A_PDF)
+    try:
         signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError):
-        return refused("not_a_pdf")
+    except MemoryError:
+        raise
+    except (PdfError, ValueError):
+        return refused(Unverified.NOT_A_PDF)
+    except Exception:  # noqa: BLE001
+        return refused(Unverified.SIGNATURE_UNREADABLE)
     if not signatures:
-        return refused("not_signed")
+        return refused(Unverified.NOT_SIGNED)
     if len(signatures) != 1:
-        return refused("unexpected_signatures")
+        return refused(Unverified.UNEXPECTED_SIGNATURES)
     signature = signatures[0]
     trusted = _trusted(certificates)
-    issuer = trusted.get(signature.signer_cert.dump())
+    try:
+        issuer = trusted.get(signature.signer_cert.dump())
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001
+        return refused(Unverified.SIGNATURE_UNREADABLE)
     if issuer is None:
-        return refused("unknown_issuer")
+        return refused(Unverified.UNKNOWN_ISSUER)
     # Only the agencies' own certificates are trusted, and nothing is fetched from the network.
     context = ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(der) for der in trusted], allow_fetching=False
     )
     try:
         status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, SigningError, PdfError, ValueError) as error:
-        return refused(f"signature_unreadable: {error}", issuer)
+    except (SignatureValidationError, SigningError, PdfError) as error:
+        return refused(Unverified.SIGNATURE_UNREADABLE, issuer, str(error))
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001
+        return refused(Unverified.SIGNATURE_UNREADABLE, issuer)
     if not (status.intact and status.valid):
-        return refused("altered_after_signing", issuer)
+        return refused(Unverified.ALTERED_AFTER_SIGNING, issuer)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return refused("altered_after_signing", issuer)
+        return refused(Unverified.ALTERED_AFTER_SIGNING, issuer)
     if not status.trusted:
-        return refused("untrusted_certificate", issuer)
+        return refused(Unverified.UNTRUSTED_CERTIFICATE, issuer)
     return DocumentVerification(True, issuer, named, None)

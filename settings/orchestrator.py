@@ -157,8 +157,40 @@ class Settings(NotificationSettings):
     # be stored on a declaration (`POST /v1/declarations/{id}/documents`).
     max_document_verify_bytes: int = Field(default=2 * 1024 * 1024, gt=0)
     # How many requests may hold a body over 1 MiB at once: each costs about three times its
-    # size while it is parsed. Others wait for a slot, then get 503.
+    # size while it is parsed. Others wait for a slot, then get 503. Documents sent to be
+    # verified never take these slots: they have their own, below.
     max_concurrent_large_requests: int = Field(default=2, ge=1)
+
+    # Documents sent to be verified, by anyone and without a credential
+    # (portal_api.verification_admission): how many may be received or checked at once, a few
+    # more than there are checking processes so that some arrive while others are checked. As
+    # many again wait up to 10 s for a place; the rest get 503. Declarations never wait on them.
+    max_concurrent_document_verifications: int = Field(default=4, ge=1)
+    # How many of those one client address may hold at once (429 past it), so that one sender
+    # cannot hold them all. Behind a proxy, name it in FORWARDED_ALLOW_IPS (read by uvicorn) so
+    # that the address is the sender's from X-Forwarded-For; an IPv6 sender counts by its /64.
+    document_verifications_per_client: int = Field(default=2, ge=1)
+    # The whole body must arrive within this many seconds once it has a place (408 otherwise): a
+    # document is at most `max_document_verify_bytes`, 2 MiB by default, which takes 30 s at
+    # 70 KB/s, while a sender trickling bytes would hold its place for minutes.
+    document_verify_body_seconds: float = Field(default=30.0, gt=0)
+
+    # Signed documents are checked (pyHanko) in processes of their own, never in the API's:
+    # parsing a hostile PDF costs many times its size (a 0.94 MB PDF of 13,000 form fields about
+    # 30 MB, checked in 0.8 s), and memory the API took for it would stay taken. This serves both
+    # the public verify route and the agencies' storing of their documents.
+    document_check_workers: int = Field(default=2, ge=1)
+    # Each process's address space (RLIMIT_AS), in MiB. One with pyHanko loaded maps about
+    # 90 MiB; checking a 1.9 MB PDF of 26,000 form fields, near the most the body limit lets in,
+    # peaks near 180 MiB. A document that needs more is not valid.
+    document_check_memory_mib: int = Field(default=256, ge=128)
+    # How long one check may take before its process is stopped (and the document is not valid):
+    # an agency's document is checked in a few tens of milliseconds, the largest in 3 s.
+    document_check_seconds: float = Field(default=10.0, gt=0)
+    # A process is replaced after this many checks, so that memory a check fragmented is returned
+    # to the system, whatever was sent.
+    document_checks_per_worker: int = Field(default=50, ge=1)
+
     # Where the portal API serves its Prometheus metrics (host:port), apart from the public API
     # so that only the scraper reaches them; unset, none are served.
     api_metrics_bind_address: str | None = None

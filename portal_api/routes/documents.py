@@ -10,12 +10,11 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.dependencies import AccessDep, EngineDep, SettingsDep
+from portal_api.dependencies import AccessDep, DocumentChecksDep, EngineDep, SettingsDep
 from schemas.common import Procedure
 from schemas.documents import PROCEDURE_OF_KIND, DocumentKind, issuer_of_kind
 from schemas.status import DeclarationStatusView, StepState
 from security.principals import Scope
-from security.signed_pdfs import verify_pdf
 from store.declaration_status import read_status
 from store.declarations import get_declaration
 from store.documents import PDF, list_documents, read_document, store_document
@@ -125,6 +124,7 @@ async def store_issued_document(
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
+    checks: DocumentChecksDep,
     access: AccessDep,
 ) -> DocumentListing:
     """An agency places the signed result it issued on a declaration. Its credential allows
@@ -149,7 +149,7 @@ async def store_issued_document(
         )
     body = await request.body()
     own = {agency: settings.document_certificates.get(agency, "")}
-    check = await run_in_threadpool(verify_pdf, body, own if own[agency] else {})
+    check = await checks.verify(body, own if own[agency] else {})
     if not check.valid:
         await access.audit("store_document", declaration_id, check.reason, outcome="denied")
         raise HTTPException(
@@ -206,13 +206,22 @@ async def get_declaration_document(
 @router.post(
     "/v1/documents/verify",
     response_model=DocumentCheck,
-    responses={415: {"description": "The body is not a PDF."}},
+    responses={
+        408: {"description": "The body did not arrive in full in time."},
+        415: {"description": "The body is not a PDF."},
+        429: {"description": "This client already has as many documents checked as it may."},
+        503: {"description": "Too many documents are being checked; send it again later."},
+    },
 )
-async def verify_document(request: Request, settings: SettingsDep) -> DocumentCheck:
-    """Whether an agency signed this document and it is unchanged since. No credential needed."""
+async def verify_document(
+    request: Request, settings: SettingsDep, checks: DocumentChecksDep
+) -> DocumentCheck:
+    """Whether an agency signed this document and it is unchanged since. No credential needed.
+    A file that is not a signed PDF, or one too costly to check, is `"valid": false` with the
+    reason."""
     _require_pdf(request)
     body = await request.body()
-    check = await run_in_threadpool(verify_pdf, body, settings.document_certificates)
+    check = await checks.verify(body, settings.document_certificates)
     return DocumentCheck(
         valid=check.valid,
         issuer=check.issuer,

@@ -1,0 +1,55 @@
+"""What a process that checks signed documents runs: its limits, set before its first check, and
+each check, for which running out of memory is an answer ("not valid") rather than the process's
+end."""
+
+from __future__ import annotations
+
+import gc
+import mmap
+import resource
+from collections.abc import Mapping
+
+from security.signed_pdfs import DocumentVerification, Unverified, document_id, verify_pdf
+
+# Address space held back from the checks, given up once one has run out so that the answer can
+# still be made: mapped, never touched, so it costs no memory.
+_RESERVE_BYTES = 16 * 1024 * 1024
+
+
+class _Reserve:
+    held: mmap.mmap | None = None
+
+    @classmethod
+    def take(cls) -> None:
+        try:
+            cls.held = mmap.mmap(-1, _RESERVE_BYTES)
+        except (MemoryError, OSError):
+            cls.held = None
+
+    @classmethod
+    def give_up(cls) -> None:
+        if cls.held is not None:
+            cls.held.close()
+            cls.held = None
+
+
+def limit_check_process(memory_bytes: int) -> None:
+    """The memory the process may ever map, and no core file when it dies of running out (a
+    crash dump would hold whatever the sender sent)."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _Reserve.take()
+
+
+def check_document(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerification:
+    """`verify_pdf` within the process's memory limit."""
+    try:
+        return verify_pdf(pdf, certificates)
+    except MemoryError:
+        pass
+    # What the check held is garbage now, some of it in reference cycles: collected, and the
+    # reserve given up, there is room to answer.
+    _Reserve.give_up()
+    gc.collect()
+    _Reserve.take()
+    return DocumentVerification.refused(document_id(pdf), Unverified.EXCEEDS_MEMORY_LIMIT)
