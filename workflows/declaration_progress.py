@@ -36,8 +36,10 @@ class DeclarationProgress:
         self.view = view
         self._events: list[StepEvent] = []
         self._sequence = 0
-        # Parallel steps publish one at a time, so the store receives the reports in order.
+        # Parallel steps publish one at a time, so the store receives the reports in order;
+        # the report that gathers this workflow task's changes, once one is asked for.
         self._publishing = asyncio.Lock()
+        self._next_report: asyncio.Future[None] | None = None
         self._searchable: tuple[str, tuple[str, ...], bool, bool, str] | None = None
         # Decisions held for want of a trusted key, which operators filter by.
         self._held: set[Procedure] = set()
@@ -230,9 +232,23 @@ class DeclarationProgress:
         )
         return open_steps or ("delivery",)
 
-    async def publish(self) -> None:
-        """Make the current state visible: search attributes, UI details, and the store."""
+    def publish(self) -> asyncio.Future[None]:
+        """Make the current state visible: search attributes, UI details, and the store. Every
+        change made in one workflow task goes out in one write at its end: the steps that move
+        together (a decision, and the cases it lets open) share a report. Await the result
+        where what follows must wait for the write; the workflow awaits the last one before it
+        ends."""
+        if self._next_report is None:
+            self._next_report = asyncio.ensure_future(self._report_at_end_of_task())
+        return self._next_report
+
+    async def _report_at_end_of_task(self) -> None:
+        # A condition that always holds is checked only once everything else that is ready in
+        # this workflow task has run: by then each of them has made its changes.
+        await workflow.wait_condition(lambda: True)
+        # Reports go out one at a time, so the store receives them in order.
         async with self._publishing:
+            self._next_report = None  # what changes from here on goes in the next report
             if not self._events:
                 return  # an earlier report already carried these changes
             self.view.updated_at = workflow.now()

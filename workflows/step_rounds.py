@@ -53,7 +53,8 @@ async def run_step(
             )
         )
         progress.start_submission(procedure, round_number)
-        await progress.publish()
+        # Reported with the case's opening, in the same workflow task.
+        progress.publish()
         decision = await decide(run, spec, request)
         if decision is None:
             return None  # withdrawn while the agency was deciding
@@ -74,7 +75,8 @@ async def run_step(
                 reason=Message.of("decided_before_withdrawal") if run.withdrawal else None,
                 actor=actor,
             )
-            await progress.publish()
+            # Reported with whatever the approval lets start, at the end of this task.
+            progress.publish()
             record = decision.result
             return record if isinstance(record, spec.result_type) else None
         if decision.outcome in ("rejected", "cancelled"):
@@ -107,7 +109,7 @@ async def run_step(
                     result=decision.result,
                     actor=actor,
                 )
-            await progress.publish()
+            progress.publish()
             return None
         if round_number >= MAX_ROUNDS_PER_STEP:
             progress.update_step(
@@ -120,7 +122,7 @@ async def run_step(
                 ),
                 actor=actor,
             )
-            await progress.publish()
+            progress.publish()
             return None
         need = decision.supplement or SupplementNeed(message=decision.reason or "")
         answered = await await_supplement(run, spec.agency.value, need, (procedure,), actor)
@@ -136,7 +138,7 @@ async def run_step(
                     days=SUPPLEMENT_WAIT_WORKING_DAYS,
                 ),
             )
-            await progress.publish()
+            progress.publish()
             return None
         # A corrected person is checked with the registry again before any agency sees them.
         if run.changed_since_registry_check & PEOPLE and not await check_dossier(run):
