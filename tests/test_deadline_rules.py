@@ -127,9 +127,15 @@ def test_a_death_has_one_limit_with_or_without_verification() -> None:
         # Monday 5 October 2026, a week without holidays.
         (at("2026-10-05", 9), False, "2026-10-07"),
         (at("2026-10-05", 9), True, "2026-10-09"),
-        # After 15:00 the count starts on Tuesday.
-        (at("2026-10-05", 15), False, "2026-10-08"),
-        (at("2026-10-05", 15), True, "2026-10-12"),
+        # At 15:00 exactly the day still counts; after 15:00 the count starts on Tuesday.
+        (at("2026-10-05", 15), False, "2026-10-07"),
+        (at("2026-10-05", 15, 1), False, "2026-10-08"),
+        (at("2026-10-05", 15, 1), True, "2026-10-12"),
+        # Thursday 24 April 2025: Saturday 26 April was worked in place of Friday 2 May.
+        (at("2025-04-24", 9), False, "2025-04-26"),
+        # Thursday 20 August 2026: Saturday 22 August is worked in place of Monday 31 August,
+        # so 5 working days are Thursday, Friday, Saturday, Monday 24 and Tuesday 25 August.
+        (at("2026-08-20", 9), True, "2026-08-25"),
         # Friday 28 August 2026 after 15:00: the offices reopen on Thursday 3 September, after
         # the day off of 31 August and National Day (1-2 September).
         (at("2026-08-28", 15, 30), False, "2026-09-07"),
