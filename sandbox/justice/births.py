@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from sandbox.casebook.clock import now_utc
+from sandbox.casebook.clock import today_in_viet_nam
 from sandbox.casebook.decisions import (
     Approved,
     CaseAtHand,
@@ -139,7 +139,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             "Trẻ này đã được đăng ký khai sinh theo trích lục hộ tịch "
             f"{duplicate.civil_status_record_number}.",
         )
-    today = now_utc().date()
+    today = today_in_viet_nam()
     record_number = register_number(session, "KS", "birth", body.birth_commune_code, today)
     child_id = new_personal_id(
         session, province_code, body.child_sex, body.child_date_of_birth.year

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from sandbox.casebook.clock import now_utc
+from sandbox.casebook.clock import today_in_viet_nam
 from sandbox.casebook.decisions import (
     Approved,
     CaseAtHand,
@@ -88,7 +88,7 @@ def decide_registration(at_hand: CaseAtHand, body: ResidenceRegistrationIn) -> D
         return caretaker_problem
     if session.get(RegistryPerson, body.personal_id) is not None:
         return Rejected("already_registered", "Người này đã có đăng ký thường trú.")
-    today = now_utc().date()
+    today = today_in_viet_nam()
     number = register_number(session, "TT", "reg", commune, today)
     session.add(
         RegistryPerson(
@@ -133,7 +133,7 @@ def decide_removal(at_hand: CaseAtHand, body: ResidenceRemovalIn) -> Decision:
             "already_deceased",
             "Người này đã được ghi nhận là đã chết và đã được xóa đăng ký thường trú.",
         )
-    today = now_utc().date()
+    today = today_in_viet_nam()
     commune = person.commune_code or "00000"
     number = register_number(session, "XTT", "rem", commune, today)
     person.status = "deceased"
