@@ -15,6 +15,7 @@ from schemas.rules.dates import CHILD_AGE_LIMIT_YEARS, MIN_PARENT_AGE_YEARS, che
 from schemas.rules.delivery import check_contact, check_delivery
 from schemas.rules.findings import Findings, RuleContext, RuleViolation
 from schemas.rules.identity import check_personal_id_agrees, check_personal_id_prefix
+from schemas.rules.institution import check_institution
 from schemas.rules.places import check_commune
 
 # A birth outside a health facility rests on any one of these: a witness statement or, where there
@@ -133,6 +134,7 @@ def check_birth_declaration(
                 if declarant.relationship == "mother"
                 else Message.of("role.father"),
             )
+    check_institution(found, declaration, ctx)
     check_contact(found, declarant)
     check_delivery(found, declaration.delivery, ctx)
 
