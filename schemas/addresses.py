@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
+from schemas.names import name_key
 
 
 def address_line_key(line: str) -> str:
-    """An address line as compared: precomposed, case-folded, its spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", line).casefold().split())
+    """An address line as compared: one street or hamlet whatever its Unicode form, case,
+    spacing or tone placement ("Hoà Bình", "HÒA  BÌNH"), as a person's name is."""
+    return name_key(line)
 
 
 def same_address(

@@ -226,6 +226,10 @@ def test_an_institutions_address_is_compared_as_the_place_it_names(
     address = body["declarant"]["institution"]["address_line"]
     body["residence"]["address_line"] = "  " + unicodedata.normalize("NFD", address.upper()) + " "
     assert refusal_detail("birth", body) == []
+    # Old-style and new-style tone placement name one street.
+    body["declarant"]["institution"]["address_line"] = "Số 5 đường Hòa Bình"
+    body["residence"]["address_line"] = "số 5 đường Hoà Bình"
+    assert refusal_detail("birth", body) == []
 
 
 def test_institution_refusals_name_the_institutions_address_in_both_languages(
