@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
@@ -9,6 +11,7 @@ from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRem
 from messages import Message
 from schemas.common import Agency
 from schemas.names import same_name
+from schemas.parenthood import PATERNITY_AFTER_DEATH_DAYS, parent_death_conflict
 
 
 class PoliceClient:
@@ -36,7 +39,10 @@ class PoliceClient:
         return [
             problem
             for claim in claims
-            for problem in _compare(claim, registry.get(claim.personal_id))
+            for problem in (
+                _compare(claim, registry.get(claim.personal_id))
+                or _death_before_birth(claim, registry.get(claim.personal_id))
+            )
         ]
 
 
@@ -78,6 +84,36 @@ def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[Identi
         "date_of_birth": Message.of("registry.declarant_birth_date_mismatch"),
     }
     return [IdentityProblem(field=f"declarant.{d}", message=messages[d]) for d in mismatched]
+
+
+def _death_before_birth(
+    claim: IdentityClaim, person: dict[str, str] | None
+) -> list[IdentityProblem]:
+    """A parent the registry records as dead is still the child's parent (a father who died
+    during the pregnancy, a mother who died in childbirth); a death too early to fit the birth
+    refuses the declaration."""
+    if (
+        person is None
+        or claim.child_born_on is None
+        or claim.field not in ("mother", "father")
+        or person.get("status") != "deceased"
+        or not person.get("date_of_death")
+    ):
+        return []
+    conflict = parent_death_conflict(
+        "mother" if claim.field == "mother" else "father",
+        date.fromisoformat(person["date_of_death"]),
+        claim.child_born_on,
+    )
+    if conflict is None:
+        return []
+    return [
+        IdentityProblem(
+            field=f"{claim.field}.personal_id",
+            message=Message.of(conflict, days=PATERNITY_AFTER_DEATH_DAYS),
+            refuses=True,
+        )
+    ]
 
 
 def registry_mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:

@@ -50,6 +50,9 @@ class IdentityClaim(BaseModel):
     personal_id: str
     full_name: str
     date_of_birth: date | None = None
+    # For a parent named on a birth: the child's date of birth. A parent the registry records
+    # as dead is still the child's parent when the death fits the birth (schemas.parenthood).
+    child_born_on: date | None = None
 
 
 class IdentityCheckRequest(BaseModel):
@@ -60,6 +63,9 @@ class IdentityCheckRequest(BaseModel):
 class IdentityProblem(BaseModel):
     field: str
     message: Message
+    # A problem no correction of the declaration can mend, which refuses it (a father who died
+    # too long before the birth); the others go back to the citizen to correct.
+    refuses: bool = False
 
 
 class IdentityCheckResult(BaseModel):

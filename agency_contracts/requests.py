@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.birth import Institution
 from schemas.common import AttachmentRef, Place, PostalAddress
 from schemas.death import Beneficiary, Payment
 from schemas.identifiers import Sex
@@ -59,8 +60,12 @@ class ResidenceRegistrationRequest(AgencyRequest):
     residence: Place
     mother_personal_id: str | None
     father_personal_id: str | None
-    # An abandoned child lives with the person caring for it, at that person's residence.
+    # The declarant, when the child's guardian: a child no living parent is named for (an
+    # abandoned child, or one whose parents both died) lives with them.
     caretaker_personal_id: str | None = None
+    # The institution caring for the child, for which the caretaker declares: the child lives,
+    # and is registered, at its address.
+    institution: Institution | None = None
     civil_status_record_number: str
 
 

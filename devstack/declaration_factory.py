@@ -252,6 +252,31 @@ class DeclarationFactory:
             "attachments": [attachment("abandonment_record")],
         }
 
+    def institution_birth(
+        self, representative: PersonEntry, *, found_days_ago: int = 5, delivery: str = "post"
+    ) -> dict[str, Any]:
+        """An abandoned child cared for by a social protection centre, declared by the centre's
+        representative as its guardian: the child's residence is the centre's address, in
+        another commune than the representative's own."""
+        body = self.abandoned_child_birth(
+            representative, found_days_ago=found_days_ago, delivery=delivery
+        )
+        commune = self.rng.choice(
+            sorted(
+                c
+                for c in self.dataset.commune_province
+                if c != representative.residence.commune_code
+            )
+        )
+        institution = {
+            "name": "Trung tâm Bảo trợ xã hội số 1",
+            "commune_code": commune,
+            "address_line": f"Số {self.rng.randrange(1, 200)} đường Phú Kiều",
+        }
+        body["declarant"]["institution"] = institution
+        body["residence"] = {"commune_code": commune, "address_line": institution["address_line"]}
+        return body
+
     def surrogacy_birth(self, couple: Couple, **options: Any) -> dict[str, Any]:
         """A child born to a surrogate: the couple who asked for it are its parents, the proof
         of surrogacy beside the birth certificate naming the woman who gave birth."""

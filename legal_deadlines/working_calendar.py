@@ -1,4 +1,10 @@
-"""Working days in Viet Nam: Monday to Friday, except public holidays (Tết included).
+"""Working days in Viet Nam: Monday to Friday, except public holidays (Tết included), plus the
+weekend days the government designates as working days in exchange for a bridged holiday
+(Saturday 26 April 2025 was worked in place of Friday 2 May 2025).
+
+Both come from the `holidays` package: its Viet Nam calendar lists each bridged day off as a
+holiday ("Ngày nghỉ (thay cho ngày …)") and the weekend day worked in its place among its
+`weekend_workdays`, from the government's announcements year by year.
 
 Pure arithmetic on dates: no clock and no I/O, so workflows can call it and get the same answer
 on every replay.
@@ -6,39 +12,55 @@ on every replay.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import holidays
 
-VIET_NAM_TIME = timezone(timedelta(hours=7), name="ICT")
+from schemas.local_time import VIET_NAM_TIME, viet_nam_date
 
+__all__ = [
+    "CALENDAR_YEARS",
+    "INTAKE_CUTOFF",
+    "OFFICE_CLOSING",
+    "VIET_NAM_TIME",
+    "counting_start",
+    "deadline_after",
+    "is_working_day",
+    "next_working_day",
+    "nth_working_day",
+]
 
-# A dossier received at or after this local time counts from the next working day.
+# A dossier received after this local time counts from the next working day; one received at
+# 15:00:00 exactly is on time for the day.
 INTAKE_CUTOFF = time(15, 0)
 # Deadlines fall due when the offices close on the last working day.
 OFFICE_CLOSING = time(17, 0)
 
 
-# The holiday tables are computed once, when the module is imported: building them reads the
-# package's translation files, which a workflow must not do. Deadlines are only ever computed
-# for dossiers received in these years.
+# The calendar is computed once, when the module is imported: building it reads the package's
+# translation files, which a workflow must not do. Deadlines are only ever computed for dossiers
+# received in these years.
 CALENDAR_YEARS = range(2010, 2076)
-_PUBLIC_HOLIDAYS: frozenset[date] = frozenset(
-    holidays.country_holidays("VN", years=CALENDAR_YEARS).keys()
+_VIET_NAM_CALENDAR = holidays.country_holidays("VN", years=CALENDAR_YEARS)
+_PUBLIC_HOLIDAYS: frozenset[date] = frozenset(_VIET_NAM_CALENDAR.keys())
+_WEEKEND_WORKDAYS: frozenset[date] = frozenset(
+    day for day in _VIET_NAM_CALENDAR.weekend_workdays if day.year in CALENDAR_YEARS
 )
 
 
-def _is_public_holiday(day: date) -> bool:
+def _check_covered(day: date) -> None:
     if day.year not in CALENDAR_YEARS:
         raise ValueError(
             f"the working-day calendar covers {CALENDAR_YEARS.start}-"
             f"{CALENDAR_YEARS.stop - 1}, not {day.year}"
         )
-    return day in _PUBLIC_HOLIDAYS
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and not _is_public_holiday(day)
+    _check_covered(day)
+    if day.weekday() >= 5:
+        return day in _WEEKEND_WORKDAYS
+    return day not in _PUBLIC_HOLIDAYS
 
 
 def next_working_day(day: date) -> date:
@@ -50,10 +72,11 @@ def next_working_day(day: date) -> date:
 
 
 def counting_start(received_at: datetime) -> date:
-    """The working day a dossier's time limit counts from."""
-    local = received_at.astimezone(VIET_NAM_TIME)
-    day = local.date()
-    if is_working_day(day) and local.time() < INTAKE_CUTOFF:
+    """The working day a dossier's time limit counts from: the day it was received, when that is
+    a working day and it came by 15:00:00; otherwise the next working day."""
+    day = viet_nam_date(received_at)
+    local_time = received_at.astimezone(VIET_NAM_TIME).time()
+    if is_working_day(day) and local_time <= INTAKE_CUTOFF:
         return day
     return next_working_day(day)
 

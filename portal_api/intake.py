@@ -18,7 +18,6 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from legal_deadlines.legal_clock import LegalClock
-from legal_deadlines.working_calendar import VIET_NAM_TIME
 from observability.logging import get_logger
 from portal_api.declaration_ids import new_declaration_id, request_fingerprint, workflow_id_for
 from portal_api.errors import DeclarationBreaksRules
@@ -33,6 +32,7 @@ from portal_api.filings import (
 from portal_api.workflow_start import outcome_unknown, start_declaration_workflow
 from reference_data.admin_units import AdminUnitCatalogue
 from schemas.common import AttachmentRef, AttachmentUpload
+from schemas.local_time import viet_nam_date
 from schemas.rules.findings import RuleContext
 from schemas.workflow_inputs import NexusEndpoints, OrchestrationOptions
 from security.start_attestations import attest_start
@@ -76,7 +76,7 @@ def intake_rule_context(
     """What a declaration arriving at `now` is checked against: the day in Viet Nam, every
     official commune, the attachment limits."""
     return RuleContext(
-        today=now.astimezone(VIET_NAM_TIME).date(),
+        today=viet_nam_date(now),
         admin_units=admin_units,
         attachment_max_bytes=settings.attachment_max_bytes,
         max_attachments=settings.max_attachments,

@@ -36,6 +36,20 @@ BirthDeclarantRelationship = Literal[
 BirthSpecialCase = Literal["abandoned_child", "surrogacy"]
 
 
+class Institution(StrictModel):
+    """A social protection centre, or another institution, caring for a child: its
+    representative declares the birth for it, and the child's residence is its address."""
+
+    name: ShortText = Field(examples=["Trung tâm Bảo trợ xã hội số 1 Hà Nội"])
+    commune_code: CommuneCode = Field(
+        description="The commune the institution is in, 5 digits.", examples=["00004"]
+    )
+    address_line: ShortText = Field(
+        description="The institution's address within the commune.",
+        examples=["Số 5, đường Phú Kiều"],
+    )
+
+
 class BirthDeclarant(Contact):
     personal_id: PersonalId = Field(
         description="The declarant's personal identification number, 12 digits.",
@@ -46,6 +60,12 @@ class BirthDeclarant(Contact):
     )
     relationship: BirthDeclarantRelationship = Field(
         description="The declarant's relationship to the child.", examples=["mother"]
+    )
+    institution: Institution | None = Field(
+        default=None,
+        description="With `relationship` `guardian`, when the declarant represents a social "
+        "protection centre or another institution caring for the child; the child's "
+        "`residence` is then the institution's address.",
     )
 
 

@@ -10,7 +10,11 @@ import pytest
 
 from devstack.declaration_factory import DeclarationFactory, attachment
 from legal_deadlines.legal_clock import LegalClock
-from legal_deadlines.procedure_limits import STEP_WORKING_DAYS, group_working_days
+from legal_deadlines.procedure_limits import (
+    STEP_WORKING_DAYS,
+    group_working_days,
+    step_counting_from,
+)
 from legal_deadlines.verification import birth_needs_verification
 from legal_deadlines.working_calendar import VIET_NAM_TIME, deadline_after
 from portal_api.filings import BIRTH_FILING, DEATH_FILING
@@ -127,9 +131,15 @@ def test_a_death_has_one_limit_with_or_without_verification() -> None:
         # Monday 5 October 2026, a week without holidays.
         (at("2026-10-05", 9), False, "2026-10-07"),
         (at("2026-10-05", 9), True, "2026-10-09"),
-        # After 15:00 the count starts on Tuesday.
-        (at("2026-10-05", 15), False, "2026-10-08"),
-        (at("2026-10-05", 15), True, "2026-10-12"),
+        # At 15:00 exactly the day still counts; after 15:00 the count starts on Tuesday.
+        (at("2026-10-05", 15), False, "2026-10-07"),
+        (at("2026-10-05", 15, 1), False, "2026-10-08"),
+        (at("2026-10-05", 15, 1), True, "2026-10-12"),
+        # Thursday 24 April 2025: Saturday 26 April was worked in place of Friday 2 May.
+        (at("2025-04-24", 9), False, "2025-04-26"),
+        # Thursday 20 August 2026: Saturday 22 August is worked in place of Monday 31 August,
+        # so 5 working days are Thursday, Friday, Saturday, Monday 24 and Tuesday 25 August.
+        (at("2026-08-20", 9), True, "2026-08-25"),
         # Friday 28 August 2026 after 15:00: the offices reopen on Thursday 3 September, after
         # the day off of 31 August and National Day (1-2 September).
         (at("2026-08-28", 15, 30), False, "2026-09-07"),
@@ -177,6 +187,51 @@ def test_a_step_is_never_due_after_its_group() -> None:
         received, STEP_WORKING_DAYS[Procedure.BIRTH_REGISTRATION], group_deadline
     )
     assert early == closing("2026-10-05")
+
+
+def test_the_same_day_registration_counts_from_the_portals_receipt() -> None:
+    # The portal receives the dossier on Wednesday 25 November 2026 at 14:59:58; the request
+    # reaches the justice office at 15:00:03. The same working day is still Wednesday.
+    received = at("2026-11-25", 14, 59).replace(second=58)
+    reached = at("2026-11-25", 15).replace(second=3)
+    group_deadline, steps = deadlines_of(ProcedureGroup.BIRTH, received)
+    assert group_deadline == closing("2026-11-27")
+    start = step_counting_from(Procedure.BIRTH_REGISTRATION, received, reached)
+    assert start == received
+    deadline = CLOCK.step_deadline(
+        start, STEP_WORKING_DAYS[Procedure.BIRTH_REGISTRATION], group_deadline
+    )
+    assert deadline == closing("2026-11-25") == steps[Procedure.BIRTH_REGISTRATION]
+    # Counted from the office's own receipt, it would have slipped to Thursday.
+    assert CLOCK.deadline(reached, 1) == closing("2026-11-26")
+    # A death's registration is counted the same way.
+    assert step_counting_from(Procedure.DEATH_REGISTRATION, received, reached) == received
+
+
+def test_a_dossier_received_at_15h_exactly_is_registered_that_day() -> None:
+    received = at("2026-11-25", 15)
+    birth_group, birth_steps = deadlines_of(ProcedureGroup.BIRTH, received)
+    assert birth_steps[Procedure.BIRTH_REGISTRATION] == closing("2026-11-25")
+    assert birth_group == closing("2026-11-27")
+    _, death_steps = deadlines_of(ProcedureGroup.DEATH, received)
+    assert death_steps[Procedure.DEATH_REGISTRATION] == closing("2026-11-25")
+    # One second later, Thursday.
+    later, later_steps = deadlines_of(ProcedureGroup.BIRTH, received + timedelta(seconds=1))
+    assert later_steps[Procedure.BIRTH_REGISTRATION] == closing("2026-11-26")
+    assert later == closing("2026-11-30")
+
+
+def test_the_steps_after_the_registration_count_from_their_agency() -> None:
+    received = at("2026-11-25", 9)
+    reached = at("2026-11-26", 10)
+    for procedure in (
+        Procedure.RESIDENCE_REGISTRATION,
+        Procedure.HEALTH_INSURANCE_CARD,
+        Procedure.RESIDENCE_REMOVAL,
+        Procedure.FUNERAL_ALLOWANCE,
+        Procedure.SURVIVOR_BENEFIT,
+    ):
+        assert step_counting_from(procedure, received, reached) == reached
 
 
 def test_the_funeral_allowance_ends_with_the_death_group() -> None:

@@ -36,7 +36,7 @@ def test_only_the_parts_named_may_change() -> None:
 
 def test_a_request_for_one_field_allows_that_field_alone() -> None:
     beneficiary = {"personal_id": "001090000002", "full_name": "Trần Văn Lạ"}
-    filed = {
+    filed: dict[str, Any] = {
         **FILED,
         "survivor_benefit": {"form": "lump_sum", "beneficiaries": [{"full_name": "Trần Thị Con"}]},
         "payment": {

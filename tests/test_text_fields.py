@@ -316,8 +316,23 @@ def test_the_walk_reaches_the_names_and_the_nested_fields() -> None:
 
 def complete_birth(factory: DeclarationFactory) -> Body:
     """A birth with every optional part present: a foreign father known by passport, a
-    poor-household certificate, results by post, told by SMS and e-mail."""
+    poor-household certificate, results by post, told by SMS and e-mail, declared with the
+    parents' authorisation by the guardian acting for the institution caring for the child."""
     body = factory.surrogacy_birth(next(factory.couples()))
+    guardian = next(factory.caretakers())
+    institution = {
+        "name": "Trung tâm Bảo trợ xã hội số 1",
+        "commune_code": body["residence"]["commune_code"],
+        "address_line": "Số 5 đường Phú Kiều",
+    }
+    body["declarant"].update(
+        personal_id=guardian.personal_id,
+        full_name=guardian.full_name,
+        relationship="guardian",
+        institution=institution,
+    )
+    body["residence"]["address_line"] = institution["address_line"]
+    body["attachments"].append(attachment("authorization"))
     body["declarant"]["notify"] = ["sms", "email"]
     body["father"] = {
         "passport_number": "C1234567",

@@ -11,7 +11,7 @@ from temporalio.exceptions import NexusOperationError
 
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.decisions import FollowUpKind, OfficerDecision
-    from legal_deadlines.procedure_limits import STEP_WORKING_DAYS
+    from legal_deadlines.procedure_limits import STEP_WORKING_DAYS, step_counting_from
     from messages import Message
 
 from workflows.agency_steps import DeclarationT, RequestT, ResultT, StepSpec
@@ -37,7 +37,13 @@ async def decide(
     now = workflow.now()
     group_deadline = progress.view.deadline
     assert group_deadline is not None, "set when the declaration was received"
-    deadline = run.clock.step_deadline(now, STEP_WORKING_DAYS[procedure], group_deadline)
+    # A same-day registration counts from the dossier's receipt, however late it reaches the
+    # office; the other steps from now, when their agency has the case.
+    deadline = run.clock.step_deadline(
+        step_counting_from(procedure, run.dossier_received_at, now),
+        STEP_WORKING_DAYS[procedure],
+        group_deadline,
+    )
     progress.mark_received_by_agency(procedure, now, deadline)
     outcome = asyncio.ensure_future(_result_of(handle))
     reminder_at = run.clock.reminder_time(now, deadline)

@@ -26,6 +26,7 @@ def identity_claims(d: BirthDeclaration, supplemented: frozenset[str]) -> list[I
             personal_id=parent.personal_id,
             full_name=parent.full_name,
             date_of_birth=parent.date_of_birth,
+            child_born_on=d.child.date_of_birth,
         )
         for role, parent in (("mother", d.mother), ("father", d.father))
         if parent is not None and parent.personal_id is not None
@@ -94,8 +95,9 @@ def residence_registration(
         mother_personal_id=d.mother.personal_id if d.mother else None,
         father_personal_id=d.father.personal_id if d.father else None,
         caretaker_personal_id=(
-            d.declarant.personal_id if d.special_case == "abandoned_child" else None
+            d.declarant.personal_id if d.declarant.relationship == "guardian" else None
         ),
+        institution=d.declarant.institution,
         civil_status_record_number=birth.civil_status_record_number,
     )
 

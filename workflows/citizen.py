@@ -88,6 +88,8 @@ def take_supplement(run: RunningDeclaration[DeclarationT], answer: SupplementAns
     assert isinstance(declaration, type(run.declaration)), "checked by check_supplement"
     run.nonces_seen.add(answer.requester.nonce)
     run.declaration = declaration
+    # The portal's receipt of the answer, not the moment the workflow takes it in.
+    run.dossier_received_at = answer.answered_at
     run.supplement_answers += 1
     run.changed_since_registry_check.update(answer.changed)
     run.supplemented.update(answer.changed)
@@ -162,7 +164,7 @@ async def await_supplement(
     if answered:
         # The time limit counts again from the completed dossier, with verification.
         group_days = group_working_days(run.group, verification=True)
-        progress.set_deadline(run.clock.deadline(workflow.now(), group_days))
+        progress.set_deadline(run.clock.deadline(run.dossier_received_at, group_days))
     return answered
 
 

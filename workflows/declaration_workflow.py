@@ -67,6 +67,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             late_registration=late_registration,
             options=options,
             clock=clock,
+            dossier_received_at=received_at,
             notices=notices,
             progress=DeclarationProgress(
                 initial_view(

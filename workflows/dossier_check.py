@@ -67,6 +67,10 @@ async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
         problems = registry.problems
         if not problems:
             return True
+        refusal = next((p for p in problems if p.refuses), None)
+        if refusal is not None:
+            run.refuse(refusal.message)
+            return False
         run.registry_rounds += 1
         if run.registry_rounds >= MAX_REGISTRY_ROUNDS:
             run.refuse(Message.of("registry_mismatch_unresolved", rounds=MAX_REGISTRY_ROUNDS))

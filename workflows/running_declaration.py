@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Generic, Protocol
 
 import nexusrpc
@@ -50,6 +50,9 @@ class RunningDeclaration(Generic[DeclarationT]):
     late_registration: bool
     options: OrchestrationOptions
     clock: LegalClock
+    # When the portal received the dossier as it stands: the declaration, then each supplement
+    # that completed it. The group's limit and the same-day registration count from it.
+    dossier_received_at: datetime
     progress: DeclarationProgress
     # What the declarant is told, milestone by milestone.
     notices: DeclarantNotices

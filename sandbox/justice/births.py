@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from sandbox.casebook.clock import now_utc
+from sandbox.casebook.clock import today_in_viet_nam
 from sandbox.casebook.decisions import (
     Approved,
     CaseAtHand,
@@ -14,18 +14,11 @@ from sandbox.casebook.decisions import (
 )
 from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import birth_province_code, death_record_of, new_personal_id
-from sandbox.justice.requests import BirthRegistrationIn
+from sandbox.justice.requests import BirthRegistrationIn, ParentIn
 from sandbox.justice.tables import BirthRecord, MultipleBirth
 from sandbox.places import commune_unknown_text
 from schemas.names import same_name
-
-# The agency writes in Vietnamese; its reason codes stay in English.
-_ROLE_VI = {
-    "mother": "Người mẹ",
-    "father": "Người cha",
-    "declarant": "Người đi khai",
-    "caretaker": "Người nuôi dưỡng",
-}
+from schemas.parenthood import PATERNITY_AFTER_DEATH_DAYS, ParentRole, parent_death_conflict
 
 # For a birth outside a health facility any one of these proves it: a witness statement or,
 # where there was no witness, the declarant's undertaking is as good as a certificate.
@@ -104,6 +97,41 @@ def _earlier_registration(session: Session, body: BirthRegistrationIn) -> BirthR
     return None
 
 
+# Why a parent's recorded death does not fit the birth, in the office's words: the agency writes
+# in Vietnamese, its reason codes stay in English.
+_DEATH_TOO_EARLY_VI: dict[ParentRole, str] = {
+    "mother": "Người mẹ đã chết ngày {died} (trích lục khai tử {record}), trước ngày sinh của "
+    "trẻ đã khai, nên không thể là người đã sinh ra trẻ.",
+    "father": "Người cha đã chết ngày {died} (trích lục khai tử {record}), hơn "
+    f"{PATERNITY_AFTER_DEATH_DAYS} ngày trước ngày sinh của trẻ, nên không được xác định là cha "
+    "của trẻ (Luật Hôn nhân và gia đình, Điều 88).",
+}
+
+
+def _parent_death_problem(session: Session, body: BirthRegistrationIn) -> Rejected | None:
+    """A parent who died is still named on the birth record (a father who died during the
+    pregnancy, a mother who died in childbirth); only a death too early to fit the birth
+    refuses it."""
+    parents: tuple[tuple[ParentRole, ParentIn | None], ...] = (
+        ("mother", body.mother),
+        ("father", body.father),
+    )
+    for role, parent in parents:
+        death = death_record_of(session, parent.personal_id if parent else None)
+        if death is None:
+            continue
+        conflict = parent_death_conflict(role, death.date_of_death, body.child_date_of_birth)
+        if conflict is not None:
+            return Rejected(
+                conflict,
+                _DEATH_TOO_EARLY_VI[role].format(
+                    died=death.date_of_death.strftime("%d/%m/%Y"),
+                    record=death.death_record_number,
+                ),
+            )
+    return None
+
+
 def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
     session = at_hand.session
     province_code = birth_province_code(at_hand.dataset, body.birth_commune_code)
@@ -112,18 +140,16 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             "commune_unknown",
             commune_unknown_text(body.birth_commune_code),
         )
-    for role, pid in (
-        ("mother", body.mother.personal_id if body.mother else None),
-        ("father", body.father.personal_id if body.father else None),
-        ("declarant", body.declarant_personal_id),
-    ):
-        death = death_record_of(session, pid)
-        if death is not None:
-            return Rejected(
-                f"{role}_deceased",
-                f"{_ROLE_VI[role]} đã được ghi nhận là đã chết (trích lục khai tử "
-                f"{death.death_record_number}) nên không thể có tên trong tờ khai sinh mới.",
-            )
+    declarant_death = death_record_of(session, body.declarant_personal_id)
+    if declarant_death is not None:
+        return Rejected(
+            "declarant_deceased",
+            "Người đi khai đã được ghi nhận là đã chết (trích lục khai tử "
+            f"{declarant_death.death_record_number}) nên không thể đi khai sinh.",
+        )
+    parent_problem = _parent_death_problem(session, body)
+    if parent_problem is not None:
+        return parent_problem
     if body.mother is None and body.special_case != "abandoned_child":
         return Rejected(
             "mother_missing",
@@ -139,7 +165,7 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             "Trẻ này đã được đăng ký khai sinh theo trích lục hộ tịch "
             f"{duplicate.civil_status_record_number}.",
         )
-    today = now_utc().date()
+    today = today_in_viet_nam()
     record_number = register_number(session, "KS", "birth", body.birth_commune_code, today)
     child_id = new_personal_id(
         session, province_code, body.child_sex, body.child_date_of_birth.year
@@ -166,5 +192,8 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
             "civil_status_record_number": record_number,
             "child_personal_id": child_id,
             "registered_on": today.isoformat(),
+            # The parents the record names, a parent who died before the birth among them.
+            "mother_full_name": body.mother.full_name if body.mother else None,
+            "father_full_name": body.father.full_name if body.father else None,
         }
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox.casebook.clock import now_utc
+from sandbox.casebook.clock import today_in_viet_nam
 from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
 from sandbox.casebook.numbering import register_number
 from sandbox.justice.registers import death_record_of
@@ -36,7 +36,7 @@ def decide_death(at_hand: CaseAtHand, body: DeathRegistrationIn) -> Decision:
             "declarant_deceased",
             "Người đi khai đã được ghi nhận là đã chết nên không thể khai.",
         )
-    today = now_utc().date()
+    today = today_in_viet_nam()
     record_number = register_number(session, "KT", "death", commune, today)
     session.add(
         DeathRecord(

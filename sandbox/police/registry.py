@@ -26,7 +26,11 @@ class RegistryEntry(BaseModel):
     date_of_birth: date
     status: str
     commune_code: str | None
+    address_line: str | None = None
     date_of_death: date | None
+    # The person's parents, as their birth registered them (a parent who died among them).
+    mother_id: str | None = None
+    father_id: str | None = None
 
 
 class RegistryLookupOut(BaseModel):

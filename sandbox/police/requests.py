@@ -13,6 +13,12 @@ class PlaceIn(BaseModel):
     address_line: str
 
 
+class InstitutionIn(BaseModel):
+    name: str
+    commune_code: str
+    address_line: str
+
+
 class ResidenceRegistrationIn(BaseModel):
     declaration_id: str
     supersedes_case_number: str | None = None
@@ -23,8 +29,12 @@ class ResidenceRegistrationIn(BaseModel):
     residence: PlaceIn
     mother_personal_id: str | None = None
     father_personal_id: str | None = None
-    # The person caring for an abandoned child, at whose residence the child is registered.
+    # The guardian who declared: a child no living parent is named for (an abandoned child, or
+    # one whose parents both died) is registered at the guardian's residence.
     caretaker_personal_id: str | None = None
+    # The institution caring for the child, for which the guardian declared: the child is
+    # registered at the institution's address instead.
+    institution: InstitutionIn | None = None
     civil_status_record_number: str
 
 

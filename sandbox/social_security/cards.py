@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
-from sandbox.casebook.clock import now_utc
+from sandbox.casebook.clock import today_in_viet_nam
 from sandbox.casebook.decisions import Approved, CaseAtHand, Decision, Rejected
 from sandbox.places import commune_unknown_text, province_of
 from sandbox.social_security.records import insured_person, new_social_insurance_number
 from sandbox.social_security.requests import HealthInsuranceCardIn
 from sandbox.social_security.tables import HealthInsuranceCard
-from schemas.identifiers import add_months
+from schemas.ages import CHILD_CARD_MONTHS, anniversary, is_under_months
 
 CHILD_BENEFICIARY_GROUP = "TE"  # trẻ em: children under 6, fully state-funded
 CHILD_BENEFIT_LEVEL = 1  # 100% of treatment costs
-CHILD_CARD_MONTHS = 72
+
+
+def free_card_valid_to(date_of_birth: date, today: date) -> date | None:
+    """The last day of a child's free card issued `today` (Viet Nam's date): the day the child
+    is 72 months old, by the age rule the portal's intake applies too. None for a child already
+    72 months old, or not yet born."""
+    if not is_under_months(date_of_birth, today, CHILD_CARD_MONTHS):
+        return None
+    return anniversary(date_of_birth, CHILD_CARD_MONTHS)
 
 
 def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
@@ -22,9 +32,9 @@ def decide_card(at_hand: CaseAtHand, body: HealthInsuranceCardIn) -> Decision:
     province = province_of(body.residence_commune_code)
     if province is None:
         return Rejected("commune_unknown", commune_unknown_text(body.residence_commune_code))
-    today = now_utc().date()
-    turns_72_months = add_months(body.date_of_birth, CHILD_CARD_MONTHS)
-    if today >= turns_72_months or body.date_of_birth > today:
+    today = today_in_viet_nam()
+    turns_72_months = free_card_valid_to(body.date_of_birth, today)
+    if turns_72_months is None:
         return Rejected(
             "not_under_6", "Thẻ bảo hiểm y tế miễn phí chỉ cấp cho trẻ dưới 72 tháng tuổi."
         )

@@ -6,19 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 
 from messages import Message
+from schemas.ages import CHILD_CARD_MONTHS, months_old, years_old
 from schemas.birth import BirthDeclarationFields, Parent
 from schemas.common import AttachmentBase
 from schemas.identifiers import Sex
 from schemas.rules.attachments import attachment_kinds, check_attachment_content
-from schemas.rules.dates import (
-    CHILD_AGE_LIMIT_YEARS,
-    MIN_PARENT_AGE_YEARS,
-    check_past_date,
-    years_between,
-)
+from schemas.rules.dates import CHILD_AGE_LIMIT_YEARS, MIN_PARENT_AGE_YEARS, check_past_date
 from schemas.rules.delivery import check_contact, check_delivery
 from schemas.rules.findings import Findings, RuleContext, RuleViolation
 from schemas.rules.identity import check_personal_id_agrees, check_personal_id_prefix
+from schemas.rules.institution import check_institution
 from schemas.rules.places import check_commune
 
 # A birth outside a health facility rests on any one of these: a witness statement or, where there
@@ -46,7 +43,7 @@ def _check_parent(
         check_personal_id_agrees(
             found, ("body", role, "personal_id"), parent.personal_id, sex, parent.date_of_birth, ctx
         )
-    if years_between(parent.date_of_birth, child_birth) < MIN_PARENT_AGE_YEARS:
+    if years_old(parent.date_of_birth, child_birth) < MIN_PARENT_AGE_YEARS:
         found.report(
             ("body", role, "date_of_birth"),
             "parent_too_young",
@@ -94,7 +91,9 @@ def check_birth_declaration(
         ctx,
         Message.of("what.child_date_of_birth"),
     )
-    if years_between(child.date_of_birth, ctx.today) >= CHILD_AGE_LIMIT_YEARS:
+    # Not under 6 by the card's own count: 72 months on Viet Nam's date, so intake and social
+    # security never disagree on the same child.
+    if months_old(child.date_of_birth, ctx.today) >= CHILD_CARD_MONTHS:
         found.report(
             ("body", "child", "date_of_birth"), "child_too_old", years=CHILD_AGE_LIMIT_YEARS
         )
@@ -135,6 +134,7 @@ def check_birth_declaration(
                 if declarant.relationship == "mother"
                 else Message.of("role.father"),
             )
+    check_institution(found, declaration, ctx)
     check_contact(found, declarant)
     check_delivery(found, declaration.delivery, ctx)
 
