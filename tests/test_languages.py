@@ -105,8 +105,10 @@ async def test_supplement_requests_and_step_reasons_in_vietnamese_and_in_english
     en_view = (await stack.api.get(url, headers=ENGLISH)).json()
     registration = step(vi_view, "birth_registration")
     assert registration["reason"] == step(en_view, "birth_registration")["reason"]
-    assert registration["reason_code"] == "already_registered"
-    assert vi_view["status_reason_code"] == en_view["status_reason_code"] == "already_registered"
+    assert registration["reason_code"] == "birth_already_registered"
+    assert vi_view["status_reason_code"] == en_view["status_reason_code"] == (
+        "birth_already_registered"
+    )
     residence_vi = step(vi_view, "residence_registration")
     residence_en = step(en_view, "residence_registration")
     assert residence_vi["reason_code"] == residence_en["reason_code"] == "registration_missing"

@@ -20,6 +20,9 @@ from sandbox.places import commune_unknown_text
 from schemas.names import same_name
 from schemas.parenthood import PATERNITY_AFTER_DEATH_DAYS, ParentRole, parent_death_conflict
 
+# A child registered without a birth order is its mother's first of the day.
+FIRST_BIRTH = 1
+
 # For a birth outside a health facility any one of these proves it: a witness statement or,
 # where there was no witness, the declarant's undertaking is as good as a certificate.
 OUTSIDE_FACILITY_PROOFS = frozenset(
@@ -74,25 +77,23 @@ def _missing_proof(body: BirthRegistrationIn) -> SupplementNeeded | None:
 
 
 def _earlier_registration(session: Session, body: BirthRegistrationIn) -> BirthRecord | None:
-    """The same child registered before: same family, name and date of birth. Twins and other
-    children born together have distinct names, or else distinct birth orders, and are never
-    each other's duplicates. A name is the same name in either tone placement ("Thủy",
-    "Thuỷ"), form, case or spacing."""
+    """The same child registered before. A child with a mother is her child born on its date in
+    its place among the children born that day (its birth order; none is the first): twins
+    differ by it, and a name, which may be spelt many ways, is no part of it. A foundling has no
+    mother: the same caretaker's child of the same name (in either tone placement, form, case
+    or spacing) and date of birth is the same child."""
     born_that_day = session.exec(
         select(BirthRecord).where(
             BirthRecord.mother_key == _family_key(body),
             BirthRecord.child_date_of_birth == body.child_date_of_birth,
         )
     ).all()
+    order = body.child_birth_order or FIRST_BIRTH
     for record in born_that_day:
-        if not same_name(record.child_full_name, body.child_full_name):
+        if body.mother is None and not same_name(record.child_full_name, body.child_full_name):
             continue
-        order = session.get(MultipleBirth, record.civil_status_record_number)
-        if (
-            order is None
-            or body.child_birth_order is None
-            or order.birth_order == body.child_birth_order
-        ):
+        multiple = session.get(MultipleBirth, record.civil_status_record_number)
+        if (multiple.birth_order if multiple is not None else FIRST_BIRTH) == order:
             return record
     return None
 
@@ -161,9 +162,9 @@ def decide_birth(at_hand: CaseAtHand, body: BirthRegistrationIn) -> Decision:
     duplicate = _earlier_registration(session, body)
     if duplicate is not None:
         return Rejected(
-            "already_registered",
+            "birth_already_registered",
             "Trẻ này đã được đăng ký khai sinh theo trích lục hộ tịch "
-            f"{duplicate.civil_status_record_number}.",
+            f"{duplicate.civil_status_record_number}; không thể đăng ký khai sinh hai lần.",
         )
     today = today_in_viet_nam()
     record_number = register_number(session, "KS", "birth", body.birth_commune_code, today)

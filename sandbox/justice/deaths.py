@@ -26,7 +26,7 @@ def decide_death(at_hand: CaseAtHand, body: DeathRegistrationIn) -> Decision:
     earlier = death_record_of(session, body.deceased_personal_id)
     if earlier is not None:
         return Rejected(
-            "already_deceased",
+            "death_already_registered",
             "Người này đã được đăng ký khai tử theo trích lục "
             f"{earlier.death_record_number}; không thể khai tử hai lần.",
         )
