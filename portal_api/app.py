@@ -15,6 +15,7 @@ from portal_api.document_checks import CheckLimits, DocumentChecks
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
 from portal_api.metrics import install_metrics
+from portal_api.one_event import install_duplicate_handler
 from portal_api.request_context import install_request_context
 from portal_api.routes import declarations, documents, health, trust
 from reference_data.admin_units import official_admin_units
@@ -51,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    install_duplicate_handler(app)
     # Added first, so innermost of the middleware: its 401s are logged and counted like any.
     app.add_middleware(RequireBearer, settings=settings)
     install_request_context(app)

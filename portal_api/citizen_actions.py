@@ -20,6 +20,7 @@ from observability.logging import get_logger
 from portal_api.auth import Access
 from portal_api.errors import DeclarationBreaksRules, input_violations
 from portal_api.intake import Intake
+from portal_api.one_event import event_keys
 from portal_api.supplement_scope import (
     agencies_engaged,
     open_request_ids,
@@ -38,11 +39,13 @@ from schemas.decisions import (
 from schemas.rules.birth import check_birth_declaration
 from schemas.rules.death import account_holder_violation, check_death_declaration
 from schemas.rules.findings import RuleViolation
+from schemas.rules.one_event import birth_event, death_event
 from schemas.status import TERMINAL_STATES, DeclarationState
 from schemas.text import MultilineText
 from security.requesters import attest
 from store.declaration_status import read_status
 from store.declarations import get_declaration
+from store.declared_events import EventKeys, move_event, restore_event
 from store.models import DeclarationRecord
 from workflows.declaration_workflow import DeclarationWorkflow
 
@@ -190,9 +193,17 @@ class CitizenActions:
                 access, record, "answer_supplement", content, answered_at, open_request_ids(view)
             ),
         )
+        # A correction of the mother, the date of birth or the deceased changes which event is
+        # declared: refused (`DuplicateDeclaration`) when another declaration stands for it.
+        held_before = await run_in_threadpool(
+            move_event, self.intake.engine, declaration_id, self._event_keys(declaration)
+        )
         try:
             await handle.execute_update(DeclarationWorkflow.answer_supplement, answer)
         except WorkflowUpdateFailedError as refused:
+            # Certainly not applied: the declaration is still of the event it was. (Any other
+            # error leaves the correction's fate unknown, and the corrected event held.)
+            await run_in_threadpool(restore_event, self.intake.engine, declaration_id, held_before)
             raise ActionNotPossible(str(refused.cause)) from None
         log.info("supplement_accepted", declaration_id=declaration_id, changed=changed)
         return ActionAccepted(
@@ -200,6 +211,13 @@ class CitizenActions:
             status="in_progress",
             status_url=f"/v1/declarations/{declaration_id}",
         )
+
+    def _event_keys(self, declaration: BirthDeclaration | DeathDeclaration) -> EventKeys | None:
+        if isinstance(declaration, BirthDeclaration):
+            identity = birth_event(declaration, declaration.attachments)
+        else:
+            identity = death_event(declaration)
+        return event_keys(self.intake.settings.pseudonyms, identity)
 
     async def withdraw(
         self, declaration_id: str, submission: WithdrawalSubmission, access: Access

@@ -21,6 +21,26 @@ class Refusal(BaseModel):
     )
 
 
+class Conflict(BaseModel):
+    """A submission refused for what came before it."""
+
+    detail: str = Field(
+        description="Why, in a sentence (in the language of `Accept-Language` for a duplicate).",
+        examples=["Hồ sơ này khai lại sự kiện hộ tịch đã được khai trong hồ sơ …"],
+    )
+    type: str | None = Field(
+        default=None,
+        description="`duplicate_declaration` when the birth or death is already declared; "
+        "absent when the idempotency key was used for another declaration.",
+        examples=["duplicate_declaration"],
+    )
+    declaration_id: str | None = Field(
+        default=None,
+        description="The declaration that already stands for the same birth or death.",
+        examples=["LT-20261120-3F9A1C7B2E"],
+    )
+
+
 class Problem(BaseModel):
     loc: list[str | int] = Field(
         description="Where the problem is: `body`, then the path of the field within it.",

@@ -23,6 +23,7 @@ from schemas.rules.birth import check_birth_declaration
 from schemas.rules.dates import is_late_death_declaration
 from schemas.rules.death import check_death_declaration
 from schemas.rules.findings import RuleContext, RuleViolation
+from schemas.rules.one_event import birth_event, death_event
 from schemas.status import DeclarationStatusView
 from schemas.workflow_inputs import (
     AttestedStart,
@@ -100,6 +101,10 @@ class Filing(ABC, Generic[SubmissionT, DeclarationT, WorkflowInputT, WorkflowT, 
         return False
 
     @abstractmethod
+    def event(self, declaration: DeclarationT) -> str | None:
+        """What identifies the birth or death declared (schemas.rules.one_event), in clear."""
+
+    @abstractmethod
     def workflow_input(
         self,
         declaration_id: str,
@@ -146,6 +151,9 @@ class BirthFiling(
 
     def needs_verification(self, declaration: BirthDeclaration) -> bool:
         return birth_needs_verification(declaration)
+
+    def event(self, declaration: BirthDeclaration) -> str | None:
+        return birth_event(declaration, declaration.attachments)
 
     def workflow_input(
         self,
@@ -202,6 +210,9 @@ class DeathFiling(
 
     def late_registration(self, declaration: DeathDeclaration, received_on: date) -> bool:
         return is_late_death_declaration(declaration.deceased.date_of_death, received_on)
+
+    def event(self, declaration: DeathDeclaration) -> str | None:
+        return death_event(declaration)
 
     def workflow_input(
         self,

@@ -29,6 +29,7 @@ from portal_api.filings import (
     WorkflowInputT,
     WorkflowT,
 )
+from portal_api.one_event import event_keys
 from portal_api.workflow_start import outcome_unknown, start_declaration_workflow
 from reference_data.admin_units import AdminUnitCatalogue
 from schemas.common import AttachmentRef, AttachmentUpload
@@ -185,6 +186,8 @@ class Intake:
             # stay unreferenced, and the worker's sweep deletes them after a grace period.
             attachment_hashes=tuple(a.sha256 for a in refs),
             attested_by_key=self.settings.requester_signing_active_key,
+            # A second declaration of the same birth or death is refused (`DuplicateDeclaration`).
+            event=event_keys(self.settings.pseudonyms, filing.event(declaration)),
             initial_view=initial_view(
                 declaration_id,
                 group,

@@ -12,6 +12,7 @@ from messages import Message
 from schemas.common import ProcedureGroup
 from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView
 from store.database import session_scope
+from store.declared_events import give_up_if_ended
 from store.models import DeclarationRecord
 from store.sealing import STATUS, store_cipher
 
@@ -50,6 +51,7 @@ def mark_run_ended(engine: Engine, workflow_id: str, how: Message, reason_code: 
         view.status_reason_code = reason_code
         view.updated_at = datetime.now(UTC)
         set_status(record, view)
+        give_up_if_ended(session, record.declaration_id, view.status)
         record.updated_at = view.updated_at
         session.add(record)
         session.commit()

@@ -1,5 +1,6 @@
 """Filing declarations and reading them back: a new declaration is recorded once per
-idempotency key, marked when its workflow has started, and removed if it never could."""
+idempotency key and once per event (a birth, a death), marked when its workflow has started, and
+removed if it never could."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 from schemas.status import DeclarationStatusView
 from store.database import session_scope
 from store.declaration_status import seal_status
+from store.declared_events import DuplicateDeclaration, EventKeys, claim, give_up, holder
 from store.models import DECLARATION_ID_LENGTH, AttachmentUse, DeclarationRecord
 
 
@@ -38,6 +40,8 @@ class NewDeclaration:
     attachment_hashes: tuple[str, ...] = ()
     # The portal API's key that attests its start, and so its updates.
     attested_by_key: str | None = None
+    # The event it reports; none when nothing identifies it.
+    event: EventKeys | None = None
 
 
 def find_by_idempotency_key(
@@ -56,7 +60,8 @@ def create_or_get_declaration(
     """Insert the declaration, or return the one already filed under the same idempotency key.
 
     Returns the record and whether it was created now. Raises `IdempotencyConflict` when the key
-    was used for a different body.
+    was used for a different body, and `DuplicateDeclaration` when another declaration stands
+    for the same event (a repeat under the same key is not another declaration).
     """
     record = DeclarationRecord(
         declaration_id=new.declaration_id,
@@ -83,20 +88,26 @@ def create_or_get_declaration(
             existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
             if existing is not None:
                 return _same_request_or_conflict(existing, new), False
-        session.add(record)
-        # In the same transaction as the record: an attachment is never referenced by a
-        # declaration that was not recorded, nor a recorded one left without its references.
-        session.add_all(uses)
         try:
+            if new.event is not None:
+                claim(session, new.event, new.declaration_id)
+            session.add(record)
+            # In the same transaction as the record: an attachment is never referenced by a
+            # declaration that was not recorded, nor a recorded one left without its references.
+            session.add_all(uses)
             session.commit()
-        except IntegrityError:
-            # Two requests with the same key raced; the other one won.
+        except (IntegrityError, DuplicateDeclaration):
+            # Another request with the same key, or of the same event, was recorded since this
+            # one looked: the same key still means the same declaration.
             session.rollback()
-            assert new.idempotency_key is not None
-            existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
-            if existing is None:
+            if new.idempotency_key is not None:
+                existing = find_by_idempotency_key(session, new.client_id, new.idempotency_key)
+                if existing is not None:
+                    return _same_request_or_conflict(existing, new), False
+            first = holder(session, new.event) if new.event is not None else None
+            if first is None:
                 raise
-            return _same_request_or_conflict(existing, new), False
+            raise DuplicateDeclaration(first) from None
         return record, True
 
 
@@ -159,6 +170,7 @@ def delete_unstarted_declaration(engine: Engine, declaration_id: str) -> None:
             session.exec(
                 delete(AttachmentUse).where(col(AttachmentUse.declaration_id) == declaration_id)
             )
+            give_up(session, declaration_id)
             session.commit()
 
 

@@ -8,6 +8,8 @@ from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DECLARATION_ID_LENGTH = 40
+# A keyed reference (security.pseudonyms): the key's version, a colon, an HMAC in hex.
+KEYED_REF_LENGTH = 100
 ACTOR_LENGTH = 120
 ACTION_LENGTH = 40
 OUTCOME_LENGTH = 20
@@ -196,3 +198,16 @@ class SentNotice(SQLModel, table=True):
     # The provider's reference: the SMS gateway's message id, or the e-mail's Message-ID.
     provider_ref: str = Field(max_length=200)
     sent_at: datetime
+
+
+class DeclaredEvent(SQLModel, table=True):
+    """The birth or death each standing declaration reports, by a keyed hash of what identifies
+    it (schemas.rules.one_event): one row per event, so that however many declarations of it
+    arrive at once only one is recorded. A declaration that ends rejected, withdrawn or failed
+    gives its row up."""
+
+    __tablename__ = "declared_events"
+
+    event_key: str = Field(primary_key=True, max_length=KEYED_REF_LENGTH)
+    declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, unique=True)
+    declared_at: datetime

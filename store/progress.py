@@ -12,6 +12,7 @@ from schemas.progress import ProgressReport
 from schemas.status import StepState
 from store.database import session_scope
 from store.declaration_status import seal_status, set_status
+from store.declared_events import give_up_if_ended
 from store.models import AuditEntry, DeclarationRecord, StepEventRecord, StepResultRecord
 from store.step_records import seal_step_reason, seal_step_result
 
@@ -50,6 +51,7 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
         new_events = [e for e in report.events if e.sequence > newest_known]
         if new_events or not report.events:
             set_status(record, view)
+            give_up_if_ended(session, view.declaration_id, view.status)
             record.deadline = view.deadline
             record.workflow_started = True
             record.updated_at = datetime.now(UTC)

@@ -8,16 +8,17 @@ from tests.harness.agency_offices import agency_cases
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status
+from tests.harness.withdrawals import registered_then_withdrawn
 
 
 async def test_justice_rejection_rejects_the_declaration_and_starts_nothing_else(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
     body = factory.birth(next(factory.couples()))
-    first = await submit(stack.api, "birth", body)
-    assert (await wait_for_status(stack.api, first["declaration_id"]))["status"] == "completed"
+    first = await registered_then_withdrawn(stack, body)
 
-    # The same birth filed again as a new declaration: the justice office already holds it.
+    # The same birth filed again once the first declaration was withdrawn: the justice office
+    # registered it before the withdrawal, and holds it.
     second = await submit(stack.api, "birth", body)
     assert second["declaration_id"] != first["declaration_id"]
     view = await wait_for_status(stack.api, second["declaration_id"])
@@ -25,6 +26,7 @@ async def test_justice_rejection_rejects_the_declaration_and_starts_nothing_else
     birth = step(view, "birth_registration")
     assert birth["status"] == "rejected"
     assert "đã được đăng ký khai sinh" in birth["reason"]
+    assert birth["reason_code"] == "birth_already_registered"
     assert view["summary"] == birth["reason"]
     for dependent in ("residence_registration", "health_insurance_card"):
         assert step(view, dependent)["status"] == "cancelled"

@@ -393,12 +393,11 @@ async def test_twins_are_two_children_never_duplicates(
     for body in same_name:
         await _completed(stack, body)
 
-    # Filing one twin again is still a duplicate.
-    again = await submit(stack.api, "birth", first)
-    view = await wait_for_status(stack.api, again["declaration_id"])
-    assert view["status"] == "rejected"
-    assert step(view, "birth_registration")["status"] == "rejected"
-    assert step(view, "residence_registration")["status"] == "cancelled"
+    # Filing one twin again is still a duplicate, refused at once, naming the first.
+    again = await stack.api.post("/v1/declarations/birth", json=first)
+    assert again.status_code == 409, again.text
+    assert again.json()["type"] == "duplicate_declaration"
+    assert again.json()["declaration_id"] == views[0]["declaration_id"]
 
 
 async def test_parents_by_passport_and_an_absent_father_complete(

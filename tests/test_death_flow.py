@@ -79,16 +79,14 @@ async def test_a_death_cannot_be_declared_twice(stack: Stack, factory: Declarati
     first = await submit(stack.api, "death", factory.death(deceased))
     assert (await wait_for_status(stack.api, first["declaration_id"]))["status"] == "completed"
 
-    # A second family member files the same death again, in a new declaration.
-    second = await submit(stack.api, "death", factory.death(deceased, died_days_ago=3))
-    view = await wait_for_status(stack.api, second["declaration_id"])
-    assert view["status"] == "rejected"
-    registration = step(view, "death_registration")
-    assert registration["status"] == "rejected"
-    assert "không thể khai tử hai lần" in registration["reason"]
-    assert all(s["status"] == "cancelled" for s in view["steps"][1:])
-    for agency in ("police", "social_security"):
-        assert await agency_cases(stack.agencies[agency], second["declaration_id"]) == []
+    # A second family member files the same death again, in a new declaration, with another
+    # date of death: refused at once, naming the first.
+    second = await stack.api.post(
+        "/v1/declarations/death", json=factory.death(deceased, died_days_ago=3)
+    )
+    assert second.status_code == 409, second.text
+    assert second.json()["type"] == "duplicate_declaration"
+    assert second.json()["declaration_id"] == first["declaration_id"]
 
 
 async def test_a_deceased_person_cannot_declare_but_stays_the_parent_of_a_child_born_before(

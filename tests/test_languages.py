@@ -10,6 +10,7 @@ from devstack.declaration_factory import DeclarationFactory
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status
+from tests.harness.withdrawals import registered_then_withdrawn
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
 
@@ -95,10 +96,10 @@ async def test_supplement_requests_and_step_reasons_in_vietnamese_and_in_english
     assert vi["message"].startswith("Thông tin của người mẹ không khớp với Cơ sở dữ liệu quốc gia")
     assert en["message"].startswith("The mother's details do not match the national population")
 
-    # The same birth filed twice: the justice office refuses the second in its own words.
+    # A birth registered before its first declaration was withdrawn, filed again: the justice
+    # office refuses the second in its own words.
     body = factory.birth(next(factory.couples()))
-    first = await submit(stack.api, "birth", body)
-    assert (await wait_for_status(stack.api, first["declaration_id"]))["status"] == "completed"
+    await registered_then_withdrawn(stack, body)
     second = await submit(stack.api, "birth", body)
     vi_view = await wait_for_status(stack.api, second["declaration_id"])
     url = f"/v1/declarations/{second['declaration_id']}"
@@ -106,8 +107,10 @@ async def test_supplement_requests_and_step_reasons_in_vietnamese_and_in_english
     registration = step(vi_view, "birth_registration")
     assert registration["reason"] == step(en_view, "birth_registration")["reason"]
     assert registration["reason_code"] == "birth_already_registered"
-    assert vi_view["status_reason_code"] == en_view["status_reason_code"] == (
-        "birth_already_registered"
+    assert (
+        vi_view["status_reason_code"]
+        == en_view["status_reason_code"]
+        == ("birth_already_registered")
     )
     residence_vi = step(vi_view, "residence_registration")
     residence_en = step(en_view, "residence_registration")

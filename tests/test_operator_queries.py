@@ -11,6 +11,7 @@ from devstack.operator_queries import operator_queries, query_link
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import eventually_listed, wait_for_status
+from tests.harness.withdrawals import registered_then_withdrawn
 
 
 def test_a_link_carries_its_query_encoded() -> None:
@@ -31,9 +32,9 @@ async def test_each_operator_query_runs_and_finds_its_declarations(
     today = datetime.now(UTC).date()
     body = factory.birth(next(factory.couples()))
     province = factory.dataset.commune_province[body["residence"]["commune_code"]]
-    completed = await submit(stack.api, "birth", body)
-    assert (await wait_for_status(stack.api, completed["declaration_id"]))["status"] == "completed"
-    rejected = await submit(stack.api, "birth", body)  # the same child again: justice refuses
+    withdrawn = await registered_then_withdrawn(stack, body)
+    # The same child again: the justice office registered it before the withdrawal, and refuses.
+    rejected = await submit(stack.api, "birth", body)
     assert (await wait_for_status(stack.api, rejected["declaration_id"]))["status"] == "rejected"
 
     queries = operator_queries(today, province_code=province)
@@ -41,11 +42,11 @@ async def test_each_operator_query_runs_and_finds_its_declarations(
         [w async for w in stack.client.list_workflows(query)]  # refused queries raise
 
     def ours(query: str) -> str:
-        ids = f'"{completed["declaration_id"]}", "{rejected["declaration_id"]}"'
+        ids = f'"{withdrawn["declaration_id"]}", "{rejected["declaration_id"]}"'
         return f"({query}) AND DeclarationId IN ({ids})"
 
     assert await eventually_listed(stack.client, ours(queries["rejected today"])) == [
         rejected["workflow_id"]
     ]
     in_province = await eventually_listed(stack.client, ours(queries[f"in province {province}"]))
-    assert sorted(in_province) == sorted([completed["workflow_id"], rejected["workflow_id"]])
+    assert sorted(in_province) == sorted([withdrawn["workflow_id"], rejected["workflow_id"]])

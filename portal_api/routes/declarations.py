@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from messages import Language, in_language
+from portal_api.auth import Access
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,
@@ -26,6 +27,7 @@ from portal_api.error_responses import (
     GUARDED,
     TOO_LARGE,
     UNPROCESSABLE,
+    Conflict,
     Refusal,
     Responses,
 )
@@ -39,6 +41,7 @@ from security.principals import Scope
 from store.audit import audit_trail
 from store.declaration_status import read_status
 from store.declarations import IdempotencyConflict, get_declaration
+from store.declared_events import DuplicateDeclaration
 from store.models import AuditEntryPublic
 
 router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
@@ -47,8 +50,10 @@ _NOT_FOUND: Responses = {404: {"model": Refusal, "description": "No declaration 
 
 _CONFLICT: Responses = {
     409: {
-        "model": Refusal,
-        "description": "The idempotency key was used for a different declaration.",
+        "model": Conflict,
+        "description": "The same birth or death is already declared, by a declaration still "
+        "open or completed (`type` `duplicate_declaration`, naming it), whoever filed it; or "
+        "the idempotency key was used for a different declaration.",
     }
 }
 _UNAVAILABLE: Responses = {
@@ -63,6 +68,12 @@ def _conflict() -> HTTPException:
         status_code=status.HTTP_409_CONFLICT,
         detail="This Idempotency-Key was already used for a different declaration.",
     )
+
+
+async def _refused_duplicate(access: Access, group: str, duplicate: DuplicateDeclaration) -> None:
+    """In the first declaration's trail: someone filed its event again."""
+    detail = f"{group}: refused, the same event is declared already"
+    await access.audit("submit", duplicate.first, detail, outcome="denied")
 
 
 def _unavailable() -> HTTPException:
@@ -92,6 +103,9 @@ async def submit_birth_declaration(
         )
     except IdempotencyConflict:
         raise _conflict() from None
+    except DuplicateDeclaration as duplicate:
+        await _refused_duplicate(access, "birth", duplicate)
+        raise
     except OrchestrationUnavailable:
         raise _unavailable() from None
     await access.audit("submit", accepted.declaration_id, "birth")
@@ -118,6 +132,9 @@ async def submit_death_declaration(
         )
     except IdempotencyConflict:
         raise _conflict() from None
+    except DuplicateDeclaration as duplicate:
+        await _refused_duplicate(access, "death", duplicate)
+        raise
     except OrchestrationUnavailable:
         raise _unavailable() from None
     await access.audit("submit", accepted.declaration_id, "death")
@@ -171,13 +188,21 @@ async def get_declaration_audit_trail(
 _NOT_POSSIBLE: Responses = {
     409: {"model": Refusal, "description": "Nothing is awaited, or the declaration is closed."}
 }
+_SUPPLEMENT_CONFLICT: Responses = {
+    409: {
+        "model": Conflict,
+        "description": "Nothing is awaited, or the declaration is closed; or the correction "
+        "makes it declare a birth or death another declaration stands for (`type` "
+        "`duplicate_declaration`, naming it).",
+    }
+}
 
 
 @router.post(
     "/{declaration_id}/supplement",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ActionAccepted,
-    responses={**GUARDED, **TOO_LARGE, **_NOT_FOUND, **_NOT_POSSIBLE, **UNPROCESSABLE},
+    responses={**GUARDED, **TOO_LARGE, **_NOT_FOUND, **_SUPPLEMENT_CONFLICT, **UNPROCESSABLE},
 )
 async def supplement_declaration(
     declaration_id: str,
@@ -196,6 +221,10 @@ async def supplement_declaration(
     except ActionNotPossible as refusal:
         await access.audit("supplement", declaration_id, str(refusal), outcome="denied")
         raise HTTPException(status_code=409, detail=str(refusal)) from None
+    except DuplicateDeclaration as duplicate:
+        detail = f"refused: the corrected event is declared already by {duplicate.first}"
+        await access.audit("supplement", declaration_id, detail, outcome="denied")
+        raise
     except DeclarationBreaksRules as broken:
         fields = ", ".join(".".join(str(part) for part in v.loc) for v in broken.violations)
         await access.audit("supplement", declaration_id, f"refused: {fields}", outcome="denied")
