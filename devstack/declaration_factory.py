@@ -83,6 +83,8 @@ class DeclarationFactory:
     def __init__(self, dataset: Dataset, seed: int | None = None) -> None:
         self.dataset = dataset
         self.rng = random.Random(seed)
+        # Apart from `rng`, so that giving each declarant a phone changes nothing else drawn.
+        self._contacts = random.Random(seed)
         self.people = {p.personal_id: p for p in dataset.people}
         self.insured_by_id = {i.personal_id: i for i in dataset.insured}
         self._claimed: set[str] = set()
@@ -153,6 +155,14 @@ class DeclarationFactory:
             if self._claim(person, *([spouse] if spouse else [])):
                 yield person
 
+    def phone(self) -> str:
+        """A phone number of the declarant's own: the portal limits the messages one number
+        receives, as it would a family's."""
+        return "09" + "".join(self._contacts.choice("0123456789") for _ in range(8))
+
+    def email(self, label: str) -> str:
+        return f"{label}-{self._contacts.randrange(16**8):08x}@example.vn"
+
     # --- birth ------------------------------------------------------------------------------
 
     def child_name(self, family_name: str) -> str:
@@ -178,8 +188,8 @@ class DeclarationFactory:
                 "personal_id": person.personal_id,
                 "full_name": person.full_name,
                 "relationship": declarant,
-                "phone": "0912345678",
-                "email": "family@example.vn",
+                "phone": self.phone(),
+                "email": self.email("family"),
             },
             "child": {
                 "full_name": self.child_name(father.full_name.split()[0]),
@@ -228,8 +238,8 @@ class DeclarationFactory:
                 "personal_id": caretaker.personal_id,
                 "full_name": caretaker.full_name,
                 "relationship": "guardian",
-                "phone": "0912345678",
-                "email": "caretaker@example.vn",
+                "phone": self.phone(),
+                "email": self.email("caretaker"),
             },
             "child": {
                 "full_name": self.child_name(caretaker.full_name.split()[0]),
@@ -354,8 +364,8 @@ class DeclarationFactory:
                 "personal_id": relative.personal_id,
                 "full_name": relative.full_name,
                 "relationship": relationship,
-                "phone": "0987654321",
-                "email": "family@example.vn",
+                "phone": self.phone(),
+                "email": self.email("family"),
             },
             "deceased": {
                 "personal_id": deceased.personal_id,
