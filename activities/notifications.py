@@ -1,9 +1,12 @@
 """Telling the declarant: one activity per channel. Each notice is sent once: the ledger in the
 store turns a retry after a completed send into nothing, and the provider's deduplication (the
 SMS gateway's idempotency key, the e-mail's fixed Message-ID) covers a send whose answer was
-lost. Recipients are never logged."""
+lost. A notice to a recipient who has had their share (store.notice_limits) is not sent but
+suppressed, and the declaration goes on. Recipients are never logged."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 from temporalio import activity
@@ -15,21 +18,36 @@ from adapters.mail_relay import MailRefused, MailRelay
 from adapters.sms_gateway import SmsGateway, SmsRefused
 from observability.logging import get_logger
 from schemas.notifications import Notice
+from security.pseudonyms import PseudonymKeys
+from security.recipient_limits import RecipientLimits
 from settings import Settings
 from store.documents import list_documents, read_document
+from store.notice_limits import OutgoingNotice, admit_notice
 from store.notices import record_sent, sent_reference
 
 NOTICE_REFUSED = "NoticeRefused"
+# Not sent: the recipient has had as many notices as the limits allow for now.
+NOTICE_SUPPRESSED = "NoticeSuppressed"
 
 log = get_logger(__name__)
 
 
 class NotificationActivities:
-    def __init__(self, engine: Engine, sms: SmsGateway, relay: MailRelay, sender: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        sms: SmsGateway,
+        relay: MailRelay,
+        sender: str,
+        pseudonyms: PseudonymKeys,
+        limits: RecipientLimits,
+    ) -> None:
         self.engine = engine
         self.sms = sms
         self.relay = relay
         self.sender = sender
+        self.pseudonyms = pseudonyms
+        self.limits = limits
 
     @classmethod
     def from_settings(cls, engine: Engine, settings: Settings) -> NotificationActivities:
@@ -49,7 +67,9 @@ class NotificationActivities:
             settings.smtp_security,
             timeout,
         )
-        return cls(engine, sms, relay, settings.smtp_sender)
+        return cls(
+            engine, sms, relay, settings.smtp_sender, settings.pseudonyms, settings.notice_limits
+        )
 
     def _already_sent(self, notice: Notice) -> str | None:
         bind_activity_context(notice.declaration_id)
@@ -57,6 +77,20 @@ class NotificationActivities:
         if sent is not None:
             log.info("notice_already_sent", channel=notice.channel, milestone=notice.milestone.key)
         return sent
+
+    def _admit(self, notice: Notice) -> None:
+        """Raise `NoticeSuppressed` when the recipient has had their share of notices."""
+        outgoing = OutgoingNotice(
+            notice.idempotency_key, notice.declaration_id, notice.channel, notice.recipient
+        )
+        if admit_notice(self.engine, self.pseudonyms, self.limits, outgoing, datetime.now(UTC)):
+            return
+        log.warning("notice_suppressed", channel=notice.channel, milestone=notice.milestone.key)
+        raise ApplicationError(
+            "the recipient has had as many notices as the limits allow",
+            type=NOTICE_SUPPRESSED,
+            non_retryable=True,
+        )
 
     def _sent(self, notice: Notice, provider_ref: str) -> str:
         record_sent(self.engine, notice, provider_ref)
@@ -73,6 +107,7 @@ class NotificationActivities:
         """The provider's message id."""
         if (sent := self._already_sent(notice)) is not None:
             return sent
+        self._admit(notice)
         try:
             sid = self.sms.send(notice.recipient, sms_text(notice), notice.idempotency_key)
         except SmsRefused as error:
@@ -84,6 +119,7 @@ class NotificationActivities:
         """The e-mail's Message-ID."""
         if (sent := self._already_sent(notice)) is not None:
             return sent
+        self._admit(notice)
         documents = []
         if notice.attach_documents:
             for document in list_documents(self.engine, notice.declaration_id):

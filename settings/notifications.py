@@ -17,6 +17,7 @@ from security.dev_credentials import (
     dev_smtp_password,
     is_dev_value,
 )
+from security.recipient_limits import RecipientLimits
 from settings.party import PartySettings
 
 
@@ -40,6 +41,28 @@ class NotificationSettings(PartySettings):
     # tried before it is given up (the declaration never waits for it).
     notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
     notice_give_up_hours: float = Field(default=72.0, gt=0)
+
+    # At most this many notices reach one phone number or e-mail address in any hour and in any
+    # day, whatever declarations they are about, so that filings naming a stranger's number
+    # cannot flood it. A notice over the limit is not sent (`suppressed`); the family still
+    # reads every milestone on the portal. A birth tells of about seven milestones, a death of
+    # up to nine, spread over days.
+    notices_per_recipient_per_hour: int = Field(default=10, ge=1)
+    notices_per_recipient_per_day: int = Field(default=30, ge=1)
+
+    @property
+    def notice_limits(self) -> RecipientLimits:
+        return RecipientLimits(
+            self.notices_per_recipient_per_hour, self.notices_per_recipient_per_day
+        )
+
+    @model_validator(mode="after")
+    def _check_notice_limits(self) -> NotificationSettings:
+        if self.notices_per_recipient_per_hour > self.notices_per_recipient_per_day:
+            raise ValueError(
+                "NOTICES_PER_RECIPIENT_PER_HOUR is more than NOTICES_PER_RECIPIENT_PER_DAY"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_channels(self) -> NotificationSettings:

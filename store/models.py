@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DECLARATION_ID_LENGTH = 40
@@ -211,3 +211,31 @@ class DeclaredEvent(SQLModel, table=True):
     event_key: str = Field(primary_key=True, max_length=KEYED_REF_LENGTH)
     declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, unique=True)
     declared_at: datetime
+
+
+class NoticeRecipient(SQLModel, table=True):
+    """A phone number or e-mail address notices went to, by keyed hash: the row every decision
+    on a notice to it locks first, so that concurrent notices to one recipient are counted one
+    after the other."""
+
+    __tablename__ = "notice_recipients"
+
+    recipient_ref: str = Field(primary_key=True, max_length=KEYED_REF_LENGTH)
+    last_decided_at: datetime
+
+
+class NoticeAdmission(SQLModel, table=True):
+    """Whether a notice (by its idempotency key) was let through to its recipient or suppressed
+    because the recipient had had their share of notices: the notices let through are what the
+    limits count. No recipient is kept, only its keyed hash."""
+
+    __tablename__ = "notice_admissions"
+    __table_args__ = (Index("ix_notice_admissions_recipient_time", "recipient_ref", "decided_at"),)
+
+    idempotency_key: str = Field(primary_key=True, max_length=200)
+    recipient_ref: str = Field(max_length=KEYED_REF_LENGTH)
+    declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, index=True)
+    channel: str = Field(max_length=10)
+    # `admitted` or `suppressed`.
+    outcome: str = Field(max_length=OUTCOME_LENGTH)
+    decided_at: datetime

@@ -18,7 +18,11 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notifications import NOTICE_REFUSED, NotificationActivities
+    from activities.notifications import (
+        NOTICE_REFUSED,
+        NOTICE_SUPPRESSED,
+        NotificationActivities,
+    )
     from schemas.common import NotificationChannel
     from schemas.notifications import Milestone, Notice
     from schemas.status import DeclarationStatusView
@@ -112,10 +116,7 @@ class DeclarantNotices:
                     summary=f"tell the declarant: {notice.milestone.key} by {channel}",
                 )
             except ActivityError as error:
-                refused = (
-                    isinstance(error.cause, ApplicationError) and error.cause.type == NOTICE_REFUSED
-                )
-                step_metrics.notice_settled(channel, "refused" if refused else "given_up")
+                step_metrics.notice_settled(channel, _not_sent(error))
                 # The family still reads the declaration's status on the portal.
                 workflow.logger.warning(
                     "notice_not_sent",
@@ -132,3 +133,14 @@ class DeclarantNotices:
         """Send what is queued, then stop."""
         self._closing = True
         await asyncio.gather(*self._senders)
+
+
+def _not_sent(error: ActivityError) -> str:
+    """Why a notice was not sent: the provider refused it, the recipient had had their share of
+    notices (suppressed), or its channel stayed down too long (given up)."""
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.type == NOTICE_REFUSED:
+        return "refused"
+    if isinstance(cause, ApplicationError) and cause.type == NOTICE_SUPPRESSED:
+        return "suppressed"
+    return "given_up"

@@ -1,0 +1,83 @@
+"""No SMS bombing: ten births filed with one phone number, each a declaration of its own, reach
+that phone with no more messages than its limit allows; the rest are suppressed, counted as
+such, and every declaration completes all the same."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from prometheus_client.parser import text_string_to_metric_families
+from sqlmodel import Session, col, select
+
+from devstack.declaration_factory import DeclarationFactory
+from devstack.processes import free_port
+from store.models import NoticeAdmission
+from tests.harness.notices import sms_outbox, unique_phone
+from tests.harness.portal import submit
+from tests.harness.session_services import SessionServices
+from tests.harness.stack import StackFactory
+from tests.harness.waiting import wait_for_status
+from tests.test_metrics import scrape
+
+BIRTHS = 10
+# Received, each of the three steps granted, completed, and the documents ready.
+NOTICES_PER_BIRTH = 6
+PER_HOUR, PER_DAY = 4, 12
+
+
+async def notice_counts(url: str, timeout: float = 90) -> dict[str, float]:
+    """The worker's SMS notices by outcome, once all of the births' are counted."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page = await scrape(url, "lienthong_notices_total")
+        counts = {
+            sample.labels["outcome"]: sample.value
+            for family in text_string_to_metric_families(page)
+            for sample in family.samples
+            if sample.name == "lienthong_notices_total" and sample.labels["channel"] == "sms"
+        }
+        if sum(counts.values()) >= BIRTHS * NOTICES_PER_BIRTH or time.monotonic() > deadline:
+            return counts
+        await asyncio.sleep(1)
+
+
+async def test_ten_births_with_one_phone_send_it_no_more_than_its_limit(
+    stack_factory: StackFactory, services: SessionServices, factory: DeclarationFactory
+) -> None:
+    stack = await stack_factory(
+        with_workers=False,
+        notices_per_recipient_per_hour=PER_HOUR,
+        notices_per_recipient_per_day=PER_DAY,
+    )
+    metrics_port = free_port()
+    env = stack.worker_env()
+    env["METRICS_BIND_ADDRESS"] = f"127.0.0.1:{metrics_port}"
+    process = services.launcher.spawn_worker(["all"], "worker-notice-limits", env=env)[0]
+    try:
+        # One phone number, a stranger's, on ten declarations of ten different births.
+        phone = unique_phone()
+        bodies = [factory.birth(next(factory.couples()), delivery="electronic") for _ in range(10)]
+        for body in bodies:
+            body["declarant"].update(phone=phone, email=None, notify=["sms"])
+        accepted = await asyncio.gather(*(submit(stack.api, "birth", b) for b in bodies))
+        ids = [a["declaration_id"] for a in accepted]
+        views = await asyncio.gather(*(wait_for_status(stack.api, i, timeout=120) for i in ids))
+        assert [v["status"] for v in views] == ["completed"] * BIRTHS
+        counts = await notice_counts(f"http://127.0.0.1:{metrics_port}/metrics")
+    finally:
+        process.stop()
+
+    assert counts == {
+        "sent": PER_HOUR,
+        "suppressed": BIRTHS * NOTICES_PER_BIRTH - PER_HOUR,
+    }
+    outbox = await sms_outbox(stack.settings.sms_gateway_url, phone)
+    assert len(outbox) == PER_HOUR
+    with Session(stack.engine) as session:
+        decided = session.exec(
+            select(NoticeAdmission).where(col(NoticeAdmission.declaration_id).in_(ids))
+        ).all()
+    assert sorted(d.outcome for d in decided) == ["admitted"] * PER_HOUR + ["suppressed"] * (
+        BIRTHS * NOTICES_PER_BIRTH - PER_HOUR
+    )
