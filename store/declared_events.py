@@ -74,13 +74,6 @@ def give_up_if_ended(session: Session, declaration_id: str, state: DeclarationSt
         give_up(session, declaration_id)
 
 
-def event_key_of(engine: Engine, declaration_id: str) -> str | None:
-    with session_scope(engine) as session:
-        return session.exec(
-            select(DeclaredEvent.event_key).where(DeclaredEvent.declaration_id == declaration_id)
-        ).first()
-
-
 def move_event(engine: Engine, declaration_id: str, keys: EventKeys | None) -> str | None:
     """Make the declaration stand for the event `keys` names (none: for no event), after a
     correction changed what identifies it. Returns the key it held before, or raises

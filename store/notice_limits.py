@@ -110,12 +110,3 @@ def _admitted_since(session: Session, recipient_refs: frozenset[str], since: dat
             col(NoticeAdmission.decided_at) > since,
         )
     ).one()
-
-
-def notice_outcomes(engine: Engine, declaration_id: str) -> dict[str, str]:
-    """How each notice of the declaration was decided, by idempotency key."""
-    with session_scope(engine) as session:
-        rows = session.exec(
-            select(NoticeAdmission).where(NoticeAdmission.declaration_id == declaration_id)
-        )
-        return {row.idempotency_key: row.outcome for row in rows}
