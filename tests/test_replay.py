@@ -108,7 +108,15 @@ async def test_fresh_birth_histories_replay(stack: Stack, factory: DeclarationFa
     await _replay_case(stack, completed, "birth_registration", "case_justice_birth_registration")
     shipment = delivery_workflow_id(f"{completed}:delivery:1")
     await _replay(stack, shipment, "case_postal_shipment_delivery", "postal")
-    await _run_and_replay(stack, "birth", body, "birth_rejected")  # a repeat: justice refuses
+    # A birth the justice officer refuses.
+    async with agency_policy(stack, "justice", "manual"):
+        refused = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
+        opened = await open_case(stack, refused["declaration_id"], "birth_registration")
+        await officer_decides(
+            stack, "justice", opened["case_number"], "reject", "Giấy chứng sinh không hợp lệ."
+        )
+        await wait_for_status(stack.api, refused["declaration_id"])
+    await _replay(stack, refused["workflow_id"], "birth_rejected")
 
 
 async def test_fresh_death_history_replays(stack: Stack, factory: DeclarationFactory) -> None:

@@ -67,7 +67,11 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     batch = 500
     for start in range(0, count, batch):
         couple = next(couples)
-        bodies = [("birth", factory.birth(couple)) for _ in range(min(batch, count - start))]
+        # One couple's children, each born on a day of its own: one birth is declared once.
+        bodies = [
+            ("birth", factory.birth(couple, born_days_ago=1 + day))
+            for day in range(min(batch, count - start))
+        ]
         await file_declarations(stack, bodies, concurrency=32)
         samples.append(
             {
