@@ -21,9 +21,10 @@ from temporalio.client import Client
 from devstack.declaration_factory import DeclarationFactory
 from observability.logging import configure_logging
 from sandbox.settings import DEFAULT_DATASET_DIR
-from store.database import engine_for
+from store.database import create_store_engine, engine_for
 from temporal_connection.client import connect
 from tests.harness.configuration import stack_settings
+from tests.harness.postgres_server import PostgresServer, postgres_server
 from tests.harness.scenario_people import factory_sparing_scenario_people
 from tests.harness.session_services import SessionServices, session_services
 from tests.harness.shared_workers import (
@@ -75,6 +76,25 @@ def engine(services: SessionServices) -> Engine:
 @pytest.fixture(scope="session")
 def factory(services: SessionServices) -> DeclarationFactory:
     return factory_sparing_scenario_people(services.dataset_dir, seed=7)
+
+
+@pytest.fixture(scope="session")
+def own_postgres_server() -> Iterator[PostgresServer | None]:
+    """In PostgreSQL mode, a server for the stores of tests' own; none otherwise."""
+    if not POSTGRESQL_MODE:
+        yield None
+        return
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def own_store(tmp_path: Path, own_postgres_server: PostgresServer | None) -> Engine:
+    """An empty store of the test's own, for tests of the store itself that need no stack: a
+    SQLite file, or in PostgreSQL mode a database of its own."""
+    if own_postgres_server is None:
+        return create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    return create_store_engine(own_postgres_server.new_database_url())
 
 
 @pytest.fixture(scope="session")

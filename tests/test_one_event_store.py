@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from threading import Barrier
 from typing import TypeVar
 
@@ -21,7 +20,7 @@ from schemas.common import Delivery, Procedure, ProcedureGroup
 from schemas.progress import ProgressReport, StepEvent
 from schemas.status import DeclarationState
 from security.pseudonyms import PseudonymKeys
-from store.database import create_store_engine, session_scope
+from store.database import session_scope
 from store.declaration_status import mark_run_ended
 from store.declarations import (
     NewDeclaration,
@@ -40,8 +39,8 @@ T = TypeVar("T")
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(own_store: Engine) -> Engine:
+    return own_store
 
 
 def filing(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from threading import Barrier
 from typing import TypeVar
 
@@ -18,7 +17,7 @@ from sqlmodel import select
 
 from security.pseudonyms import PseudonymKeys
 from security.recipient_limits import RecipientLimits, admits, recipient_identity
-from store.database import create_store_engine, session_scope
+from store.database import session_scope
 from store.models import NoticeAdmission
 from store.notice_limits import OutgoingNotice, admit_notice
 
@@ -27,8 +26,8 @@ T = TypeVar("T")
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
+def engine(own_store: Engine) -> Engine:
+    return own_store
 
 
 def all_at_once(count: int, action: Callable[[int], T]) -> list[T]:

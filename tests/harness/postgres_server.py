@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pwd
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -149,6 +150,15 @@ class PostgresServer:
             host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
         ) as connection:
             connection.execute(f'CREATE DATABASE "{DATABASE}"')
+
+    def new_database_url(self) -> str:
+        """The URL of a new, empty database on this server."""
+        name = f"{DATABASE}_{secrets.token_hex(6)}"
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
         if not (self.data_dir / "postmaster.pid").exists():
