@@ -25,10 +25,11 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
-from activities.notifications import NotificationActivities
 from activities.records import RecordActivities
 from activities.trust import TrustActivities
 from agency_gateway.case_worker import RoleWorker, agency_settings, agency_worker
+from notice_sending.metrics import notice_counter
+from notice_sending.sender import NoticeSender
 from observability.logging import configure_logging, get_logger
 from schemas.parties import AGENCY_PARTIES
 from schemas.workflow_inputs import orchestrator_task_queue
@@ -78,8 +79,8 @@ def orchestrator_worker(
 ) -> RoleWorker:
     engine = engine_for(settings.database_url)
     seed_trust_store(engine, settings.trust_store_seed)
-    records, trust = RecordActivities(engine), TrustActivities(engine)
-    notices = NotificationActivities.from_settings(engine, settings)
+    notices = NoticeSender.from_settings(engine, settings, notice_counter())
+    records, trust = RecordActivities(engine, on_notices=notices.wake), TrustActivities(engine)
     sweep = SweepPolicy.of(settings)
 
     task_queue = orchestrator_task_queue(settings.task_queue_prefix)
@@ -89,6 +90,7 @@ def orchestrator_worker(
         await asyncio.gather(
             watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds),
             watch_attachments(engine, sweep, stop, settings.attachment_sweep_seconds),
+            notices.run(stop),
         )
 
     async def close() -> None:
@@ -106,8 +108,6 @@ def orchestrator_worker(
                 records.verify_attachments,
                 trust.verify_start,
                 trust.verify_decision,
-                notices.send_sms,
-                notices.send_email,
             ],
             executor,
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
@@ -14,13 +16,17 @@ from store.progress import save_progress
 
 
 class RecordActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, on_notices: Callable[[], None] | None = None) -> None:
         self.engine = engine
+        # Told when a report kept notices for the declarant: the sender looks at once.
+        self.on_notices = on_notices
 
     @activity.defn(name="records.save_progress")
     def save_progress(self, report: ProgressReport) -> None:
         bind_activity_context(report.view.declaration_id)
         save_progress(self.engine, report)
+        if report.notices and self.on_notices is not None:
+            self.on_notices()
 
     @activity.defn(name="records.record_escalation")
     def record_escalation(self, escalation: Escalation) -> None:

@@ -101,8 +101,6 @@ class Intake:
             agency_call_timeout_seconds=self.settings.agency_call_timeout_seconds,
             working_day_seconds=self.settings.working_day_seconds,
             decision_recheck_seconds=self.settings.decision_recheck_seconds,
-            notice_send_timeout_seconds=self.settings.notice_send_timeout_seconds,
-            notice_give_up_hours=self.settings.notice_give_up_hours,
         )
 
     def attested(self, start: WorkflowInputT, record: DeclarationRecord) -> WorkflowInputT:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from messages import Text
+from schemas.notifications import Notice
 from schemas.status import DeclarationStatusView
 
 
@@ -25,3 +26,5 @@ class StepEvent(BaseModel):
 class ProgressReport(BaseModel):
     view: DeclarationStatusView
     events: list[StepEvent] = Field(default_factory=list)
+    # What the declarant is to be told of this report's changes, kept with them.
+    notices: list[Notice] = Field(default_factory=list)

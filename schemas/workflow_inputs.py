@@ -36,10 +36,6 @@ class OrchestrationOptions(BaseModel):
     working_day_seconds: float | None = Field(default=None, gt=0)
     # How often a decision held for want of a trusted key is checked against the trust store.
     decision_recheck_seconds: float = Field(default=3600.0, gt=0)
-    # How long one send of a notice to the declarant may take, and how long a notice is tried
-    # while its channel is down.
-    notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
-    notice_give_up_hours: float = Field(default=72.0, gt=0)
 
 
 class StartAttestation(BaseModel):

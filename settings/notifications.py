@@ -37,10 +37,17 @@ class NotificationSettings(PartySettings):
     smtp_password: SecretStr = Field(default_factory=lambda: SecretStr(dev_smtp_password()))
     smtp_sender: str = "Cổng Dịch vụ công liên thông <thongbao@lienthong.example.vn>"
 
-    # How long one send may take before Temporal tries it again, and how long a notice is
-    # tried before it is given up (the declaration never waits for it).
+    # How long one send may take before it is counted lost and tried again, and how long a
+    # notice is tried while its channel is down before it is given up (the declaration never
+    # waits for it).
     notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
     notice_give_up_hours: float = Field(default=72.0, gt=0)
+    # How long a step's result waits for the steps that settle with it, to go as one message
+    # (the outcome goes at once, with whatever is still waiting).
+    notice_settle_seconds: float = Field(default=1.5, ge=0)
+    # How often the sender looks for notices other workers recorded (it is woken at once for
+    # those its own worker records).
+    notice_poll_seconds: float = Field(default=1.0, gt=0)
 
     # At most this many notices reach one phone number or e-mail address in any hour and in any
     # day, whatever declarations they are about, so that filings naming a stranger's number

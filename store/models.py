@@ -184,20 +184,31 @@ class IssuedDocument(SQLModel, table=True):
     issued_at: datetime
 
 
-class SentNotice(SQLModel, table=True):
-    """A notification the declarant was sent, by its idempotency key (the workflow, the
-    milestone, the channel): a retried send finds it here and sends nothing. No recipient is
-    kept."""
+class NoticeOutboxRecord(SQLModel, table=True):
+    """A notice the declarant is to be sent (store.notice_outbox): kept with the progress it
+    tells of, then taken by the sender, alone or with the notices pending beside it, as one
+    message under one key. What it says and to whom is sealed."""
 
-    __tablename__ = "sent_notices"
+    __tablename__ = "notice_outbox"
 
+    # The workflow, the report's place among the declaration's reports, the channel.
     idempotency_key: str = Field(primary_key=True, max_length=200)
     declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, index=True)
     channel: str = Field(max_length=10)
-    milestone: str = Field(max_length=120)
+    sequence: int
+    holds: bool = False
+    closes: bool = False
+    content_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    state: str = Field(default="pending", max_length=12, index=True)
+    # The message it went in (or is going in), fixed when it was taken.
+    message_key: str | None = Field(default=None, max_length=120, index=True)
+    claimed_until: datetime | None = None
+    attempts: int = 0
+    next_attempt_at: datetime = Field(index=True)
     # The provider's reference: the SMS gateway's message id, or the e-mail's Message-ID.
-    provider_ref: str = Field(max_length=200)
-    sent_at: datetime
+    provider_ref: str | None = Field(default=None, max_length=200)
+    settled_at: datetime | None = None
 
 
 class DeclaredEvent(SQLModel, table=True):

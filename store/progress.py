@@ -14,6 +14,7 @@ from store.database import session_scope
 from store.declaration_status import seal_status, set_status
 from store.declared_events import give_up_if_ended
 from store.models import AuditEntry, DeclarationRecord, StepEventRecord, StepResultRecord
+from store.notice_outbox import enqueue
 from store.step_records import seal_step_reason, seal_step_result
 
 
@@ -89,6 +90,8 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     occurred_at=event.occurred_at,
                 )
             )
+        # In the report's transaction: a notice is kept exactly when the state it tells of is.
+        enqueue(session, report.notices, datetime.now(UTC))
         newly_approved = {e.procedure for e in new_events if e.status == StepState.APPROVED.value}
         for step in view.steps:
             if step.procedure.value not in newly_approved or step.result is None:

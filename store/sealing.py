@@ -18,6 +18,7 @@ STATUS = "declarations.status"
 STEP_RESULT = "step_results.result"
 STEP_REASON = "step_events.reason"
 ATTACHMENT = "attachments.content"
+NOTICE = "notice_outbox.content"
 
 
 def store_key_ring(settings: Settings) -> KeyRing:

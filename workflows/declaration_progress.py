@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
     from messages import Message, Text
     from schemas.common import Procedure
+    from schemas.notifications import Notice
     from schemas.progress import ProgressReport, StepEvent
     from schemas.results import StepResult
     from schemas.status import (
@@ -43,8 +44,9 @@ class DeclarationProgress:
         self._searchable: tuple[str, tuple[str, ...], bool, bool, str] | None = None
         # Decisions held for want of a trusted key, which operators filter by.
         self._held: set[Procedure] = set()
-        # Told of each state the store is told of: the declarant's milestones are read off it.
-        self.on_published: Callable[[DeclarationStatusView], None] | None = None
+        # What the declarant is to be told of each report, read off the state it reports: the
+        # notices go to the store with it.
+        self.notices_for: Callable[[DeclarationStatusView], list[Notice]] | None = None
 
     # --- changes -------------------------------------------------------------------------
 
@@ -273,7 +275,10 @@ class DeclarationProgress:
                 self._searchable = searchable
             workflow.set_current_details(operator_details(self.view))
             events = list(self._events)
-            report = ProgressReport(view=self.view.model_copy(deep=True), events=events)
+            notices = self.notices_for(self.view) if self.notices_for is not None else []
+            report = ProgressReport(
+                view=self.view.model_copy(deep=True), events=events, notices=notices
+            )
             await workflow.execute_local_activity_method(
                 RecordActivities.save_progress,
                 report,
@@ -281,5 +286,3 @@ class DeclarationProgress:
                 summary=f"record progress of {self.view.declaration_id}",
             )
             del self._events[: len(events)]
-            if self.on_published is not None:
-                self.on_published(self.view)

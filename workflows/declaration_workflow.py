@@ -59,7 +59,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             start.options,
         )
         clock = LegalClock(options.working_day_seconds)
-        notices = DeclarantNotices(workflow.info().workflow_id, options)
+        notices = DeclarantNotices(workflow.info().workflow_id)
         self._running = RunningDeclaration(
             declaration_id=declaration_id,
             steps=steps,
@@ -83,7 +83,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
                 )
             ),
         )
-        self._running.progress.on_published = lambda view: notices.observe(
+        self._running.progress.notices_for = lambda view: notices.for_report(
             view, self._running.declaration
         )
 
@@ -143,7 +143,6 @@ class DeclarationWorkflow(Generic[DeclarationT]):
         workflow.logger.info("declaration_started")
         # Never awaited: it watches every deadline for as long as the declaration runs.
         self._clock_task = asyncio.create_task(run.deadlines.run())
-        run.notices.start()
         progress.set_status(DeclarationState.IN_PROGRESS, Message.of("status.checking_dossier"))
         watcher = asyncio.create_task(watch_group_deadline(run))
         if await check_dossier(run):
@@ -163,7 +162,6 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             # Closed, but results by post end only when the post reports them delivered.
             await receive_delivery(progress, on_the_way, run.clock, run.deadlines)
             await progress.publish()
-        await run.notices.finish()
         await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.logger.info("declaration_closed", extra={"status": progress.view.status.value})
         return progress.view

@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.supplements import SupplementRequest
 
 DECIDED = (StepState.APPROVED, StepState.REJECTED)
+DOCUMENTS_READY = "documents_ready"
 # Electronic results are the documents themselves: `documents_ready` says so.
 TOLD_DELIVERIES = (DeliveryState.READY_FOR_PICKUP, DeliveryState.POSTED, DeliveryState.DELIVERED)
 
@@ -87,7 +88,7 @@ def _all_milestones(view: DeclarationStatusView) -> Iterator[Milestone]:
     )
     if any(s.status == StepState.APPROVED for s in view.steps):
         yield Milestone(
-            key="documents_ready",
+            key=DOCUMENTS_READY,
             title=Message.of("notice.title.documents_ready"),
             text=Message.of("notice.documents_ready"),
         )

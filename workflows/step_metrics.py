@@ -37,12 +37,3 @@ def declaration_closed(group: str, status: str) -> None:
     workflow.metric_meter().create_counter(
         "lienthong_declarations_closed", "Declarations closed, by procedure group and outcome."
     ).add(1, {"procedure": group, "status": status})
-
-
-def notice_settled(channel: str, outcome: str) -> None:
-    """A notice to a declarant sent, refused by its provider, suppressed because its recipient
-    had had as many notices as the limits allow, or given up after its channel was down too long
-    (a channel down for now shows as the activity's retries)."""
-    workflow.metric_meter().create_counter(
-        "lienthong_notices", "Notices to declarants, by channel and outcome."
-    ).add(1, {"channel": channel, "outcome": outcome})

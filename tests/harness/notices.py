@@ -59,20 +59,25 @@ def mail_to(maildir: Path, address: str) -> list[EmailMessage]:
     return [m for m in read_mailbox(maildir) if m["To"] == address]
 
 
+def mail_text(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    return str(body.get_content()) if body is not None else ""
+
+
 async def wait_for_notices(
-    settings: Settings, maildir: Path, phone: str, email: str, count: int, timeout: float = 60
+    settings: Settings, maildir: Path, phone: str, email: str, last: str, timeout: float = 60
 ) -> tuple[Outbox, list[EmailMessage]]:
-    """The SMS and e-mails once `count` of each arrived, and a moment more, so that a duplicate
-    on its way arrives too."""
+    """The SMS and e-mails once a message holding `last` arrived on each channel, and a moment
+    more, so that a duplicate on its way arrives too."""
     deadline = time.monotonic() + timeout
     while True:
         sms = await sms_outbox(settings.sms_gateway_url, phone)
         mail = mail_to(maildir, email)
-        if len(sms) >= count and len(mail) >= count:
+        if any(last in m["body"] for m in sms) and any(last in mail_text(m) for m in mail):
             await asyncio.sleep(1.0)
             return await sms_outbox(settings.sms_gateway_url, phone), mail_to(maildir, email)
         if time.monotonic() > deadline:
-            raise AssertionError(f"{len(sms)} SMS and {len(mail)} e-mails of {count} arrived")
+            raise AssertionError(f"{len(sms)} SMS and {len(mail)} e-mails, none yet with {last!r}")
         await asyncio.sleep(0.2)
 
 

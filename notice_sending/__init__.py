@@ -1,0 +1,1 @@
+"""Telling declarants: the notices their declarations keep in the store, sent as messages."""

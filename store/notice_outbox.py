@@ -1,0 +1,218 @@
+"""The notices a declarant is to be sent, kept in the store beside the progress they tell of.
+
+A declaration's workflow puts its notices in the same report (and the same transaction) as the
+status they tell of: a notice is never lost, never sent before its status is recorded, and
+costs the declaration's history nothing. The sender (`notice_sending`) takes them from here.
+
+Per declaration and channel, notices go out in order. What is pending when the first of them is
+due goes as one message: the steps that settle together, the outcome and the results on their
+way are one SMS, not five. A step's result waits a short while for the others (`holds`); any
+other notice, or an outcome that closes the declaration, is due at once. The message's key is
+fixed when its notices are taken, so a resend after a crash is the same message, with the same
+idempotency key at the provider.
+
+Recipients and texts are personal data: they are sealed, bound to their row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from schemas.notifications import Notice
+from store.database import session_scope
+from store.models import NoticeOutboxRecord
+from store.sealing import NOTICE, store_cipher
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+# What became of a notice that was not sent: its provider refused it, its channel was down too
+# long, or its recipient had had their share (store.notice_limits).
+REFUSED = "refused"
+GIVEN_UP = "given_up"
+SUPPRESSED = "suppressed"
+SETTLED = frozenset({SENT, REFUSED, GIVEN_UP, SUPPRESSED})
+
+
+def enqueue(session: Session, notices: Sequence[Notice], now: datetime) -> None:
+    """Keep the notices of a report, in the report's transaction. A report written again (a
+    retried local activity) adds nothing: the notices are keyed."""
+    cipher = store_cipher()
+    for notice in notices:
+        if session.get(NoticeOutboxRecord, notice.idempotency_key) is not None:
+            continue
+        session.add(
+            NoticeOutboxRecord(
+                idempotency_key=notice.idempotency_key,
+                declaration_id=notice.declaration_id,
+                channel=notice.channel,
+                sequence=notice.sequence,
+                holds=notice.holds,
+                closes=notice.closes,
+                content_sealed=cipher.seal_text(
+                    notice.model_dump_json(), NOTICE, notice.idempotency_key
+                ),
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Notices taken together, to go as one message under one key."""
+
+    message_key: str
+    declaration_id: str
+    channel: str
+    notices: list[Notice]
+    # When the first of them was recorded: how long the channel has been tried.
+    first_recorded_at: datetime
+    attempts: int
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time as the store gives it back (without its zone, which is UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _message_key(records: Sequence[NoticeOutboxRecord]) -> str:
+    keys = "\n".join(r.idempotency_key for r in records)
+    return f"{records[0].declaration_id}/{hashlib.sha256(keys.encode()).hexdigest()[:32]}"
+
+
+def waiting_groups(engine: Engine, now: datetime) -> list[tuple[str, str]]:
+    """The declarations and channels with a notice to try now."""
+    with session_scope(engine) as session:
+        statement = (
+            select(NoticeOutboxRecord.declaration_id, NoticeOutboxRecord.channel)
+            .where(col(NoticeOutboxRecord.state).in_((PENDING, SENDING)))
+            .group_by(col(NoticeOutboxRecord.declaration_id), col(NoticeOutboxRecord.channel))
+            .having(func.min(NoticeOutboxRecord.next_attempt_at) <= now)
+        )
+        return [(d, c) for d, c in session.exec(statement)]
+
+
+def next_attempt(engine: Engine) -> datetime | None:
+    """When the next notice waiting is to be tried, if any is."""
+    with session_scope(engine) as session:
+        statement = select(func.min(NoticeOutboxRecord.next_attempt_at)).where(
+            col(NoticeOutboxRecord.state).in_((PENDING, SENDING))
+        )
+        found: datetime | None = session.exec(statement).one()
+        return _utc(found) if found is not None else None
+
+
+def take(
+    engine: Engine,
+    declaration_id: str,
+    channel: str,
+    now: datetime,
+    *,
+    settle: timedelta,
+    lease: timedelta,
+) -> Taken | None:
+    """The next message of a declaration's channel, if it is due and no other sender holds
+    it: its notices marked as being sent until `lease` has passed."""
+    with session_scope(engine) as session:
+        statement = (
+            select(NoticeOutboxRecord)
+            .where(
+                NoticeOutboxRecord.declaration_id == declaration_id,
+                NoticeOutboxRecord.channel == channel,
+                col(NoticeOutboxRecord.state).in_((PENDING, SENDING)),
+            )
+            .order_by(col(NoticeOutboxRecord.sequence))
+            .with_for_update(skip_locked=True)
+        )
+        records = list(session.exec(statement))
+        if not records:
+            return None
+        first = records[0]
+        if first.state == SENDING and first.claimed_until and _utc(first.claimed_until) > now:
+            return None  # another sender is at it
+        if _utc(first.next_attempt_at) > now:
+            return None
+        if first.message_key is not None:
+            # Taken before and not sent: the same notices, under the same key.
+            records = [r for r in records if r.message_key == first.message_key]
+        else:
+            due = not first.holds or _utc(first.created_at) + settle <= now
+            if not due and not any(r.closes for r in records):
+                first.next_attempt_at = _utc(first.created_at) + settle
+                session.add(first)
+                session.commit()
+                return None
+            key = _message_key(records)
+            for record in records:
+                record.message_key = key
+        for record in records:
+            # Not to be looked at again before the lease runs out, by this sender or another.
+            record.state, record.claimed_until = SENDING, now + lease
+            record.next_attempt_at = now + lease
+            record.attempts += 1
+            session.add(record)
+        session.commit()
+        cipher = store_cipher()
+        return Taken(
+            message_key=first.message_key or _message_key(records),
+            declaration_id=declaration_id,
+            channel=channel,
+            notices=[
+                Notice.model_validate(
+                    json.loads(cipher.open_text(r.content_sealed, NOTICE, r.idempotency_key))
+                )
+                for r in records
+            ],
+            first_recorded_at=_utc(first.created_at),
+            attempts=first.attempts,
+        )
+
+
+def settle(engine: Engine, taken: Taken, state: str, now: datetime, provider_ref: str = "") -> None:
+    """Record what became of a message's notices."""
+    with session_scope(engine) as session:
+        for record in _records(session, taken):
+            record.state, record.settled_at = state, now
+            record.provider_ref = provider_ref[:200] or None
+            record.claimed_until = None
+            session.add(record)
+        session.commit()
+
+
+def try_again(engine: Engine, taken: Taken, at: datetime, *, attempted: bool = True) -> None:
+    """The message goes back to wait, under its key, until `at`; not `attempted` when it was
+    not sent at all (it waits for something else), so it does not count as a try."""
+    with session_scope(engine) as session:
+        for record in _records(session, taken):
+            record.state, record.next_attempt_at, record.claimed_until = PENDING, at, None
+            if not attempted:
+                record.attempts -= 1
+            session.add(record)
+        session.commit()
+
+
+def _records(session: Session, taken: Taken) -> list[NoticeOutboxRecord]:
+    statement = select(NoticeOutboxRecord).where(
+        NoticeOutboxRecord.message_key == taken.message_key
+    )
+    return list(session.exec(statement))
+
+
+def settled_notices(engine: Engine, declaration_id: str) -> list[NoticeOutboxRecord]:
+    """What was sent to the declarant of a declaration, and what was not, in order."""
+    with session_scope(engine) as session:
+        statement = (
+            select(NoticeOutboxRecord)
+            .where(NoticeOutboxRecord.declaration_id == declaration_id)
+            .order_by(col(NoticeOutboxRecord.sequence), col(NoticeOutboxRecord.channel))
+        )
+        return list(session.exec(statement))
