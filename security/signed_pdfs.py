@@ -8,12 +8,15 @@ import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from io import BytesIO
 
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -25,7 +28,8 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import SigningError
+from pyhanko.sign.general import SigningError, get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, select_suitable_signing_md
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -41,29 +45,72 @@ class DocumentSigner:
     private_key_pem: str
     certificate_pem: str
 
+    @cached_property
+    def pades(self) -> _PadesSigner:
+        # Made for the first document and shared by the next ones, from any thread: pyHanko
+        # keeps no state of a signature in its signer or in its settings.
+        return _PadesSigner.of(self)
 
-def _signer(signer: DocumentSigner) -> signers.SimpleSigner:
-    key = load_pem_private_key(signer.private_key_pem.encode(), password=None)
-    der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-    certificate = x509.load_pem_x509_certificate(signer.certificate_pem.encode())
-    return signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+
+@dataclass(frozen=True)
+class _PadesSigner:
+    """What pyHanko signs with: the key, the certificate and the signature's settings, and the
+    room the signature takes in the file, which pyHanko would otherwise estimate for every
+    document by making a whole signature beforehand."""
+
+    signer: signers.PdfSigner
+    bytes_reserved: int
+
+    @classmethod
+    def of(cls, signer: DocumentSigner) -> _PadesSigner:
+        key = load_pem_private_key(signer.private_key_pem.encode(), password=None)
+        der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+        certificate = x509.load_pem_x509_certificate(signer.certificate_pem.encode())
+        cms_signer = signers.SimpleSigner(
+            signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)),
+            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+            cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+        )
+        metadata = signers.PdfSignatureMetadata(
+            field_name="AgencySignature",
+            name=signer.agency,
+            subfilter=SigSeedSubFilter.PADES,
+        )
+        pdf_signer = signers.PdfSigner(metadata, signer=cms_signer)
+        return cls(pdf_signer, _bytes_reserved(pdf_signer, cms_signer))
+
+
+def _bytes_reserved(pdf_signer: signers.PdfSigner, cms_signer: signers.SimpleSigner) -> int:
+    """The room pyHanko reserves for a signature: the size of a signature container made
+    without signing, written in hexadecimal, and half as much again."""
+    certificate = cms_signer.signing_cert
+    assert certificate is not None
+    digest_algorithm = pdf_signer.default_md_for_signer or select_suitable_signing_md(
+        certificate.public_key
     )
+    empty_digest = hashes.Hash(get_pyca_cryptography_hash(digest_algorithm)).finalize()
+    attributes = PdfCMSSignedAttributes(signing_time=datetime.now(UTC))
+    container = asyncio.run(
+        cms_signer.async_sign(
+            empty_digest,
+            digest_algorithm,
+            dry_run=True,
+            use_pades=True,
+            signed_attr_settings=attributes,
+        )
+    )
+    in_hex = len(container.dump()) * 2
+    return in_hex + 2 * (in_hex // 4)
 
 
 def sign_pdf(pdf: bytes, signer: DocumentSigner) -> bytes:
     """The document with the agency's signature over all of it. pyHanko signs in an event
     loop of its own: call this from a thread, never from a running loop."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    metadata = signers.PdfSignatureMetadata(
-        field_name="AgencySignature",
-        name=signer.agency,
-        subfilter=SigSeedSubFilter.PADES,
-    )
+    pades = signer.pades
     output = BytesIO()
-    signers.PdfSigner(metadata, signer=_signer(signer)).sign_pdf(writer, output=output)
+    pades.signer.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(pdf)), output=output, bytes_reserved=pades.bytes_reserved
+    )
     return output.getvalue()
 
 
