@@ -118,7 +118,7 @@ def render_result(
     pdf.add_page()
     width = pdf.epw
     pdf.set_font(FAMILY, "B", 11)
-    pdf.multi_cell(width, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+    pdf.multi_cell(width, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN")
     pdf.multi_cell(width, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
     pdf.ln(4)
     pdf.set_font(FAMILY, "", 11)
