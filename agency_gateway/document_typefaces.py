@@ -28,7 +28,7 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from fontTools import subset as ftsubset
+from fontTools import subset as ftsubset  # type: ignore[import-untyped]
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
@@ -123,7 +123,9 @@ class Face:
         holder.add_font(FAMILY, style, str(path))
         parsed = holder.fonts[f"{FAMILY.lower()}{style}"]
         # Only TrueType outlines without colour are embedded here (`TypesetOutput`).
-        assert isinstance(parsed, TTFFont) and not parsed.is_cff and parsed.color_font is None
+        assert isinstance(parsed, TTFFont)
+        assert not parsed.is_cff
+        assert parsed.color_font is None
         always_glyphs = frozenset(parsed.cmap[ord(c)] for c in always if ord(c) in parsed.cmap)
         return cls(style, path, parsed, always_glyphs)
 
@@ -153,9 +155,7 @@ def faces() -> dict[str, Face]:
     """The faces by style ("" and "B"), parsed the first time a document asks for them."""
     with _loading:
         if not _faces:
-            _faces.update(
-                {style: Face.load(style, *files) for style, files in FACE_FILES.items()}
-            )
+            _faces.update({style: Face.load(style, *files) for style, files in FACE_FILES.items()})
     return _faces
 
 
