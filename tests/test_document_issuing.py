@@ -10,7 +10,21 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader as PyHankoReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject, StreamObject
 
@@ -23,7 +37,7 @@ from schemas.results import (
     SurvivorBenefitResult,
 )
 from security.document_certificates import dev_document_certificate, dev_document_key
-from security.signed_pdfs import DocumentSigner, verify_pdf
+from security.signed_pdfs import DocumentSigner, sign_pdf, verify_pdf
 from tests.test_documents import ISSUED_AT, RESULTS, TRUSTED
 
 NEXT_DAY = ISSUED_AT + timedelta(days=1)
@@ -208,3 +222,47 @@ def test_every_line_is_printed_on_the_page() -> None:
         starts = [float(x) for x in re.findall(r"BT ([\d.]+) [\d.]+ Td", content)]
         assert starts
         assert all(0 < x < width for x in starts), starts
+
+
+def _plain_pyhanko(pdf: bytes, signer: DocumentSigner) -> bytes:
+    """The document signed as pyHanko signs by default, with a signer made for it alone."""
+    key = load_pem_private_key(signer.private_key_pem.encode(), password=None)
+    der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    certificate = x509.load_pem_x509_certificate(signer.certificate_pem.encode())
+    cms_signer = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+    )
+    metadata = signers.PdfSignatureMetadata(
+        field_name="AgencySignature", name=signer.agency, subfilter=SigSeedSubFilter.PADES
+    )
+    output = io.BytesIO()
+    signers.PdfSigner(metadata, signer=cms_signer).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output
+    )
+    return output.getvalue()
+
+
+def _signed_attributes(pdf: bytes) -> dict[str, bytes]:
+    signature = PyHankoReader(io.BytesIO(pdf)).embedded_signatures[0]
+    return {
+        attribute["type"].native: attribute["values"].dump()
+        for attribute in signature.signer_info["signed_attrs"]
+    }
+
+
+def test_the_shared_signer_signs_as_pyhanko_signs_by_default() -> None:
+    signer = _justice()
+    pdf = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT)
+    shared = [sign_pdf(pdf, signer) for _ in range(2)]
+    plain = _plain_pyhanko(pdf, signer)
+    ours, theirs = _signed_attributes(shared[1]), _signed_attributes(plain)
+    assert (
+        ours.keys() == theirs.keys() == {"content_type", "message_digest", "signing_certificate_v2"}
+    )
+    assert ours["signing_certificate_v2"] == theirs["signing_certificate_v2"]
+    assert ours["content_type"] == theirs["content_type"]
+    # The same room for the signature as pyHanko reserves when it estimates it each time.
+    assert len(shared[0]) == len(shared[1]) == len(plain)
+    assert all(verify_pdf(signed, TRUSTED).valid for signed in [*shared, plain])
