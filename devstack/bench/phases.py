@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from devstack.bench.load import (
 )
 from devstack.bench.profiling import start_profilers, stop_profilers
 from devstack.bench.readings import cpu_by_process, cpu_spent, pid_of, rss_mb
+from devstack.bench.records import Window, recorded
 from devstack.bench.report import PhaseResult, measure, results
 from devstack.bench.stack import BenchStack
 from devstack.declaration_factory import DeclarationFactory
@@ -38,15 +40,28 @@ async def run_phase(
     prefix: str,
     timeout: float,
     start: Start,
+    *,
+    product: bool = False,
     **notes: Any,
 ) -> PhaseResult:
     """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
-    each process spent meanwhile."""
+    each process spent meanwhile; for the product, with what its stores recorded meanwhile."""
+    began = datetime.now(UTC)
     cpu_before = cpu_by_process(stack.processes)
     started = await start()
     closed = await closed_workflows(client, set(started), prefix, timeout)
     spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
-    result = measure(phase, started, closed, worker, spent, **notes)
+    window = Window(began, datetime.now(UTC))
+    stored = None
+    if product:
+        stored = await asyncio.to_thread(
+            recorded,
+            stack.settings.database_url,
+            stack.local.layout.sms_outbox_db,
+            window,
+            started,
+        )
+    result = measure(phase, started, closed, worker, spent, stored, **notes)
     print(f"  {result}", flush=True)
     return result
 
@@ -119,6 +134,7 @@ async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
             stack.prefix,
             args.timeout,
             file(args.declarations, concurrency=args.concurrency),
+            product=True,
         )
     finally:
         stop_profilers(profilers)
@@ -145,6 +161,7 @@ async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
         stack.prefix,
         args.timeout,
         file(count, rate_per_second=rate),
+        product=True,
         offered_rate_per_second=round(rate, 2),
     )
 
