@@ -19,10 +19,10 @@ from devstack.bench.load import (
     start_baselines,
 )
 from devstack.bench.profiling import start_profilers, stop_profilers
-from devstack.bench.readings import cpu_by_process, cpu_spent, pid_of, rss_mb
-from devstack.bench.records import Window, recorded
+from devstack.bench.readings import cpu_by_process, cpu_seconds, cpu_spent, pid_of, rss_mb
+from devstack.bench.records import Window, documents_settled, recorded
 from devstack.bench.report import PhaseResult, measure, results
-from devstack.bench.stack import BenchStack
+from devstack.bench.stack import PRODUCT_AGENCIES, BenchStack
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import ManagedProcess
 from sandbox.settings import SandboxSettings
@@ -30,6 +30,8 @@ from schemas.workflow_inputs import orchestrator_task_queue
 from temporal_connection.client import connect
 
 Start = Callable[[], Awaitable[dict[str, float]]]
+# How long no document may have arrived for the phase's declarations before it ends.
+DOCUMENTS_QUIET_SECONDS = 3.0
 
 
 async def run_phase(
@@ -54,12 +56,23 @@ async def run_phase(
     window = Window(began, datetime.now(UTC))
     stored = None
     if product:
+        # Each approved record's document follows its decision, and may follow the declaration.
+        agencies = pid_of(stack.process(PRODUCT_AGENCIES))
+        documents = await documents_settled(
+            stack.settings.database_url,
+            started,
+            lambda: cpu_seconds(agencies),
+            DOCUMENTS_QUIET_SECONDS,
+            timeout,
+        )
         stored = await asyncio.to_thread(
             recorded,
             stack.settings.database_url,
             stack.local.layout.sms_outbox_db,
             window,
             started,
+            documents,
+            cpu_before[PRODUCT_AGENCIES],
         )
     result = measure(phase, started, closed, worker, spent, stored, **notes)
     print(f"  {result}", flush=True)

@@ -1,21 +1,26 @@
-"""What the stack itself recorded over a phase: the signed documents the portal stored, the
-SMS the gateway accepted (and the segments it counted for each), and when each declaration's
-outcome reached the status the portal serves.
+"""What the stack itself recorded over a phase: the signed documents the portal stored for the
+phase's declarations, the SMS the gateway accepted (and the segments it counted for each), and
+when each declaration's outcome reached the status the portal serves.
 
-All three are read once the phase is over, from the stores that recorded them, rather than
-sampled while it runs: the benchmark adds no load to the stack it measures. The portal's store
-(`issued_documents`, `declarations`) and the gateway's outbox (`sms_outbox`) keep their times in
-UTC, to the microsecond."""
+They are read from the stores that recorded them once the phase is over, rather than sampled
+while it runs, so that the benchmark adds no load to the stack it measures. An agency issues a
+record's document after its decision has gone back, so a declaration may close before its
+documents are stored: once the phase's workflows have closed, the benchmark waits for the
+documents to stop arriving (`documents_settled`), and counts the case workers' CPU until the
+last of them. The portal's store (`issued_documents`, `declarations`) and the gateway's outbox
+(`sms_outbox`) keep their times in UTC, to the microsecond."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.sms_gateway.outbox import OutboxMessage
 from store.database import engine_for, session_scope
@@ -36,6 +41,8 @@ class Window:
 @dataclass(frozen=True)
 class Recorded:
     documents_stored: int
+    # The case workers' CPU from the phase's start until its last document was stored.
+    case_worker_cpu_seconds: float
     sms_messages: int
     sms_segments: int
     # When each workflow's declaration reached a final status, in seconds since the epoch.
@@ -47,11 +54,48 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def documents_stored(database_url: str, window: Window) -> int:
-    """The signed documents the portal stored over the window, counted in its store."""
+def documents_stored(database_url: str, workflow_ids: Iterable[str]) -> int:
+    """The signed documents the portal stored for these workflows' declarations."""
+    wanted = set(workflow_ids)
     with session_scope(engine_for(database_url)) as session:
-        stored = session.exec(select(IssuedDocument.issued_at)).all()
-    return sum(window.holds(moment) for moment in stored)
+        rows = session.exec(
+            select(DeclarationRecord.workflow_id).join(
+                IssuedDocument,
+                col(IssuedDocument.declaration_id) == col(DeclarationRecord.declaration_id),
+            )
+        ).all()
+    return sum(workflow_id in wanted for workflow_id in rows)
+
+
+@dataclass(frozen=True)
+class Settled:
+    documents: int
+    # The reading of the case workers' CPU when the last of the documents was stored.
+    case_worker_cpu: float
+
+
+async def documents_settled(
+    database_url: str,
+    workflow_ids: Iterable[str],
+    case_worker_cpu: Callable[[], float],
+    quiet_seconds: float,
+    timeout: float,
+) -> Settled:
+    """Wait until no document has been stored for these declarations for `quiet_seconds` (or
+    `timeout` has passed): how many there are, and the case workers' CPU when the last came."""
+    wanted = list(workflow_ids)
+    deadline = time.monotonic() + timeout
+    settled = Settled(
+        await asyncio.to_thread(documents_stored, database_url, wanted), case_worker_cpu()
+    )
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet_seconds and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        latest = await asyncio.to_thread(documents_stored, database_url, wanted)
+        if latest != settled.documents:
+            settled = Settled(latest, case_worker_cpu())
+            quiet_since = time.monotonic()
+    return settled
 
 
 def sms_sent(outbox: Path, window: Window) -> tuple[int, int]:
@@ -85,11 +129,17 @@ def outcome_times(database_url: str, workflow_ids: Iterable[str]) -> dict[str, f
 
 
 def recorded(
-    database_url: str, outbox: Path, window: Window, workflow_ids: Iterable[str]
+    database_url: str,
+    outbox: Path,
+    window: Window,
+    workflow_ids: Iterable[str],
+    documents: Settled,
+    case_worker_cpu_before: float,
 ) -> Recorded:
     messages, segments = sms_sent(outbox, window)
     return Recorded(
-        documents_stored=documents_stored(database_url, window),
+        documents_stored=documents.documents,
+        case_worker_cpu_seconds=documents.case_worker_cpu - case_worker_cpu_before,
         sms_messages=messages,
         sms_segments=segments,
         outcome_times=outcome_times(database_url, workflow_ids),

@@ -40,8 +40,9 @@ class PhaseResult:
     history_events_per_declaration: float
     notes: dict[str, Any] = field(default_factory=dict)
     # The product's phases only, from what the stack recorded (`records`). The agencies' case
-    # workers' CPU over the phase per signed document the portal stored in it; the SMS the
-    # gateway accepted, and the segments it counted, per declaration.
+    # workers' CPU, until the last of the phase's documents was stored, per signed document the
+    # portal stored for the phase's declarations; the SMS the gateway accepted over the phase,
+    # and the segments it counted, per declaration.
     case_worker_cpu_ms_per_document: float | None = None
     sms_messages_per_declaration: float | None = None
     sms_segments_per_declaration: float | None = None
@@ -96,19 +97,14 @@ def measure(
         },
     )
     if recorded is not None:
-        _add_records(result, submitted, cpu_seconds, recorded)
+        _add_records(result, submitted, recorded)
     return result
 
 
-def _add_records(
-    result: PhaseResult,
-    submitted: dict[str, float],
-    cpu_seconds: dict[str, float],
-    recorded: Recorded,
-) -> None:
+def _add_records(result: PhaseResult, submitted: dict[str, float], recorded: Recorded) -> None:
     count = result.declarations
     result.case_worker_cpu_ms_per_document = per_document(
-        cpu_seconds.get(PRODUCT_AGENCIES, 0.0), recorded.documents_stored
+        recorded.case_worker_cpu_seconds, recorded.documents_stored
     )
     result.sms_messages_per_declaration = round(recorded.sms_messages / count, 2)
     result.sms_segments_per_declaration = round(recorded.sms_segments / count, 2)
@@ -121,6 +117,7 @@ def _add_records(
         result.outcome_latency_p99 = round(percentile(outcomes, 0.99), 3)
     result.notes.update(
         documents_stored=recorded.documents_stored,
+        case_worker_cpu_seconds=round(recorded.case_worker_cpu_seconds, 1),
         sms_messages=recorded.sms_messages,
         sms_segments=recorded.sms_segments,
         outcome_in_status=len(outcomes),
