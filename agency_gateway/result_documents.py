@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 
 from agency_gateway.benefit_wording import decision_lines, survivor_lines
+from agency_gateway.document_typefaces import FAMILY, TypesetPdf
 from messages import Message, Text, in_words
 from messages.formats import day, vnd
 from reference_data.admin_units import official_admin_units
@@ -28,8 +28,6 @@ from schemas.results import (
 )
 from security.document_certificates import AGENCY_NAMES
 from security.signed_pdfs import DocumentSigner, sign_pdf
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 # What each result is called on paper.
 TITLES = {
@@ -111,29 +109,39 @@ def _lines(result: StepResult) -> Iterator[Line]:
             yield from _in_vietnamese(survivor_lines(result))
 
 
+def _paragraph(pdf: FPDF, height: float, text: str, align: str = "J") -> None:
+    """A paragraph across the page, then the next line at the left margin. One that fits on a
+    line is printed as one cell, as `multi_cell` prints a single line (its last line is never
+    justified): `multi_cell` finds where lines break by measuring the line anew at each of its
+    characters, which took most of the time a document's printing took."""
+    width = pdf.epw
+    if "\n" not in text and pdf.get_string_width(text) < width - 2 * pdf.c_margin:
+        one_line = "L" if align == "J" else align
+        pdf.cell(width, height, text, align=one_line, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(width, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
 def render_result(
     agency: str, declaration_id: str, case_number: str, result: StepResult, issued_at: datetime
 ) -> bytes:
     """The unsigned document. Its dates are the issue's, so the same result prints the same."""
-    pdf = FPDF(format="A4")
+    pdf = TypesetPdf()
     pdf.set_creation_date(issued_at)
     pdf.set_title(TITLES[result.kind])
     pdf.set_author(AGENCY_NAMES[agency])
-    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
-    width = pdf.epw
-    pdf.set_font("DejaVu", "B", 11)
-    pdf.multi_cell(width, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
-    pdf.multi_cell(width, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
+    pdf.set_font(FAMILY, "B", 11)
+    _paragraph(pdf, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+    _paragraph(pdf, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 6, f"Cơ quan cấp: {AGENCY_NAMES[agency]}", align="C")
+    pdf.set_font(FAMILY, "", 11)
+    _paragraph(pdf, 6, f"Cơ quan cấp: {AGENCY_NAMES[agency]}", align="C")
     pdf.ln(6)
-    pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(width, 9, TITLES[result.kind], align="C")
+    pdf.set_font(FAMILY, "B", 16)
+    _paragraph(pdf, 9, TITLES[result.kind], align="C")
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 11)
+    pdf.set_font(FAMILY, "", 11)
     procedure = Message.of(f"procedure.{result.kind}").text("vi")
     header: list[Line] = [
         ("Thủ tục", procedure),
@@ -142,18 +150,18 @@ def render_result(
         ("Ngày cấp", _day(issued_at.date())),
     ]
     for label, value in [*header, *_lines(result)]:
-        pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(width, 6, f"{label}:", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 11)
-        pdf.multi_cell(width, 6, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "B", 11)
+        _paragraph(pdf, 6, f"{label}:")
+        pdf.set_font(FAMILY, "", 11)
+        _paragraph(pdf, 6, value)
     pdf.ln(6)
-    pdf.multi_cell(
-        width,
+    _paragraph(
+        pdf,
         6,
         "Bản điện tử này được ký số bởi cơ quan cấp và có giá trị như bản giấy "
         "(Nghị định 63/2024/NĐ-CP).",
     )
-    return bytes(pdf.output())
+    return pdf.typeset()
 
 
 def issue_result(

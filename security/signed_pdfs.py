@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cached_property
 from io import BytesIO
 
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -24,13 +28,16 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import SigningError
+from pyhanko.sign.general import SigningError, as_signing_certificate_v2
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, select_suitable_signing_md
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 
 @dataclass(frozen=True)
@@ -41,29 +48,102 @@ class DocumentSigner:
     private_key_pem: str
     certificate_pem: str
 
+    @cached_property
+    def pades(self) -> _PadesSigner:
+        # Made for the first document and shared by the next ones, from any thread: pyHanko
+        # keeps no state of a signature in its signer or in its settings.
+        return _PadesSigner.of(self)
 
-def _signer(signer: DocumentSigner) -> signers.SimpleSigner:
-    key = load_pem_private_key(signer.private_key_pem.encode(), password=None)
-    der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-    certificate = x509.load_pem_x509_certificate(signer.certificate_pem.encode())
-    return signers.SimpleSigner(
-        signing_cert=asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER)),
-        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+
+@dataclass(frozen=True)
+class _PadesSigner:
+    """What pyHanko signs with: the key, the certificate and the signature's settings, and the
+    room the signature takes in the file, which pyHanko would otherwise estimate for every
+    document by making a whole signature beforehand."""
+
+    signer: signers.PdfSigner
+    bytes_reserved: int
+
+    @classmethod
+    def of(cls, signer: DocumentSigner) -> _PadesSigner:
+        key = load_pem_private_key(signer.private_key_pem.encode(), password=None)
+        der_key = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+        certificate = x509.load_pem_x509_certificate(signer.certificate_pem.encode())
+        signing_cert = asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+        cms_signer = signers.SimpleSigner(
+            signing_cert=signing_cert,
+            signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+            cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+        )
+        cms_signer.signed_attr_prov_spec = _PadesSignedAttributes(
+            as_signing_certificate_v2(signing_cert).dump()
+        )
+        metadata = signers.PdfSignatureMetadata(
+            field_name="AgencySignature",
+            name=signer.agency,
+            subfilter=SigSeedSubFilter.PADES,
+        )
+        pdf_signer = signers.PdfSigner(metadata, signer=cms_signer)
+        return cls(pdf_signer, _bytes_reserved(pdf_signer, cms_signer))
+
+
+class _PadesSignedAttributes(SignedAttributeProviderSpec):
+    """The signed attributes pyHanko gives a PAdES signature (`CAdESSignedAttributeProviderSpec`
+    for PAdES): the signing-certificate-v2 attribute, and no signing time, which a PAdES
+    signature keeps in its dictionary. The attribute names the signer's certificate by its hash
+    and its issuer: it is the same in every signature, and asn1crypto took half of a
+    signature's time to write it out again each time, so it is written once and read back."""
+
+    def __init__(self, signing_certificate_v2: bytes) -> None:
+        self.signing_certificate_v2 = signing_certificate_v2
+
+    def signed_attr_providers(
+        self, data_digest: bytes, digest_algorithm: str
+    ) -> Iterable[CMSAttributeProvider]:
+        yield _SigningCertificate(tsp.SigningCertificateV2.load(self.signing_certificate_v2))
+
+
+class _SigningCertificate(CMSAttributeProvider):
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, value: tsp.SigningCertificateV2) -> None:
+        self.value = value
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return self.value
+
+
+def _bytes_reserved(pdf_signer: signers.PdfSigner, cms_signer: signers.SimpleSigner) -> int:
+    """The room pyHanko reserves for a signature: the size of a signature container made
+    without signing, written in hexadecimal, and half as much again."""
+    certificate = cms_signer.signing_cert
+    assert certificate is not None
+    digest_algorithm = pdf_signer.default_md_for_signer or select_suitable_signing_md(
+        certificate.public_key
     )
+    empty_digest = hashes.Hash(get_pyca_cryptography_hash(digest_algorithm)).finalize()
+    attributes = PdfCMSSignedAttributes(signing_time=datetime.now(UTC))
+    container = asyncio.run(
+        cms_signer.async_sign(
+            empty_digest,
+            digest_algorithm,
+            dry_run=True,
+            use_pades=True,
+            signed_attr_settings=attributes,
+        )
+    )
+    in_hex = len(container.dump()) * 2
+    return in_hex + 2 * (in_hex // 4)
 
 
 def sign_pdf(pdf: bytes, signer: DocumentSigner) -> bytes:
     """The document with the agency's signature over all of it. pyHanko signs in an event
     loop of its own: call this from a thread, never from a running loop."""
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    metadata = signers.PdfSignatureMetadata(
-        field_name="AgencySignature",
-        name=signer.agency,
-        subfilter=SigSeedSubFilter.PADES,
-    )
+    pades = signer.pades
     output = BytesIO()
-    signers.PdfSigner(metadata, signer=_signer(signer)).sign_pdf(writer, output=output)
+    pades.signer.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(pdf)), output=output, bytes_reserved=pades.bytes_reserved
+    )
     return output.getvalue()
 
 

@@ -17,8 +17,11 @@ phase it records the CPU the orchestrator's own processes spent (its worker and 
 server) and the history events each declaration wrote in the orchestrator's namespace, and sets
 both beside the baseline's.
 
-Latency runs from the moment a declaration is submitted to the moment its workflow closes.
-Results are printed and written to `var/bench/results.json`.
+Latency runs from the moment a declaration is submitted to the moment its workflow closes, once
+its last notice is sent; for the product, also to the moment its outcome is in its status. The
+product's phases also report what the stack recorded meanwhile (`records`): the agencies' case
+workers' CPU per signed document the portal stored, and the SMS messages and segments the
+gateway accepted per declaration. Results are printed and written to `var/bench/results.json`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -18,9 +19,10 @@ from devstack.bench.load import (
     start_baselines,
 )
 from devstack.bench.profiling import start_profilers, stop_profilers
-from devstack.bench.readings import cpu_by_process, cpu_spent, pid_of, rss_mb
+from devstack.bench.readings import cpu_by_process, cpu_seconds, cpu_spent, pid_of, rss_mb
+from devstack.bench.records import Window, documents_settled, recorded
 from devstack.bench.report import PhaseResult, measure, results
-from devstack.bench.stack import BenchStack
+from devstack.bench.stack import PRODUCT_AGENCIES, BenchStack
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import ManagedProcess
 from sandbox.settings import SandboxSettings
@@ -28,6 +30,8 @@ from schemas.workflow_inputs import orchestrator_task_queue
 from temporal_connection.client import connect
 
 Start = Callable[[], Awaitable[dict[str, float]]]
+# How long no document may have arrived for the phase's declarations before it ends.
+DOCUMENTS_QUIET_SECONDS = 3.0
 
 
 async def run_phase(
@@ -38,15 +42,39 @@ async def run_phase(
     prefix: str,
     timeout: float,
     start: Start,
+    *,
+    product: bool = False,
     **notes: Any,
 ) -> PhaseResult:
     """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
-    each process spent meanwhile."""
+    each process spent meanwhile; for the product, with what its stores recorded meanwhile."""
+    began = datetime.now(UTC)
     cpu_before = cpu_by_process(stack.processes)
     started = await start()
     closed = await closed_workflows(client, set(started), prefix, timeout)
     spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
-    result = measure(phase, started, closed, worker, spent, **notes)
+    window = Window(began, datetime.now(UTC))
+    stored = None
+    if product:
+        # Each approved record's document follows its decision, and may follow the declaration.
+        agencies = pid_of(stack.process(PRODUCT_AGENCIES))
+        documents = await documents_settled(
+            stack.settings.database_url,
+            started,
+            lambda: cpu_seconds(agencies),
+            DOCUMENTS_QUIET_SECONDS,
+            timeout,
+        )
+        stored = await asyncio.to_thread(
+            recorded,
+            stack.settings.database_url,
+            stack.local.layout.sms_outbox_db,
+            window,
+            started,
+            documents,
+            cpu_before[PRODUCT_AGENCIES],
+        )
+    result = measure(phase, started, closed, worker, spent, stored, **notes)
     print(f"  {result}", flush=True)
     return result
 
@@ -123,6 +151,7 @@ async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
             stack.prefix,
             args.timeout,
             file(args.declarations, concurrency=args.concurrency),
+            product=True,
         )
     finally:
         stop_profilers(profilers)
@@ -149,6 +178,7 @@ async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
         stack.prefix,
         args.timeout,
         file(count, rate_per_second=rate),
+        product=True,
         offered_rate_per_second=round(rate, 2),
     )
 

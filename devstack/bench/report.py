@@ -11,6 +11,7 @@ from typing import Any
 
 from devstack.bench.load import Closed
 from devstack.bench.readings import orchestrator_cpu, pid_of, rss_mb
+from devstack.bench.records import Recorded
 from devstack.bench.stack import (
     BASELINE,
     BASELINE_AGENCIES,
@@ -38,6 +39,22 @@ class PhaseResult:
     # Events each declaration's workflow wrote to its history in the orchestrator's namespace.
     history_events_per_declaration: float
     notes: dict[str, Any] = field(default_factory=dict)
+    # The product's phases only, from what the stack recorded (`records`). The agencies' case
+    # workers' CPU, until the last of the phase's documents was stored, per signed document the
+    # portal stored for the phase's declarations; the SMS the gateway accepted over the phase,
+    # and the segments it counted, per declaration.
+    case_worker_cpu_ms_per_document: float | None = None
+    sms_messages_per_declaration: float | None = None
+    sms_segments_per_declaration: float | None = None
+    # From the submission until the declaration's outcome was in its status (the store's close
+    # time); the latency above runs until its workflow closed, once its last notice was sent.
+    outcome_latency_p50: float | None = None
+    outcome_latency_p95: float | None = None
+    outcome_latency_p99: float | None = None
+
+
+def per_document(cpu_seconds: float, documents: int) -> float | None:
+    return round(1000 * cpu_seconds / documents, 1) if documents else None
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -51,13 +68,14 @@ def measure(
     closed: Closed,
     worker: ManagedProcess,
     cpu_seconds: dict[str, float],
+    recorded: Recorded | None = None,
     **notes: Any,
 ) -> PhaseResult:
     latencies = [closed.times[w] - submitted[w] for w in submitted if w in closed.times]
     span = max(closed.times.values()) - min(submitted.values())
     count = len(latencies)
     events = [closed.history_events[w] for w in submitted if w in closed.history_events]
-    return PhaseResult(
+    result = PhaseResult(
         phase=phase,
         declarations=count,
         seconds=round(span, 2),
@@ -77,6 +95,32 @@ def measure(
             "cpu_seconds": {name: round(seconds, 1) for name, seconds in cpu_seconds.items()},
             **notes,
         },
+    )
+    if recorded is not None:
+        _add_records(result, submitted, recorded)
+    return result
+
+
+def _add_records(result: PhaseResult, submitted: dict[str, float], recorded: Recorded) -> None:
+    count = result.declarations
+    result.case_worker_cpu_ms_per_document = per_document(
+        recorded.case_worker_cpu_seconds, recorded.documents_stored
+    )
+    result.sms_messages_per_declaration = round(recorded.sms_messages / count, 2)
+    result.sms_segments_per_declaration = round(recorded.sms_segments / count, 2)
+    outcomes = [
+        recorded.outcome_times[w] - submitted[w] for w in submitted if w in recorded.outcome_times
+    ]
+    if outcomes:
+        result.outcome_latency_p50 = round(statistics.median(outcomes), 3)
+        result.outcome_latency_p95 = round(percentile(outcomes, 0.95), 3)
+        result.outcome_latency_p99 = round(percentile(outcomes, 0.99), 3)
+    result.notes.update(
+        documents_stored=recorded.documents_stored,
+        case_worker_cpu_seconds=round(recorded.case_worker_cpu_seconds, 1),
+        sms_messages=recorded.sms_messages,
+        sms_segments=recorded.sms_segments,
+        outcome_in_status=len(outcomes),
     )
 
 
@@ -108,6 +152,24 @@ def summary(product: PhaseResult, baseline: PhaseResult, half: PhaseResult) -> d
     }
 
 
+def half_rate_latencies(half: PhaseResult) -> dict[str, Any]:
+    """The two latencies at half the peak rate: until the outcome is in the declaration's
+    status, and until its last notice was sent (its workflow closes then)."""
+    return {
+        "offered_rate_per_second": half.notes["offered_rate_per_second"],
+        "until_outcome_in_status": {
+            "p50": half.outcome_latency_p50,
+            "p95": half.outcome_latency_p95,
+            "p99": half.outcome_latency_p99,
+        },
+        "until_last_notice_sent": {
+            "p50": half.latency_p50,
+            "p95": half.latency_p95,
+            "p99": half.latency_p99,
+        },
+    }
+
+
 def results(
     args: argparse.Namespace, product: PhaseResult, baseline: PhaseResult, half: PhaseResult
 ) -> dict[str, Any]:
@@ -133,4 +195,8 @@ def results(
             product.history_events_per_declaration, baseline.history_events_per_declaration
         ),
         "per_declaration": summary(product, baseline, half),
+        "case_worker_cpu_ms_per_document": product.case_worker_cpu_ms_per_document,
+        "sms_segments_per_declaration": product.sms_segments_per_declaration,
+        "sms_messages_per_declaration": product.sms_messages_per_declaration,
+        "latencies_at_half_peak_rate_seconds": half_rate_latencies(half),
     }
