@@ -196,6 +196,8 @@ class NoticeOutboxRecord(SQLModel, table=True):
     declaration_id: str = Field(max_length=DECLARATION_ID_LENGTH, index=True)
     channel: str = Field(max_length=10)
     sequence: int
+    # What it tells of, by milestone key (`received`, `closed:completed`): no personal data.
+    milestones: str = Field(default="", max_length=600)
     holds: bool = False
     closes: bool = False
     content_sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

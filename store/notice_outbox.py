@@ -55,6 +55,7 @@ def enqueue(session: Session, notices: Sequence[Notice], now: datetime) -> None:
                 declaration_id=notice.declaration_id,
                 channel=notice.channel,
                 sequence=notice.sequence,
+                milestones=" ".join(m.key for m in notice.milestones)[:600],
                 holds=notice.holds,
                 closes=notice.closes,
                 content_sealed=cipher.seal_text(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -20,7 +19,7 @@ from devstack.bench.load import (
 )
 from devstack.bench.profiling import start_profilers, stop_profilers
 from devstack.bench.readings import cpu_by_process, cpu_seconds, cpu_spent, pid_of, rss_mb
-from devstack.bench.records import Window, documents_settled, recorded
+from devstack.bench.records import documents_settled, recorded
 from devstack.bench.report import PhaseResult, measure, results
 from devstack.bench.stack import PRODUCT_AGENCIES, BenchStack
 from devstack.declaration_factory import DeclarationFactory
@@ -48,12 +47,10 @@ async def run_phase(
 ) -> PhaseResult:
     """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
     each process spent meanwhile; for the product, with what its stores recorded meanwhile."""
-    began = datetime.now(UTC)
     cpu_before = cpu_by_process(stack.processes)
     started = await start()
     closed = await closed_workflows(client, set(started), prefix, timeout)
     spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
-    window = Window(began, datetime.now(UTC))
     stored = None
     if product:
         # Each approved record's document follows its decision, and may follow the declaration.
@@ -69,7 +66,6 @@ async def run_phase(
             recorded,
             stack.settings.database_url,
             stack.local.layout.sms_outbox_db,
-            window,
             started,
             documents,
             cpu_before[PRODUCT_AGENCIES],

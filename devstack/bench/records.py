@@ -24,18 +24,8 @@ from sqlmodel import Session, col, select
 
 from sandbox.sms_gateway.outbox import OutboxMessage
 from store.database import engine_for, session_scope
-from store.models import DeclarationRecord, IssuedDocument
-
-
-@dataclass(frozen=True)
-class Window:
-    """From the phase's first reading of the processes' CPU to its last."""
-
-    start: datetime
-    end: datetime
-
-    def holds(self, moment: datetime) -> bool:
-        return self.start <= _utc(moment) <= self.end
+from store.models import DeclarationRecord, IssuedDocument, NoticeOutboxRecord
+from store.notice_outbox import SENT
 
 
 @dataclass(frozen=True)
@@ -45,8 +35,10 @@ class Recorded:
     case_worker_cpu_seconds: float
     sms_messages: int
     sms_segments: int
-    # When each workflow's declaration reached a final status, in seconds since the epoch.
+    # When each workflow's declaration reached a final status, and when the last message of
+    # its outcome and results was sent, in seconds since the epoch.
     outcome_times: dict[str, float]
+    notice_times: dict[str, float]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -98,18 +90,49 @@ async def documents_settled(
     return settled
 
 
-def sms_sent(outbox: Path, window: Window) -> tuple[int, int]:
-    """The messages the SMS gateway accepted over the window, and their segments."""
+def sms_sent(outbox: Path, declaration_ids: Iterable[str]) -> tuple[int, int]:
+    """The messages the SMS gateway accepted about these declarations (each names its
+    declaration), and their segments: a message may go after its declaration has closed."""
+    wanted = set(declaration_ids)
     engine = create_engine(f"sqlite:///{outbox}")
     try:
         with Session(engine) as session:
-            rows = session.exec(
-                select(OutboxMessage.date_created, OutboxMessage.num_segments)
-            ).all()
+            rows = session.exec(select(OutboxMessage.body, OutboxMessage.num_segments)).all()
     finally:
         engine.dispose()
-    sent = [segments for moment, segments in rows if window.holds(moment)]
+    sent = [segments for body, segments in rows if _named_declaration(body) in wanted]
     return len(sent), sum(sent)
+
+
+def _named_declaration(body: str) -> str:
+    """The declaration an SMS is about: it opens with `Hồ sơ <id>:`."""
+    return body.split(":", 1)[0].rsplit(" ", 1)[-1]
+
+
+def last_notice_times(database_url: str, workflow_ids: Iterable[str]) -> dict[str, float]:
+    """When the last message telling each declaration's outcome and results was sent, as the
+    sender recorded it. The post's delivery report is left out: it waits on the post (days in
+    life, `SANDBOX_POSTAL_DELIVERY_SECONDS` here), not on the product."""
+    by_declaration = {declaration_of(w): w for w in workflow_ids}
+    with session_scope(engine_for(database_url)) as session:
+        rows = session.exec(
+            select(
+                NoticeOutboxRecord.declaration_id,
+                NoticeOutboxRecord.settled_at,
+                NoticeOutboxRecord.milestones,
+            ).where(NoticeOutboxRecord.state == SENT)
+        ).all()
+    last: dict[str, float] = {}
+    for declaration_id, at, milestones in rows:
+        workflow_id = by_declaration.get(declaration_id)
+        if workflow_id is None or at is None or "delivery:delivered" in milestones.split():
+            continue
+        last[workflow_id] = max(last.get(workflow_id, 0.0), _utc(at).timestamp())
+    return last
+
+
+def declaration_of(workflow_id: str) -> str:
+    return workflow_id.removeprefix("declaration-")
 
 
 def outcome_times(database_url: str, workflow_ids: Iterable[str]) -> dict[str, float]:
@@ -131,16 +154,17 @@ def outcome_times(database_url: str, workflow_ids: Iterable[str]) -> dict[str, f
 def recorded(
     database_url: str,
     outbox: Path,
-    window: Window,
     workflow_ids: Iterable[str],
     documents: Settled,
     case_worker_cpu_before: float,
 ) -> Recorded:
-    messages, segments = sms_sent(outbox, window)
+    wanted = list(workflow_ids)
+    messages, segments = sms_sent(outbox, [declaration_of(w) for w in wanted])
     return Recorded(
         documents_stored=documents.documents,
         case_worker_cpu_seconds=documents.case_worker_cpu - case_worker_cpu_before,
         sms_messages=messages,
         sms_segments=segments,
-        outcome_times=outcome_times(database_url, workflow_ids),
+        outcome_times=outcome_times(database_url, wanted),
+        notice_times=last_notice_times(database_url, wanted),
     )
