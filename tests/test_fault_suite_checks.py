@@ -9,8 +9,10 @@ from typing import Any
 
 from devstack.faults import report
 from devstack.faults.after_decisions import (
+    PostFindings,
     check_documents,
     check_notices,
+    check_posts,
     documents_not_stored,
     posted_not_delivered,
 )
@@ -81,8 +83,10 @@ def test_every_workflow_of_the_stack_is_traced_to_its_declaration() -> None:
 
 def test_posted_results_are_due_until_the_post_reports_them_delivered() -> None:
     assert posted_not_delivered(VIEWS) == [BIRTH]
+    assert check_posts(VIEWS) == PostFindings(delivered=0, not_delivered=[BIRTH])
     delivered = {BIRTH: view([], "post", "delivered"), DEATH: None}
     assert posted_not_delivered(delivered) == []
+    assert check_posts(delivered) == PostFindings(delivered=1, not_delivered=[])
 
 
 def test_each_approved_record_is_owed_one_document() -> None:
@@ -143,7 +147,7 @@ def test_a_run_fails_on_what_followed_the_decisions_alone() -> None:
         submitted=2, completed=2, lost=0, duplicated=0, not_accepted=0, phantom=0
     )
     clean = report.AfterDecisions.of(
-        [],
+        PostFindings(delivered=1),
         check_documents({BIRTH: view([], "post", "delivered")}, []),
         check_notices([NoticeRow(BIRTH, "sms", "sent", "k")], [GatewayMessage("SM1", "k")]),
     )
@@ -152,7 +156,7 @@ def test_a_run_fails_on_what_followed_the_decisions_alone() -> None:
     owed = {BIRTH: view([VIEWS[BIRTH]["steps"][0]], "post", "posted")}  # type: ignore[index]
     pending = [NoticeRow(BIRTH, "sms", "sending", "k")]
     broken = report.AfterDecisions.of(
-        posted_not_delivered(owed), check_documents(owed, stored), check_notices(pending, [])
+        check_posts(owed), check_documents(owed, stored), check_notices(pending, [])
     )
     assert report.failures(counts, broken, [], [], []) == [
         "1 posted result(s) never reported delivered",

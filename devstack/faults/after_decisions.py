@@ -32,6 +32,25 @@ def posted_not_delivered(views: Mapping[str, View | None]) -> list[str]:
     )
 
 
+@dataclass
+class PostFindings:
+    # Declarations whose results the post reported delivered.
+    delivered: int = 0
+    not_delivered: list[str] = field(default_factory=list)
+
+
+def check_posts(views: Mapping[str, View | None]) -> PostFindings:
+    """Every posted result reported delivered by the post."""
+    delivered = sum(
+        1
+        for view in views.values()
+        if view is not None
+        and view["delivery"]["method"] == "post"
+        and view["delivery"]["status"] == DeliveryState.DELIVERED
+    )
+    return PostFindings(delivered, posted_not_delivered(views))
+
+
 def documents_due(view: View) -> set[str]:
     """The kinds of signed document the declaration's approved records each issue: an agency
     issues one for every record it approved with a result."""

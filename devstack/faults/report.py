@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from devstack.faults.after_decisions import DocumentFindings, NoticeFindings
+from devstack.faults.after_decisions import DocumentFindings, NoticeFindings, PostFindings
 from devstack.faults.filings import FilingResult
 from devstack.faults.timeline import TimelineEntry
 from devstack.faults.verification import DeclarationCheck
@@ -35,7 +35,8 @@ class Counts(BaseModel):
 class AfterDecisions(BaseModel):
     """What followed the decisions, once all of it had arrived or the wait for it ran out."""
 
-    # Results by post that the post never reported delivered.
+    # Results by post: reported delivered by the post, and never reported delivered.
+    posts_delivered: int
     posts_not_delivered: int
     # Signed documents: one due for each approved record.
     documents_due: int
@@ -55,10 +56,11 @@ class AfterDecisions(BaseModel):
 
     @classmethod
     def of(
-        cls, posts: list[str], documents: DocumentFindings, notices: NoticeFindings
+        cls, posts: PostFindings, documents: DocumentFindings, notices: NoticeFindings
     ) -> AfterDecisions:
         return cls(
-            posts_not_delivered=len(posts),
+            posts_delivered=posts.delivered,
+            posts_not_delivered=len(posts.not_delivered),
             documents_due=documents.due,
             documents_stored_once=documents.stored_once,
             documents_missing=len(documents.missing),
@@ -76,11 +78,11 @@ class AfterDecisions(BaseModel):
 
 
 def after_decision_problems(
-    posts: list[str], documents: DocumentFindings, notices: NoticeFindings
+    posts: PostFindings, documents: DocumentFindings, notices: NoticeFindings
 ) -> list[str]:
     """Each finding about what followed the decisions, for the report's reader."""
     return [
-        *(f"{d}: posted, never reported delivered" for d in posts),
+        *(f"{d}: posted, never reported delivered" for d in posts.not_delivered),
         *(f"document missing: {p}" for p in documents.missing),
         *(f"document stored more than once: {p}" for p in documents.duplicated),
         *(f"document for a record not approved: {p}" for p in documents.unexpected),
@@ -247,7 +249,10 @@ def render(report: SuiteReport) -> str:
         + ", ".join(f"{state} {n}" for state, n in a.notices_by_state.items())
         + f"), {a.notices_unsettled} not settled",
         f"  SMS         {a.sms_messages} at the gateway, {a.sms_sent_twice} key(s) used twice",
-        f"  posts       {a.posts_not_delivered} never reported delivered",
+        (
+            f"  posts       {a.posts_delivered} delivered, "
+            f"{a.posts_not_delivered} never reported delivered"
+        ),
         "  outcomes    " + ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())),
         "  submission retries: "
         + (

@@ -23,9 +23,10 @@ from devstack.faults import stack as fault_stacks
 from devstack.faults.after_decisions import (
     DocumentFindings,
     NoticeFindings,
+    PostFindings,
     check_documents,
     check_notices,
-    posted_not_delivered,
+    check_posts,
 )
 from devstack.faults.faults import FaultPlan, FaultRun, inject_faults
 from devstack.faults.filings import Filing, FilingResult, file_all, plan_filings
@@ -120,7 +121,7 @@ async def file_under_faults(
 @dataclass
 class Verification:
     checks: list[DeclarationCheck]
-    posts_not_delivered: list[str]
+    posts: PostFindings
     documents: DocumentFindings
     notices: NoticeFindings
     phantoms: list[str]
@@ -162,7 +163,7 @@ async def verify(
     )
     return Verification(
         checks,
-        posted_not_delivered(views),
+        check_posts(views),
         documents,
         notice_findings,
         phantoms,
@@ -182,7 +183,7 @@ def build_report(
     shutdown: dict[str, int | None],
 ) -> report.SuiteReport:
     counts = report.count(results, verification.checks, len(verification.phantoms))
-    findings = (verification.posts_not_delivered, verification.documents, verification.notices)
+    findings = (verification.posts, verification.documents, verification.notices)
     after = report.AfterDecisions.of(*findings)
     failures = report.failures(counts, after, exits, fault_run.failures, verification.still_running)
     return report.SuiteReport(
