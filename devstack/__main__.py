@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import signal
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from types import FrameType
 import httpx
 
 from devstack.demo import run_demo
+from devstack.demo_report import DemoFailure, DemoReport, DemoStack
 from devstack.demo_results import print_notices, save_signed_document
 from devstack.issuing import issue_from_settings
 from devstack.launcher import LocalStack
@@ -27,6 +29,8 @@ from devstack.temporal_server.build import binary_path
 from settings import PROJECT_ROOT, Settings, get_settings
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# The log of `make run`'s one worker process, which runs every role.
+DEMO_WORKER_LOG = "worker-all"
 
 
 def _stop_once(signum: int, frame: FrameType | None) -> None:
@@ -73,17 +77,16 @@ def main() -> None:
         database_url=os.environ.get("DATABASE_URL"),
     )
     stack = LocalStack(StackLayout(args.run_dir), ports, options)
+    demo: DemoReport | None = None
     try:
         _start(stack)
         if not args.no_demo:
-            _demo(stack)
+            demo = _demo(stack)
         _print_operator_queries(stack)
-        if args.once:
-            return
-        print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)
-        while not (exited := stack.unexpected_exits()):
-            time.sleep(1)
-        print(f"Stopping: {', '.join(exited)}.")
+        if demo is not None and demo.failed:
+            print(demo.render_failures(), flush=True)
+        if not args.once:
+            _stay_up(stack, demo)
     except KeyboardInterrupt:
         print("\nStopping …", flush=True)
     finally:
@@ -93,6 +96,21 @@ def main() -> None:
         stack.close()
         (stack.layout.run_dir / "stack.json").unlink(missing_ok=True)
         print("Stopped.", flush=True)
+    # A smoke test of the stack (`--once`) fails with its demo.
+    if args.once and demo is not None and demo.failed:
+        sys.exit(1)
+
+
+def _stay_up(stack: LocalStack, demo: DemoReport | None) -> None:
+    """Until Ctrl-C, or until a process of the stack stops on its own. A demo that failed
+    leaves the stack up too, to look at what failed."""
+    if demo is not None and demo.failed:
+        print("\nThe stack stays up, for a look at what failed. Press Ctrl-C to stop it.")
+    else:
+        print("\nThe stack is running. Press Ctrl-C to stop it.", flush=True)
+    while not (exited := stack.unexpected_exits()):
+        time.sleep(1)
+    print(f"Stopping: {', '.join(exited)}.")
 
 
 def _start(stack: LocalStack) -> None:
@@ -142,22 +160,64 @@ def _print_operator_queries(stack: LocalStack) -> None:
         print(f"  {found + ':':<22}{query_link(ui, query)}")
 
 
-def _demo(stack: LocalStack) -> None:
+def demo_stack(stack: LocalStack) -> DemoStack:
+    """The stack as the demo files into it, and as its reader looks into it when a step fails."""
+    return DemoStack(
+        api_url=stack.ports.api_url,
+        police_url=stack.ports.agency_url("police"),
+        workflows_url=_workflows_url(stack),
+        log_dir=stack.layout.log_dir,
+        worker_log=DEMO_WORKER_LOG,
+    )
+
+
+def _show_results(stack: LocalStack, report: DemoReport, settings: Settings) -> None:
+    """A signed document of the demo's, and the notices sent so far; a service that does not
+    answer is one more failed step."""
+    where = demo_stack(stack)
+    closed = [filed for filed in report.filed if filed.declaration_id in report.outcomes]
+    try:
+        with httpx.Client(
+            base_url=where.api_url, timeout=30, headers=_portal_headers(settings)
+        ) as portal:
+            for filed in closed:
+                into = stack.layout.run_dir / "demo-documents"
+                if save_signed_document(portal, filed.declaration_id, into):
+                    break
+    except httpx.HTTPError as error:
+        report.failures.append(
+            DemoFailure(
+                f"saving a signed document from the portal: {type(error).__name__}",
+                (f"the portal API's log: {where.log('portal-api')}",),
+            )
+        )
+    try:
+        print_notices(stack.ports, stack.layout)
+    except httpx.HTTPError as error:
+        report.failures.append(
+            DemoFailure(
+                f"reading the SMS gateway's outbox at {stack.ports.sms_gateway_url}: "
+                f"{type(error).__name__}",
+                (f"its log: {where.log('sandbox-sms-gateway')}",),
+            )
+        )
+
+
+def _demo(stack: LocalStack) -> DemoReport:
     settings = get_settings()
     ports = stack.ports
     api = ports.api_url
     codec_url = f"http://127.0.0.1:{ports.codec}"
-    outcomes = run_demo(api, settings, ports.agency_url("police"))
-    ui = _workflows_url(stack)
+    where = demo_stack(stack)
+    report = run_demo(where, settings)
+    ui = where.workflows_url
     print("\nWhere to look:")
     print(f"  Temporal Web UI:   {ui}")
-    for declaration_id, workflow_id in outcomes:
-        found = query_link(ui, f'DeclarationId="{declaration_id}"')
-        print(f"  {declaration_id}: {ui}/{workflow_id}  (or {found})")
-        print(f"      status: {api}/v1/declarations/{declaration_id}")
-    with httpx.Client(base_url=api, timeout=30, headers=_portal_headers(settings)) as portal:
-        save_signed_document(portal, outcomes[0][0], stack.layout.run_dir / "demo-documents")
-    print_notices(ports, stack.layout)
+    for filed in report.filed:
+        found = query_link(ui, f'DeclarationId="{filed.declaration_id}"')
+        print(f"  {filed.declaration_id}: {where.workflow_url(filed.workflow_id)}  (or {found})")
+        print(f"      status: {where.status_url(filed.declaration_id)}")
+    _show_results(stack, report, settings)
     print(f"  Portal API docs:   {api}/docs (a portal token: `make token ROLE=portal`)")
     print(f"  Logs:              {stack.layout.log_dir}")
     operator = issue_from_settings(
@@ -169,13 +229,15 @@ def _demo(stack: LocalStack) -> None:
         "  2. in the UI, open the codec server settings (the data encoder icon), enter the "
         f"endpoint {codec_url}\n     and switch on 'Include cross-origin credentials'."
     )
+    workflow_id = report.filed[0].workflow_id if report.filed else "<a workflow ID>"
     print(
         f"  Or from the CLI: {binary_path()} workflow show \\\n"
         f"     --address 127.0.0.1:{ports.temporal} --namespace {settings.temporal_namespace} "
-        f"--workflow-id {outcomes[0][1]} \\\n"
+        f"--workflow-id {workflow_id} \\\n"
         f"     --codec-endpoint {codec_url} --codec-auth 'Bearer <the token above>'"
     )
     print("  Each declaration an operator reads is recorded in the audit trail, once a session.")
+    return report
 
 
 if __name__ == "__main__":

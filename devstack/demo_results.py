@@ -1,5 +1,6 @@
 """Where the demo's results reached the families: a signed document saved from the portal and
-checked by its verify route, the SMS gateway's outbox and the mail server's mailbox."""
+checked by its verify route, the SMS gateway's outbox and the mail server's mailbox. A service
+that does not answer raises `httpx.HTTPError`, which the demo reports as a failed step."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ def save_signed_document(api: httpx.Client, declaration_id: str, into: Path) -> 
     if listed.status_code != 200 or not listed.json():
         return None
     document = listed.json()[0]
-    pdf = api.get(document["url"]).content
-    verdict = api.post(
-        "/v1/documents/verify", content=pdf, headers={"Content-Type": "application/pdf"}
-    ).json()
+    pdf = api.get(document["url"]).raise_for_status().content
+    verdict = (
+        api.post("/v1/documents/verify", content=pdf, headers={"Content-Type": "application/pdf"})
+        .raise_for_status()
+        .json()
+    )
     into.mkdir(parents=True, exist_ok=True)
     path = into / f"{declaration_id}-{document['kind']}.pdf"
     path.write_bytes(pdf)
@@ -41,7 +44,7 @@ def _outbox_url(ports: StackPorts) -> str:
 
 def sms_outbox_count(ports: StackPorts) -> int:
     with httpx.Client(auth=(DEV_SMS_ACCOUNT_SID, dev_sms_auth_token()), timeout=5) as http:
-        return len(http.get(_outbox_url(ports)).json()["messages"])
+        return len(http.get(_outbox_url(ports)).raise_for_status().json()["messages"])
 
 
 def print_notices(ports: StackPorts, layout: StackLayout, settle_seconds: float = 5.0) -> None:

@@ -14,10 +14,13 @@ var/fault-suite/, files declarations through the portal API over a few minutes a
 3. stops a sandbox agency's service (social security) for a minute, then starts it again;
 4. restarts the Temporal dev server on its database file.
 
-Then it waits for every declaration to close and checks that each completed and that every
-agency holds exactly one live record per step. It prints the counts (submitted, completed, lost,
-duplicated), writes them as JSON, and exits non-zero unless nothing was lost or duplicated and
-everything completed.
+Then it waits for every declaration to close and for what follows the decisions (the post's
+deliveries, the signed documents, the declarants' notices), and checks that each declaration
+completed, that every agency holds exactly one live record per step, that each approved record's
+document is stored once at the portal, and that every notice was settled and each SMS sent once.
+It prints the counts (submitted, completed, lost, duplicated, and what followed the decisions),
+writes them as JSON, and exits non-zero unless nothing was lost or duplicated and everything
+completed and arrived.
 """
 
 from __future__ import annotations
@@ -70,7 +73,10 @@ def parse_options(argv: list[str] | None = None) -> SuiteOptions:
         help="how long the Temporal server stays stopped (longer than the API's 10 s RPC timeout)",
     )
     parser.add_argument(
-        "--settle-timeout", type=float, default=900, help="how long to wait for all to close"
+        "--settle-timeout",
+        type=float,
+        default=900,
+        help="how long to wait for all to close and for what follows their decisions",
     )
     parser.add_argument("--seed", type=int, default=2026, help="which people the factory picks")
     parser.add_argument("--var-dir", type=Path, default=DEFAULT_VAR_DIR)

@@ -19,9 +19,9 @@ from temporalio.service import RPCError
 from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
 
-# The agencies whose decisions come later, through the relay beside their case worker; the post
-# office answers every shipment at once, so it has no feed to relay.
-RELAYED_AGENCIES = ("justice", "police", "social_security")
+# Every agency's decisions come later, through the relay beside its case worker: the officers'
+# decisions to the cases, and the post's delivery reports to the shipments on their way.
+RELAYED_AGENCIES = AGENCY_PARTIES
 
 WORKFLOW = TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
 ACTIVITY = TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY
@@ -41,15 +41,15 @@ class RoleQueue:
 def task_queues_by_role(prefix: str) -> dict[str, RoleQueue]:
     """The orchestrator's queue in its namespace (declarations, and the dossier check); each
     agency's case queue in the agency's own namespace, where its case worker takes the Nexus
-    calls and runs its cases' workflows and activities. The post office answers its one
-    operation at once and runs neither."""
+    calls and runs its cases' workflows and activities. The post office runs no activity: it
+    posts the results in its Nexus handler and watches each shipment in a workflow."""
     queues = {
         "orchestrator": RoleQueue(
             namespace_of("orchestrator"), orchestrator_task_queue(prefix), (WORKFLOW, ACTIVITY)
         )
     }
     for agency in AGENCY_PARTIES:
-        kinds = (NEXUS,) if agency == "postal" else (WORKFLOW, ACTIVITY, NEXUS)
+        kinds = (WORKFLOW, NEXUS) if agency == "postal" else (WORKFLOW, ACTIVITY, NEXUS)
         queues[agency] = RoleQueue(namespace_of(agency), case_task_queue(prefix, agency), kinds)
     return queues
 

@@ -1,10 +1,12 @@
 """A run of the fault suite: start its stack, file declarations while the faults are injected,
-wait for them to close, check every record, and gather what it found into a report."""
+wait for them to close and for what follows their decisions, check every record, and gather what
+it found into a report."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,24 +20,29 @@ from temporalio.client import Client
 from devstack.declaration_factory import DeclarationFactory
 from devstack.faults import report
 from devstack.faults import stack as fault_stacks
+from devstack.faults.after_decisions import (
+    DocumentFindings,
+    NoticeFindings,
+    PostFindings,
+    check_documents,
+    check_notices,
+    check_posts,
+)
 from devstack.faults.faults import FaultPlan, FaultRun, inject_faults
 from devstack.faults.filings import Filing, FilingResult, file_all, plan_filings
+from devstack.faults.portal_records import gateway_messages, notices, stored_documents
 from devstack.faults.stack import StackTuning, fault_stack
+from devstack.faults.still_due import wait_until_settled
+from devstack.faults.sweeps import unknown_at_agencies, unknown_in_store, unknown_workflows
 from devstack.faults.timeline import Timeline
-from devstack.faults.verification import (
-    DeclarationCheck,
-    check_all,
-    temporal_sweep,
-    unknown_at_agencies,
-    unknown_in_store,
-    wait_until_closed,
-)
+from devstack.faults.verification import DeclarationCheck, check_all, wait_until_closed
 from devstack.issuing import issue_from_settings
 from devstack.launcher import LocalStack
 from devstack.stack_layout import StackPorts
 from sandbox.settings import SandboxSettings
 from schemas.parties import AGENCY_PARTIES
 from settings import Settings, get_settings
+from store.database import engine_for
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,9 @@ async def file_under_faults(
 @dataclass
 class Verification:
     checks: list[DeclarationCheck]
+    posts: PostFindings
+    documents: DocumentFindings
+    notices: NoticeFindings
     phantoms: list[str]
     still_running: list[str]
 
@@ -125,20 +135,40 @@ async def verify(
     options: SuiteOptions,
     timeline: Timeline,
 ) -> Verification:
+    """Wait for the declarations to close and for what follows their decisions, within the
+    settle timeout; then check them at the agencies, at the portal and at the SMS gateway, and
+    sweep for what the portal never heard of."""
+    deadline = time.monotonic() + options.settle_timeout
     ids = [r.declaration_id for r in results if r.declaration_id]
-    views = await wait_until_closed(clients.api, ids, options.settle_timeout, timeline)
+    views = await wait_until_closed(clients.api, ids, deadline, timeline)
+    store = engine_for(stack.env["DATABASE_URL"])
+    due = await wait_until_settled(clients.api, store, clients.temporal, views, deadline, timeline)
     checks = await check_all(clients.agencies, views)
+    documents = check_documents(views, await asyncio.to_thread(stored_documents, store))
+    notice_findings = check_notices(
+        await asyncio.to_thread(notices, store),
+        await asyncio.to_thread(gateway_messages, stack.layout.sms_outbox_db),
+    )
     known = set(ids)
-    unknown_workflows, running = await temporal_sweep(clients.temporal, known)
     phantoms = [
-        *unknown_in_store(stack.layout.store_path, known),
+        *await asyncio.to_thread(unknown_in_store, store, known),
         *unknown_at_agencies(stack.layout.sandbox_dir, known),
-        *unknown_workflows,
+        *await unknown_workflows(clients.temporal, known),
     ]
     timeline.record(
-        "records checked", f"{len(checks)} declarations at {len(AGENCY_PARTIES)} agencies"
+        "records checked",
+        f"{len(checks)} declarations at {len(AGENCY_PARTIES)} agencies; "
+        f"{documents.stored_once}/{documents.due} documents stored once; "
+        f"{notice_findings.notices} notices, {notice_findings.sms_messages} SMS at the gateway",
     )
-    return Verification(checks, phantoms, running)
+    return Verification(
+        checks,
+        check_posts(views),
+        documents,
+        notice_findings,
+        phantoms,
+        due.running,
+    )
 
 
 def build_report(
@@ -153,7 +183,9 @@ def build_report(
     shutdown: dict[str, int | None],
 ) -> report.SuiteReport:
     counts = report.count(results, verification.checks, len(verification.phantoms))
-    failures = report.failures(counts, exits, fault_run.failures, verification.still_running)
+    findings = (verification.posts, verification.documents, verification.notices)
+    after = report.AfterDecisions.of(*findings)
+    failures = report.failures(counts, after, exits, fault_run.failures, verification.still_running)
     return report.SuiteReport(
         passed=not failures,
         failures=failures,
@@ -170,6 +202,8 @@ def build_report(
             },
         },
         counts=counts,
+        after_decisions=after,
+        after_decision_problems=report.after_decision_problems(*findings),
         outcomes=dict(Counter(c.status for c in verification.checks)),
         submission_retries=report.retries(results),
         not_accepted=report.not_accepted(results),

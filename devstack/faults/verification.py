@@ -1,25 +1,21 @@
 """After the faults: wait until every declaration is closed, then check each against the
-agencies' books (exactly one live record per step), and sweep the store, Temporal and the
-agencies for anything the portal never heard of."""
+agencies' books (exactly one live record per step, and the post's shipment when the results
+went by post)."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from temporalio.client import Client
 
 from devstack.faults.snapshot import CLOSED
 from devstack.faults.timeline import Timeline
-from schemas.parties import AGENCY_PARTIES, namespace_of
+from schemas.parties import AGENCY_PARTIES
 
 T = TypeVar("T")
 # A record the agency keeps but no longer acts on: replaced by a later round, or withdrawn.
@@ -56,12 +52,18 @@ async def read_view(api: httpx.AsyncClient, declaration_id: str) -> View | None:
     return view
 
 
+async def read_views(api: httpx.AsyncClient, declaration_ids: Iterable[str]) -> dict[str, View]:
+    """The declarations' status as the portal serves it now; those it could not read left out."""
+    fresh = await bounded(declaration_ids, lambda i: read_view(api, i))
+    return {i: v for i, v in fresh.items() if v is not None}
+
+
 async def wait_until_closed(
-    api: httpx.AsyncClient, declaration_ids: list[str], timeout: float, timeline: Timeline
+    api: httpx.AsyncClient, declaration_ids: list[str], deadline: float, timeline: Timeline
 ) -> dict[str, View | None]:
-    """The last status read of each declaration; open ones are still open at the timeout."""
+    """The last status read of each declaration; open ones are still open at the deadline (a
+    `time.monotonic()` reading)."""
     views: dict[str, View | None] = dict.fromkeys(declaration_ids)
-    deadline = time.monotonic() + timeout
     last_said = 0.0
     while True:
         still_open = [i for i, v in views.items() if v is None or v["status"] not in CLOSED]
@@ -70,8 +72,7 @@ async def wait_until_closed(
         if time.monotonic() - last_said > 30:
             timeline.say(f"waiting for {len(still_open)}/{len(views)} declarations to close")
             last_said = time.monotonic()
-        fresh = await bounded(still_open, lambda i: read_view(api, i))
-        views.update({i: v for i, v in fresh.items() if v is not None})
+        views.update(await read_views(api, still_open))
         await asyncio.sleep(3)
     closed = sum(1 for v in views.values() if v is not None and v["status"] in CLOSED)
     timeline.record("declarations closed", f"{closed}/{len(views)}")
@@ -192,57 +193,3 @@ async def check_all(
 ) -> list[DeclarationCheck]:
     checks = await bounded(views, lambda i: check_declaration(agencies, i, views[i]))
     return list(checks.values())
-
-
-# --- sweeps: anything the portal was never told about -------------------------------------------
-
-
-def _sqlite_rows(path: Path, query: str) -> list[tuple[Any, ...]]:
-    if not path.exists():
-        return []
-    with closing(sqlite3.connect(path, timeout=10)) as connection:
-        return connection.execute(query).fetchall()
-
-
-def unknown_in_store(store_path: Path, known: set[str]) -> list[str]:
-    rows = _sqlite_rows(store_path, "SELECT declaration_id FROM declarations")
-    return sorted(f"store: {row[0]}" for row in rows if row[0] not in known)
-
-
-def unknown_at_agencies(sandbox_dir: Path, known: set[str]) -> list[str]:
-    """Cases opened for a declaration ID the portal never returned (read from each agency's
-    own database, which belongs to this run)."""
-    found = []
-    for agency in AGENCY_PARTIES:
-        rows = _sqlite_rows(
-            sandbox_dir / f"{agency}.db", "SELECT case_number, declaration_id FROM cases"
-        )
-        found += [f"{agency}: case {r[0]} for {r[1]}" for r in rows if r[1] not in known]
-    return sorted(found)
-
-
-def declaration_of_case(workflow_id: str) -> str:
-    """The declaration a case's workflow belongs to: it is named by the submission's idempotency
-    key, `case-<declaration>:<procedure>:<round>`."""
-    return workflow_id.removeprefix("case-").split(":", 1)[0]
-
-
-async def temporal_sweep(client: Client, known: set[str]) -> tuple[list[str], list[str]]:
-    """Workflows for declarations the portal never returned, and workflows still running: the
-    declarations in the orchestrator's namespace, and the cases in each agency's."""
-    unknown, running = [], []
-    async for execution in client.list_workflows():
-        declaration_id = execution.id.removeprefix("declaration-")
-        if declaration_id not in known:
-            unknown.append(f"temporal: workflow {execution.id}")
-        if execution.status is not None and execution.status.name == "RUNNING":
-            running.append(execution.id)
-    for agency in AGENCY_PARTIES:
-        namespace = namespace_of(agency)
-        cases = Client(client.service_client, namespace=namespace)
-        async for execution in cases.list_workflows():
-            if declaration_of_case(execution.id) not in known:
-                unknown.append(f"temporal {namespace}: workflow {execution.id}")
-            if execution.status is not None and execution.status.name == "RUNNING":
-                running.append(f"{namespace}: {execution.id}")
-    return sorted(unknown), sorted(running)

@@ -52,7 +52,7 @@ class SandboxAgency:
         book = AgencyBook(
             name=self.name,
             engine=engine,
-            dataset=load_dataset_once(engine, data_dir, self.load),
+            dataset=load_dataset_once(engine, data_dir, self.load, self.name),
             credentials=credentials,
             desks={desk.procedure: desk for desk in self.desks},
             policy=policy or DecisionPolicy(),

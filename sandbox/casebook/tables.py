@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 # A case in one of these states can still be decided, superseded or cancelled.
 OPEN_STATES = frozenset({"pending", "awaiting_supplement"})
+DATASET_SOURCE_ROW = 1
 
 
 class Case(SQLModel, table=True):
@@ -60,11 +61,16 @@ class Counter(SQLModel, table=True):
     value: int = 0
 
 
-class DatasetMark(SQLModel, table=True):
-    __tablename__ = "dataset_mark"
+class DatasetSource(SQLModel, table=True):
+    """The dataset the agency's registers hold: where it was read, and the SHA-256 of its files
+    (`sandbox.dataset.dataset_fingerprint`). One row."""
 
-    fingerprint: str = SQLField(primary_key=True, max_length=64)
+    __tablename__ = "dataset_source"
+
+    id: int = SQLField(default=DATASET_SOURCE_ROW, primary_key=True)
+    path: str = SQLField(max_length=1000)
+    fingerprint: str = SQLField(max_length=64)
     loaded_at: datetime
 
 
-CASEBOOK_TABLES: tuple[type[SQLModel], ...] = (Case, DecisionEvent, Counter, DatasetMark)
+CASEBOOK_TABLES: tuple[type[SQLModel], ...] = (Case, DecisionEvent, Counter, DatasetSource)
