@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 # apt-get needs root; on a developer's machine that is sudo, as root (CI, a fresh box) nothing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test setup postgresql browser fonts lint format dataset clean faults bench token
+.PHONY: run test setup postgresql browser fonts lint format dataset clean faults bench token migration
 
 run: setup fonts
 	$(RUN) python -m devstack
@@ -93,6 +93,20 @@ token: $(UV)
 	@$(RUN) --quiet python -m devstack.tokens $(ROLE) \
 		$(if $(CITIZEN_ID),--citizen-id $(CITIZEN_ID)) \
 		$(if $(AUDIENCE),--audience $(AUDIENCE),$(if $(filter operator,$(ROLE)),--audience codec-server))
+
+# A new revision of the store's schema, after a change to store/models.py:
+# `make migration MESSAGE="what changes"`. Alembic compares the models with a scratch store at
+# the head revision and writes the difference into store/migrations/versions/, to be read (and
+# completed, when rows must move) before it is committed. tests/test_store_migrations.py fails
+# while the models and the revisions disagree.
+MIGRATION_STORE := sqlite:///$(CURDIR)/var/migration-scratch.db
+migration: setup
+	@test -n "$(MESSAGE)" || { echo 'Say what changes: make migration MESSAGE="..."'; exit 1; }
+	rm -f var/migration-scratch.db*
+	DATABASE_URL=$(MIGRATION_STORE) $(RUN) python -m store.migrations upgrade head
+	DATABASE_URL=$(MIGRATION_STORE) $(RUN) python -m store.migrations revision --autogenerate \
+		-m "$(MESSAGE)"
+	rm -f var/migration-scratch.db*
 
 # Regenerate the default sandbox dataset (deterministic: the same seed gives the same files).
 dataset: setup

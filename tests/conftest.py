@@ -89,12 +89,19 @@ def own_postgres_server() -> Iterator[PostgresServer | None]:
 
 
 @pytest.fixture
-def own_store(tmp_path: Path, own_postgres_server: PostgresServer | None) -> Engine:
-    """An empty store of the test's own, for tests of the store itself that need no stack: a
-    SQLite file, or in PostgreSQL mode a database of its own."""
+def own_store_url(tmp_path: Path, own_postgres_server: PostgresServer | None) -> str:
+    """Where a store of the test's own goes, nothing in it yet: a SQLite file, or in PostgreSQL
+    mode a database of its own."""
     if own_postgres_server is None:
-        return create_store_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    return create_store_engine(own_postgres_server.new_database_url())
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return own_postgres_server.new_database_url()
+
+
+@pytest.fixture
+def own_store(own_store_url: str) -> Engine:
+    """An empty store of the test's own, its schema made as the product makes it (upgraded to
+    the head revision), for tests of the store itself that need no stack."""
+    return create_store_engine(own_store_url)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +115,8 @@ async def shared_workers(
     services: SessionServices, client: Client, engine: Engine
 ) -> AsyncIterator[SharedWorkers | None]:
     """In PostgreSQL mode, the session's worker processes, started once (after `engine` has
-    created the tables); in SQLite mode none, each test running its own workers in-process."""
+    upgraded the store's schema); in SQLite mode none, each test running its own workers
+    in-process."""
     if not POSTGRESQL_MODE:
         yield None
         return
