@@ -17,9 +17,11 @@ from adapters.agency_http import AgencyHttpClient
 from adapters.portal_documents import PortalDocumentsClient
 from agency_gateway.desks import AGENCY_DESKS
 from agency_gateway.document_issuing import DocumentIssuing
+from agency_gateway.feed_metrics import FeedMetrics
 from schemas.parties import case_task_queue
 from security.document_certificates import ISSUING_AGENCIES
 from settings import AgencyWorkerSettings
+from temporal_connection.runtime import process_runtime
 from workflows.runner import workflow_runner
 
 
@@ -50,7 +52,13 @@ def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
     http = agency_http(settings)
     desk = AGENCY_DESKS[settings.agency]
     parts = desk.build(http, settings.agency_call_timeout_seconds)
-    relay = desk.relay(settings.agency, http, client, settings.decision_poll_interval_seconds)
+    relay = desk.relay(
+        settings.agency,
+        http,
+        client,
+        settings.decision_poll_interval_seconds,
+        FeedMetrics(process_runtime().metric_meter, settings.agency),
+    )
     activities = list(parts.activities)
     closers: list[Callable[[], Awaitable[None]]] = [http.aclose]
     if settings.agency in ISSUING_AGENCIES:
