@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from typing import Any
 
+from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
@@ -45,6 +46,8 @@ from workflows.death import DeathDeclarationWorkflow
 from workflows.runner import workflow_runner
 
 ROLES = ("orchestrator", *AGENCY_PARTIES)
+# The declarations' workflows, one per procedure group, which the orchestrator's worker runs.
+DECLARATION_WORKFLOWS: tuple[type, ...] = (BirthDeclarationWorkflow, DeathDeclarationWorkflow)
 
 log = get_logger("worker")
 
@@ -74,6 +77,14 @@ def workflow_worker(
     )
 
 
+def workflow_types(workflows: Sequence[type]) -> list[str]:
+    """The names the worker registers `workflows` under, as their definitions give them."""
+    names = [workflow._Definition.must_from_class(w).name for w in workflows]
+    if None in names:
+        raise ValueError("a dynamic workflow has no type of its own to look for")
+    return [name for name in names if name is not None]
+
+
 def orchestrator_worker(
     client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
@@ -88,7 +99,13 @@ def orchestrator_worker(
 
     async def watch(stop: asyncio.Event) -> None:
         await asyncio.gather(
-            watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds),
+            watch_ended_runs(
+                client,
+                engine,
+                workflow_types(DECLARATION_WORKFLOWS),
+                stop,
+                settings.ended_runs_watch_seconds,
+            ),
             watch_attachments(engine, sweep, stop, settings.attachment_sweep_seconds),
             notices.run(stop),
         )
@@ -101,7 +118,7 @@ def orchestrator_worker(
             client,
             settings,
             task_queue,
-            [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
+            DECLARATION_WORKFLOWS,
             [
                 records.save_progress,
                 records.record_escalation,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -28,9 +29,14 @@ _ENDINGS = {
 _OVERLAP = timedelta(minutes=5)
 
 
-async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> int:
+async def record_ended_runs(
+    client: Client, engine: Engine, since: datetime, workflow_types: Sequence[str]
+) -> int:
+    """Mark the declarations of the runs of `workflow_types` (the declarations' workflows, as
+    the worker registers them) that ended without closing them since `since`."""
+    types = ", ".join(f'"{name}"' for name in workflow_types)
     query = (
-        'WorkflowType IN ("BirthDeclarationWorkflow", "DeathDeclarationWorkflow") AND '
+        f"WorkflowType IN ({types}) AND "
         'ExecutionStatus IN ("Failed", "Terminated", "TimedOut") AND '
         f'CloseTime >= "{since.isoformat()}"'
     )
@@ -47,13 +53,17 @@ async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> 
 
 
 async def watch_ended_runs(
-    client: Client, engine: Engine, stop: asyncio.Event, interval: float
+    client: Client,
+    engine: Engine,
+    workflow_types: Sequence[str],
+    stop: asyncio.Event,
+    interval: float,
 ) -> None:
     since = datetime.now(UTC) - _OVERLAP
     while not stop.is_set():
         looked_at = datetime.now(UTC)
         try:
-            await record_ended_runs(client, engine, since)
+            await record_ended_runs(client, engine, since, workflow_types)
             since = looked_at - _OVERLAP
         except RPCError as error:
             log.warning("ended_runs_watch_failed", error=error.status.name)
