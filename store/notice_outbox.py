@@ -206,14 +206,3 @@ def _records(session: Session, taken: Taken) -> list[NoticeOutboxRecord]:
         NoticeOutboxRecord.message_key == taken.message_key
     )
     return list(session.exec(statement))
-
-
-def settled_notices(engine: Engine, declaration_id: str) -> list[NoticeOutboxRecord]:
-    """What was sent to the declarant of a declaration, and what was not, in order."""
-    with session_scope(engine) as session:
-        statement = (
-            select(NoticeOutboxRecord)
-            .where(NoticeOutboxRecord.declaration_id == declaration_id)
-            .order_by(col(NoticeOutboxRecord.sequence), col(NoticeOutboxRecord.channel))
-        )
-        return list(session.exec(statement))

@@ -29,13 +29,6 @@ def read_step_result(record: StepResultRecord) -> str:
     return store_cipher().open_text(record.result_sealed, STEP_RESULT, row)
 
 
-def read_step_reason(record: StepEventRecord) -> str | None:
-    if record.reason_sealed is None:
-        return None
-    row = _step_row(record.declaration_id, record.sequence)
-    return store_cipher().open_text(record.reason_sealed, STEP_REASON, row)
-
-
 def list_step_events(engine: Engine, declaration_id: str) -> list[StepEventRecord]:
     with session_scope(engine) as session:
         statement = (
