@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from temporalio import workflow
@@ -143,60 +145,57 @@ async def _start(
     return asyncio.create_task(built.background(stop)) if built.background else None
 
 
+OrchestratorBuilder = Callable[[Client, Settings, ThreadPoolExecutor], RoleWorker]
+AgencyBuilder = Callable[[Client, AgencyWorkerSettings], RoleWorker]
+
+
+async def _connect_orchestrator(settings: Settings) -> Client:
+    return await connect(settings)
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """Where each role of this process takes its settings, its connection and its worker from.
+    Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
+    case worker is deployed with its own alone."""
+
+    orchestrator_settings: Callable[[], Settings]
+    agency_settings: Callable[[str], AgencyWorkerSettings]
+    build_orchestrator: OrchestratorBuilder = orchestrator_worker
+    build_agency: AgencyBuilder = agency_worker
+    connect_orchestrator: Callable[[Settings], Awaitable[Client]] = _connect_orchestrator
+
+
 async def start_role_workers(
-    roles: Sequence[str],
-    client: Client,
-    settings: Settings,
-    executor: ThreadPoolExecutor,
-    stack: AsyncExitStack,
-    stop: asyncio.Event,
-    settings_of_agency: Callable[[str], AgencyWorkerSettings] = agency_settings,
+    roles: Sequence[str], setup: WorkerSetup, stack: AsyncExitStack, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Start each role's worker on the stack, and what runs beside it until `stop` is set. The
     caller awaits those tasks before the stack shuts the workers down."""
     tasks = []
     for role in roles:
         if role == "orchestrator":
-            built = orchestrator_worker(client, settings, executor)
+            settings = setup.orchestrator_settings()
+            executor = stack.enter_context(
+                ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+            )
+            client = await setup.connect_orchestrator(settings)
+            built = setup.build_orchestrator(client, settings, executor)
         else:
-            own = settings_of_agency(role)
-            built = agency_worker(await connect(own), own)
+            own = setup.agency_settings(role)
+            built = setup.build_agency(await connect(own), own)
         task = await _start(built, role, stack, stop)
         if task is not None:
             tasks.append(task)
     return tasks
 
 
-OrchestratorBuilder = Callable[[Client, Settings, ThreadPoolExecutor], RoleWorker]
-AgencyBuilder = Callable[[Client, AgencyWorkerSettings], RoleWorker]
-
-
-async def run_workers(
-    roles: Sequence[str],
-    build_orchestrator: OrchestratorBuilder = orchestrator_worker,
-    build_agency: AgencyBuilder = agency_worker,
-) -> None:
-    """Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
-    case worker is deployed with its own alone."""
+async def run_workers(roles: Sequence[str], setup: WorkerSetup) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        tasks = []
-        for role in roles:
-            if role == "orchestrator":
-                settings = get_settings()
-                executor = stack.enter_context(
-                    ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
-                )
-                built = build_orchestrator(await connect(settings), settings, executor)
-            else:
-                own = agency_settings(role)
-                built = build_agency(await connect(own), own)
-            task = await _start(built, role, stack, stop)
-            if task is not None:
-                tasks.append(task)
+        tasks = await start_role_workers(roles, setup, stack, stop)
         await stop.wait()
         log.info("workers_stopping")
         await asyncio.gather(*tasks)
@@ -215,7 +214,14 @@ def main(
     args = parser.parse_args()
     roles = list(ROLES) if "all" in args.roles else list(dict.fromkeys(args.roles))
     configure_logging(service, os.environ.get("LOG_LEVEL", "INFO"))
-    asyncio.run(run_workers(roles, build_orchestrator, build_agency))
+    # The process's environment is read here, and only here.
+    setup = WorkerSetup(
+        orchestrator_settings=get_settings,
+        agency_settings=functools.partial(agency_settings, environ=os.environ),
+        build_orchestrator=build_orchestrator,
+        build_agency=build_agency,
+    )
+    asyncio.run(run_workers(roles, setup))
     # The workers have shut down cleanly by now. The SDK's native threads can still abort the
     # interpreter's own teardown (PyGILState_Release), which a supervisor would read as a crash:
     # end the process here instead, once the logs are flushed.

@@ -4,8 +4,7 @@ Nexus handlers, its cases' workflow and activities, and the relay of its officer
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,17 +95,17 @@ def case_worker(
     )
 
 
-def agency_settings(agency: str) -> AgencyWorkerSettings:
+def agency_settings(agency: str, environ: Mapping[str, str]) -> AgencyWorkerSettings:
     """The agency's own settings from its prefixed environment (`JUSTICE_…`). Outside
     production, where the agency sets no server or prefix of its own, it joins the stack's
-    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX`), as on one development machine."""
+    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX` in `environ`), as on one development machine."""
     own = AgencyWorkerSettings.for_agency(agency)
     if own.environment == "production":
         return own
     prefix = f"{agency.upper()}_"
     shared = {
-        name: os.environ[name.upper()]
+        name: environ[name.upper()]
         for name in ("temporal_address", "task_queue_prefix")
-        if f"{prefix}{name.upper()}" not in os.environ and name.upper() in os.environ
+        if f"{prefix}{name.upper()}" not in environ and name.upper() in environ
     }
     return AgencyWorkerSettings.for_agency(agency, **shared) if shared else own

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from tests.harness.configuration import agency_settings_for, stack_env, stack_se
 from tests.harness.portal import PortalAuth
 from tests.harness.session_services import SessionServices
 from tests.harness.shared_workers import API_ONLY_SETTINGS, SharedWorkers
-from worker import ROLES, start_role_workers
+from worker import ROLES, WorkerSetup, start_role_workers
 
 
 @dataclass
@@ -115,19 +114,16 @@ async def start_workers(
     roles: tuple[str, ...] = ROLES,
     portal_url: str | None = None,
 ) -> None:
-    executor = stack.enter_context(
-        ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+    async def the_stacks_client(_: Settings) -> Client:
+        return client
+
+    setup = WorkerSetup(
+        orchestrator_settings=lambda: settings,
+        agency_settings=lambda agency: agency_settings_for(services, settings, agency, portal_url),
+        connect_orchestrator=the_stacks_client,
     )
     stop = asyncio.Event()
-    relays = await start_role_workers(
-        roles,
-        client,
-        settings,
-        executor,
-        stack,
-        stop,
-        lambda agency: agency_settings_for(services, settings, agency, portal_url),
-    )
+    relays = await start_role_workers(roles, setup, stack, stop)
 
     async def stop_relays() -> None:
         stop.set()
