@@ -41,6 +41,7 @@ from store.attachment_sweep import SweepPolicy, watch_attachments
 from store.database import engine_for
 from store.ended_runs import watch_ended_runs
 from store.refusal_audit import RefusalAudit
+from store.sealing import store_cipher
 from store.trust import seed_trust_store
 from temporal_connection.client import connect
 from workflows.birth import BirthDeclarationWorkflow
@@ -90,10 +91,11 @@ def workflow_types(workflows: Sequence[type]) -> list[str]:
 def orchestrator_worker(
     client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
-    engine = engine_for(settings.database_url)
+    engine, cipher = engine_for(settings.database_url), store_cipher(settings)
     seed_trust_store(engine, settings.trust_store_seed)
-    notices = NoticeSender.from_settings(engine, settings, notice_counter())
-    records, trust = RecordActivities(engine, on_notices=notices.wake), TrustActivities(engine)
+    notices = NoticeSender.from_settings(engine, cipher, settings, notice_counter())
+    records = RecordActivities(engine, cipher, on_notices=notices.wake)
+    trust = TrustActivities(engine)
     sweep = SweepPolicy.of(settings)
 
     task_queue = orchestrator_task_queue(settings.task_queue_prefix)
@@ -104,6 +106,7 @@ def orchestrator_worker(
             watch_ended_runs(
                 client,
                 engine,
+                cipher,
                 workflow_types(DECLARATION_WORKFLOWS),
                 stop,
                 settings.ended_runs_watch_seconds,

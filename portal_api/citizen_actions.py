@@ -134,7 +134,7 @@ class CitizenActions:
         self, declaration_id: str, submission: SupplementSubmission, access: Access
     ) -> ActionAccepted:
         record = await self._record(declaration_id, access, "supplement")
-        view = read_status(record)
+        view = read_status(record, self.intake.cipher)
         if view.status != DeclarationState.AWAITING_SUPPLEMENT:
             raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
         if not submission.changes and not submission.attachments:
@@ -210,7 +210,7 @@ class CitizenActions:
         self, declaration_id: str, submission: WithdrawalSubmission, access: Access
     ) -> ActionAccepted:
         record = await self._record(declaration_id, access, "withdraw")
-        if read_status(record).status in TERMINAL_STATES:
+        if read_status(record, self.intake.cipher).status in TERMINAL_STATES:
             raise ActionNotPossible("The declaration is already closed.")
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
         requested_at = datetime.now(UTC)

@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 
 from messages import Message
 from observability.logging import get_logger
+from store.at_rest import StoreCipher
 from store.declaration_status import mark_run_ended
 
 log = get_logger(__name__)
@@ -30,7 +31,11 @@ _OVERLAP = timedelta(minutes=5)
 
 
 async def record_ended_runs(
-    client: Client, engine: Engine, since: datetime, workflow_types: Sequence[str]
+    client: Client,
+    engine: Engine,
+    cipher: StoreCipher,
+    since: datetime,
+    workflow_types: Sequence[str],
 ) -> int:
     """Mark the declarations of the runs of `workflow_types` (the declarations' workflows, as
     the worker registers them) that ended without closing them since `since`."""
@@ -46,7 +51,7 @@ async def record_ended_runs(
         if ending is None:
             continue
         code, how = ending
-        if await asyncio.to_thread(mark_run_ended, engine, execution.id, how, code):
+        if await asyncio.to_thread(mark_run_ended, engine, cipher, execution.id, how, code):
             marked += 1
             log.error("declaration_run_ended", workflow_id=execution.id, ending=code)
     return marked
@@ -55,6 +60,7 @@ async def record_ended_runs(
 async def watch_ended_runs(
     client: Client,
     engine: Engine,
+    cipher: StoreCipher,
     workflow_types: Sequence[str],
     stop: asyncio.Event,
     interval: float,
@@ -63,7 +69,7 @@ async def watch_ended_runs(
     while not stop.is_set():
         looked_at = datetime.now(UTC)
         try:
-            await record_ended_runs(client, engine, since, workflow_types)
+            await record_ended_runs(client, engine, cipher, since, workflow_types)
             since = looked_at - _OVERLAP
         except RPCError as error:
             log.warning("ended_runs_watch_failed", error=error.status.name)

@@ -17,6 +17,7 @@ from portal_api.citizen_actions import (
 )
 from portal_api.dependencies import (
     AccessDep,
+    CipherDep,
     CitizenActionsDep,
     EngineDep,
     IdempotencyKeyHeader,
@@ -147,7 +148,11 @@ async def submit_death_declaration(
     responses={**GUARDED, **_NOT_FOUND},
 )
 async def get_declaration_status(
-    declaration_id: str, engine: EngineDep, access: AccessDep, language: LanguageDep
+    declaration_id: str,
+    engine: EngineDep,
+    cipher: CipherDep,
+    access: AccessDep,
+    language: LanguageDep,
 ) -> JSONResponse:
     await access.require(Scope.READ, "read_status", declaration_id)
     # The workflow reports every change to the store, so the store is current while the
@@ -157,7 +162,7 @@ async def get_declaration_status(
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     await access.require_access("read_status", record)
     await access.audit("read_status", declaration_id)
-    return status_in(access.visible_part(read_status(record)), language)
+    return status_in(access.visible_part(read_status(record, cipher)), language)
 
 
 def status_in(view: DeclarationStatusView, language: Language) -> JSONResponse:

@@ -25,6 +25,8 @@ from portal_api.app import create_app
 from sandbox.settings import SandboxSettings
 from security.principals import Role
 from settings import Settings
+from store.at_rest import StoreCipher
+from store.sealing import store_cipher
 from tests.harness.configuration import agency_settings_for, stack_env, stack_settings
 from tests.harness.portal import PortalAuth
 from tests.harness.session_services import SessionServices
@@ -46,6 +48,11 @@ class Stack:
     api_url: str
     # The log files of the worker processes serving this stack; none when they run in-process.
     worker_logs: list[Path] = field(default_factory=list)
+
+    @property
+    def cipher(self) -> StoreCipher:
+        """The store's cipher under this stack's keys, as its processes build it."""
+        return store_cipher(self.settings)
 
     def worker_env(self) -> dict[str, str]:
         """The environment of a worker process of this stack's own: its agencies store the
