@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from portal_api.authentication import RequireBearer
-from portal_api.body_limit import BodyLimits, BodySizeLimit
+from portal_api.body_limits import BodyLimits, BodySizeLimit
 from portal_api.document_checks import CheckLimits, DocumentChecks
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake

@@ -17,7 +17,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from messages import Message
 from observability.logging import get_logger
-from portal_api.auth import Access
+from portal_api.authorization import Access
 from portal_api.errors import DeclarationBreaksRules, input_violations
 from portal_api.filings import FILINGS, AnyFiling
 from portal_api.intake import Intake

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from messages import Language, negotiate_language
-from portal_api.auth import Access
 from portal_api.authentication import MISSING, NotAuthenticated, principal_of
+from portal_api.authorization import Access
 from portal_api.citizen_actions import CitizenActions
 from portal_api.document_checks import DocumentChecks
 from portal_api.intake import Intake
@@ -66,7 +66,7 @@ async def current_principal(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller a valid bearer token names; 401 without one (see portal_api.auth)."""
+    """The caller a valid bearer token names; 401 without one (see portal_api.authorization)."""
     try:
         if credentials is None:
             raise NotAuthenticated(MISSING)

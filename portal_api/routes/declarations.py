@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from messages import Language, in_language
-from portal_api.auth import Access
+from portal_api.authorization import Access
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,

@@ -1,4 +1,4 @@
-"""Who is calling the portal API, and whether they may do this to that declaration.
+"""Whether the caller of the portal API may do this to that declaration.
 
 Callers present a signed bearer token (see security.tokens). A missing or invalid token is a
 401, answered before the body is read (portal_api.authentication) and again by the routes'
