@@ -33,8 +33,8 @@ from portal_api.error_responses import (
     Responses,
 )
 from portal_api.errors import DeclarationBreaksRules
-from portal_api.filings import BIRTH_FILING, DEATH_FILING
-from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
+from portal_api.filings import BIRTH_FILING, DEATH_FILING, AnyFiling, Submission
+from portal_api.intake import DeclarationAccepted, Intake, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.status import DeclarationStatusView
@@ -84,6 +84,30 @@ def _unavailable() -> HTTPException:
     )
 
 
+async def _file(
+    filing: AnyFiling,
+    submission: Submission,
+    intake: Intake,
+    access: Access,
+    idempotency_key: str | None,
+) -> DeclarationAccepted:
+    """File a declaration of the filing's group, as the caller may."""
+    group = filing.group.value
+    await access.require(Scope.SUBMIT, "submit")
+    await access.require_own_declarant("submit", submission.declarant.personal_id)
+    try:
+        accepted = await intake.submit(filing, submission, idempotency_key, access.principal.actor)
+    except IdempotencyConflict:
+        raise _conflict() from None
+    except DuplicateDeclaration as duplicate:
+        await _refused_duplicate(access, group, duplicate)
+        raise
+    except OrchestrationUnavailable:
+        raise _unavailable() from None
+    await access.audit("submit", accepted.declaration_id, group)
+    return accepted
+
+
 @router.post(
     "/birth",
     status_code=status.HTTP_202_ACCEPTED,
@@ -96,21 +120,7 @@ async def submit_birth_declaration(
     access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
-    await access.require(Scope.SUBMIT, "submit")
-    await access.require_own_declarant("submit", submission.declarant.personal_id)
-    try:
-        accepted = await intake.submit(
-            BIRTH_FILING, submission, idempotency_key, access.principal.actor
-        )
-    except IdempotencyConflict:
-        raise _conflict() from None
-    except DuplicateDeclaration as duplicate:
-        await _refused_duplicate(access, "birth", duplicate)
-        raise
-    except OrchestrationUnavailable:
-        raise _unavailable() from None
-    await access.audit("submit", accepted.declaration_id, "birth")
-    return accepted
+    return await _file(BIRTH_FILING, submission, intake, access, idempotency_key)
 
 
 @router.post(
@@ -125,21 +135,7 @@ async def submit_death_declaration(
     access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
-    await access.require(Scope.SUBMIT, "submit")
-    await access.require_own_declarant("submit", submission.declarant.personal_id)
-    try:
-        accepted = await intake.submit(
-            DEATH_FILING, submission, idempotency_key, access.principal.actor
-        )
-    except IdempotencyConflict:
-        raise _conflict() from None
-    except DuplicateDeclaration as duplicate:
-        await _refused_duplicate(access, "death", duplicate)
-        raise
-    except OrchestrationUnavailable:
-        raise _unavailable() from None
-    await access.audit("submit", accepted.declaration_id, "death")
-    return accepted
+    return await _file(DEATH_FILING, submission, intake, access, idempotency_key)
 
 
 @router.get(
