@@ -76,7 +76,7 @@ def case_routes(book: AgencyBook) -> APIRouter:
     async def dead_letter(decision_id: int, body: DeadLetterIn) -> None:
         """The adapter could not carry the decision to its case: it leaves the feed, and waits
         among the dead letters for the agency's operators."""
-        await book.dead_letter(decision_id, body.reason)
+        await book.acknowledge(decision_id, dead_letter=body.reason)
 
     @router.get("/v1/officer/dead-letters", response_model=list[DeadLetterView])
     async def dead_letters(limit: int = 100) -> list[DeadLetterView]:

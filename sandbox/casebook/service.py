@@ -283,7 +283,10 @@ class AgencyBook:
                 )
             return views
 
-    async def acknowledge(self, decision_id: int) -> None:
+    async def acknowledge(self, decision_id: int, dead_letter: str | None = None) -> None:
+        """Take the decision off the feed. With `dead_letter`, the adapter could not carry it
+        to its case: it is kept among the dead letters with that reason (the first reason
+        stands when it is said again)."""
         async with self.write_lock:
             with self.session() as session:
                 event_row = session.get(DecisionEvent, decision_id)
@@ -292,23 +295,10 @@ class AgencyBook:
                 if event_row.acknowledged_at is None:
                     event_row.acknowledged_at = now_utc()
                     session.add(event_row)
-                    session.commit()
-
-    async def dead_letter(self, decision_id: int, reason: str) -> None:
-        """Take the decision off the feed, and keep the adapter's reason beside it (the first
-        reason stands when it is said again)."""
-        async with self.write_lock:
-            with self.session() as session:
-                event_row = session.get(DecisionEvent, decision_id)
-                if event_row is None:
-                    raise NoSuchDecision
-                if event_row.acknowledged_at is None:
-                    event_row.acknowledged_at = now_utc()
-                    session.add(event_row)
-                if session.get(DeadLetter, decision_id) is None:
+                if dead_letter is not None and session.get(DeadLetter, decision_id) is None:
                     session.add(
                         DeadLetter(
-                            decision_id=decision_id, reason=reason, dead_lettered_at=now_utc()
+                            decision_id=decision_id, reason=dead_letter, dead_lettered_at=now_utc()
                         )
                     )
                 session.commit()
