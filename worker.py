@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from typing import Any
 
+from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
@@ -38,6 +41,7 @@ from store.attachment_sweep import SweepPolicy, watch_attachments
 from store.database import engine_for
 from store.ended_runs import watch_ended_runs
 from store.refusal_audit import RefusalAudit
+from store.sealing import store_cipher
 from store.trust import seed_trust_store
 from temporal_connection.client import connect
 from workflows.birth import BirthDeclarationWorkflow
@@ -45,6 +49,8 @@ from workflows.death import DeathDeclarationWorkflow
 from workflows.runner import workflow_runner
 
 ROLES = ("orchestrator", *AGENCY_PARTIES)
+# The declarations' workflows, one per procedure group, which the orchestrator's worker runs.
+DECLARATION_WORKFLOWS: tuple[type, ...] = (BirthDeclarationWorkflow, DeathDeclarationWorkflow)
 
 log = get_logger("worker")
 
@@ -74,13 +80,22 @@ def workflow_worker(
     )
 
 
+def workflow_types(workflows: Sequence[type]) -> list[str]:
+    """The names the worker registers `workflows` under, as their definitions give them."""
+    names = [workflow._Definition.must_from_class(w).name for w in workflows]
+    if None in names:
+        raise ValueError("a dynamic workflow has no type of its own to look for")
+    return [name for name in names if name is not None]
+
+
 def orchestrator_worker(
     client: Client, settings: Settings, executor: ThreadPoolExecutor
 ) -> RoleWorker:
-    engine = engine_for(settings.database_url)
+    engine, cipher = engine_for(settings.database_url), store_cipher(settings)
     seed_trust_store(engine, settings.trust_store_seed)
-    notices = NoticeSender.from_settings(engine, settings, notice_counter())
-    records, trust = RecordActivities(engine, on_notices=notices.wake), TrustActivities(engine)
+    notices = NoticeSender.from_settings(engine, cipher, settings, notice_counter())
+    records = RecordActivities(engine, cipher, on_notices=notices.wake)
+    trust = TrustActivities(engine)
     sweep = SweepPolicy.of(settings)
 
     task_queue = orchestrator_task_queue(settings.task_queue_prefix)
@@ -88,7 +103,14 @@ def orchestrator_worker(
 
     async def watch(stop: asyncio.Event) -> None:
         await asyncio.gather(
-            watch_ended_runs(client, engine, stop, settings.ended_runs_watch_seconds),
+            watch_ended_runs(
+                client,
+                engine,
+                cipher,
+                workflow_types(DECLARATION_WORKFLOWS),
+                stop,
+                settings.ended_runs_watch_seconds,
+            ),
             watch_attachments(engine, sweep, stop, settings.attachment_sweep_seconds),
             notices.run(stop),
         )
@@ -101,7 +123,7 @@ def orchestrator_worker(
             client,
             settings,
             task_queue,
-            [BirthDeclarationWorkflow, DeathDeclarationWorkflow],
+            DECLARATION_WORKFLOWS,
             [
                 records.save_progress,
                 records.record_escalation,
@@ -126,60 +148,57 @@ async def _start(
     return asyncio.create_task(built.background(stop)) if built.background else None
 
 
+OrchestratorBuilder = Callable[[Client, Settings, ThreadPoolExecutor], RoleWorker]
+AgencyBuilder = Callable[[Client, AgencyWorkerSettings], RoleWorker]
+
+
+async def _connect_orchestrator(settings: Settings) -> Client:
+    return await connect(settings)
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """Where each role of this process takes its settings, its connection and its worker from.
+    Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
+    case worker is deployed with its own alone."""
+
+    orchestrator_settings: Callable[[], Settings]
+    agency_settings: Callable[[str], AgencyWorkerSettings]
+    build_orchestrator: OrchestratorBuilder = orchestrator_worker
+    build_agency: AgencyBuilder = agency_worker
+    connect_orchestrator: Callable[[Settings], Awaitable[Client]] = _connect_orchestrator
+
+
 async def start_role_workers(
-    roles: Sequence[str],
-    client: Client,
-    settings: Settings,
-    executor: ThreadPoolExecutor,
-    stack: AsyncExitStack,
-    stop: asyncio.Event,
-    settings_of_agency: Callable[[str], AgencyWorkerSettings] = agency_settings,
+    roles: Sequence[str], setup: WorkerSetup, stack: AsyncExitStack, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Start each role's worker on the stack, and what runs beside it until `stop` is set. The
     caller awaits those tasks before the stack shuts the workers down."""
     tasks = []
     for role in roles:
         if role == "orchestrator":
-            built = orchestrator_worker(client, settings, executor)
+            settings = setup.orchestrator_settings()
+            executor = stack.enter_context(
+                ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+            )
+            client = await setup.connect_orchestrator(settings)
+            built = setup.build_orchestrator(client, settings, executor)
         else:
-            own = settings_of_agency(role)
-            built = agency_worker(await connect(own), own)
+            own = setup.agency_settings(role)
+            built = setup.build_agency(await connect(own), own)
         task = await _start(built, role, stack, stop)
         if task is not None:
             tasks.append(task)
     return tasks
 
 
-OrchestratorBuilder = Callable[[Client, Settings, ThreadPoolExecutor], RoleWorker]
-AgencyBuilder = Callable[[Client, AgencyWorkerSettings], RoleWorker]
-
-
-async def run_workers(
-    roles: Sequence[str],
-    build_orchestrator: OrchestratorBuilder = orchestrator_worker,
-    build_agency: AgencyBuilder = agency_worker,
-) -> None:
-    """Only a process that runs the orchestrator reads the orchestrator's settings: an agency's
-    case worker is deployed with its own alone."""
+async def run_workers(roles: Sequence[str], setup: WorkerSetup) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
-        tasks = []
-        for role in roles:
-            if role == "orchestrator":
-                settings = get_settings()
-                executor = stack.enter_context(
-                    ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
-                )
-                built = build_orchestrator(await connect(settings), settings, executor)
-            else:
-                own = agency_settings(role)
-                built = build_agency(await connect(own), own)
-            task = await _start(built, role, stack, stop)
-            if task is not None:
-                tasks.append(task)
+        tasks = await start_role_workers(roles, setup, stack, stop)
         await stop.wait()
         log.info("workers_stopping")
         await asyncio.gather(*tasks)
@@ -198,7 +217,14 @@ def main(
     args = parser.parse_args()
     roles = list(ROLES) if "all" in args.roles else list(dict.fromkeys(args.roles))
     configure_logging(service, os.environ.get("LOG_LEVEL", "INFO"))
-    asyncio.run(run_workers(roles, build_orchestrator, build_agency))
+    # The process's environment is read here, and only here.
+    setup = WorkerSetup(
+        orchestrator_settings=get_settings,
+        agency_settings=functools.partial(agency_settings, environ=os.environ),
+        build_orchestrator=build_orchestrator,
+        build_agency=build_agency,
+    )
+    asyncio.run(run_workers(roles, setup))
     # The workers have shut down cleanly by now. The SDK's native threads can still abort the
     # interpreter's own teardown (PyGILState_Release), which a supervisor would read as a crash:
     # end the process here instead, once the logs are flushed.

@@ -10,21 +10,28 @@ from temporalio import activity
 from activities.agency_errors import bind_activity_context
 from schemas.decisions import AttachmentCheck, Escalation
 from schemas.progress import ProgressReport
+from store.at_rest import StoreCipher
 from store.attachments import find_tampered, record_attachment_uses
 from store.escalations import record_escalation
 from store.progress import save_progress
 
 
 class RecordActivities:
-    def __init__(self, engine: Engine, on_notices: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cipher: StoreCipher,
+        on_notices: Callable[[], None] | None = None,
+    ) -> None:
         self.engine = engine
+        self.cipher = cipher
         # Told when a report kept notices for the declarant: the sender looks at once.
         self.on_notices = on_notices
 
     @activity.defn(name="records.save_progress")
     def save_progress(self, report: ProgressReport) -> None:
         bind_activity_context(report.view.declaration_id)
-        save_progress(self.engine, report)
+        save_progress(self.engine, self.cipher, report)
         if report.notices and self.on_notices is not None:
             self.on_notices()
 
@@ -41,4 +48,4 @@ class RecordActivities:
         # may be started without the portal's intake: the check is where every attachment a
         # workflow holds becomes referenced, so the sweep keeps it.
         record_attachment_uses(self.engine, check.declaration_id, check.sha256)
-        return find_tampered(self.engine, check.sha256)
+        return find_tampered(self.engine, self.cipher, check.sha256)

@@ -8,7 +8,7 @@ reject is final: `AgencyRejected` carries its typed reason.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -24,6 +24,8 @@ from observability.logging import get_logger
 
 log = get_logger(__name__)
 
+Answer = TypeVar("Answer", bound=BaseModel)
+
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # A refused credential or an unknown path says the link to the agency is broken (a key rotated on
 # one side only, a route moved), not that the agency decided anything: an outage, retried and
@@ -37,6 +39,11 @@ class AgencyError(Exception):
 
 class AgencyUnavailable(AgencyError):
     """The agency could not be reached or answered with a server error; try again later."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        # The agency's answer when it gave one (a refused credential, a route moved), else None.
+        self.status_code = status_code
 
 
 class AgencyRequestRefused(AgencyError):
@@ -99,7 +106,9 @@ class AgencyHttpClient:
         timeout_seconds: float,
         transport_attempts: int,
         api_key: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """`transport` replaces the network (an agency's app in the same process, say)."""
         self.agency = agency
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.AsyncClient(
@@ -107,6 +116,7 @@ class AgencyHttpClient:
             timeout=httpx.Timeout(timeout_seconds),
             headers=headers,
             limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            transport=transport,
         )
         self._attempts = transport_attempts
 
@@ -133,7 +143,8 @@ class AgencyHttpClient:
                             status_code=response.status_code,
                         )
                         raise AgencyUnavailable(
-                            f"{self.agency} answered {path} with {response.status_code}"
+                            f"{self.agency} answered {path} with {response.status_code}",
+                            status_code=response.status_code,
                         )
                     return response
         except (httpx.TransportError, _RetryableStatus) as error:
@@ -175,7 +186,15 @@ class AgencyHttpClient:
     async def post_json(self, path: str, body: dict[str, Any]) -> httpx.Response:
         return await self._send("POST", path, json=body)
 
+    async def post_for(self, path: str, body: dict[str, Any], answer: type[Answer]) -> Answer:
+        """A request the agency answers at once, read as `answer`; a request it refuses, or an
+        answer that is not one, is `AgencyRequestRefused`."""
+        return self._parse(path, await self._send("POST", path, json=body), answer)
+
     def _parse_case(self, path: str, response: httpx.Response) -> AgencyCase:
+        return self._parse(path, response, AgencyCase)
+
+    def _parse(self, path: str, response: httpx.Response, answer: type[Answer]) -> Answer:
         if response.status_code not in (200, 201):
             log.error(
                 "agency_refused_request",
@@ -187,8 +206,14 @@ class AgencyHttpClient:
                 f"{self.agency} refused the request to {path} with {response.status_code}"
             )
         try:
-            return AgencyCase.model_validate_json(response.content)
+            return answer.model_validate_json(response.content)
         except ValidationError as error:
+            log.error(
+                "agency_answer_unreadable",
+                agency=self.agency,
+                path=path,
+                problems=[".".join(map(str, e["loc"])) for e in error.errors()][:10],
+            )
             raise AgencyRequestRefused(
-                f"{self.agency} answered {path} with a body that is not a case"
+                f"{self.agency} answered {path} with a body that is not {answer.__name__}"
             ) from error

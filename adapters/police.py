@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import BaseModel
+
 from adapters.agency_http import AgencyHttpClient
 from adapters.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
@@ -12,6 +14,21 @@ from messages import Message
 from schemas.common import Agency
 from schemas.names import same_name
 from schemas.parenthood import PATERNITY_AFTER_DEATH_DAYS, parent_death_conflict
+
+
+class RegistryPerson(BaseModel):
+    """A person as the population registry answers for them (what the comparison reads)."""
+
+    personal_id: str
+    full_name: str
+    date_of_birth: date
+    status: str | None = None
+    date_of_death: date | None = None
+
+
+class RegistryAnswer(BaseModel):
+    # The people the registry knows among those asked for.
+    people: list[RegistryPerson]
 
 
 class PoliceClient:
@@ -31,11 +48,14 @@ class PoliceClient:
         birth), all in one request."""
         if not claims:
             return []
-        response = await self.http.post_json(
-            "/v1/registry/lookups", {"personal_ids": [c.personal_id for c in claims]}
+        # A lookup the registry refuses, or an answer that is not one, is the request's fault
+        # (AgencyRequestRefused), not an outage to retry for ever.
+        answer = await self.http.post_for(
+            "/v1/registry/lookups",
+            {"personal_ids": [c.personal_id for c in claims]},
+            RegistryAnswer,
         )
-        response.raise_for_status()
-        registry = {p["personal_id"]: p for p in response.json()["people"]}
+        registry = {p.personal_id: p for p in answer.people}
         return [
             problem
             for claim in claims
@@ -62,7 +82,7 @@ def _beneficiary(field: str) -> Message | None:
     return Message.of("person.beneficiary", number=int(field.removeprefix(prefix)) + 1)
 
 
-def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[IdentityProblem]:
+def _compare(claim: IdentityClaim, person: RegistryPerson | None) -> list[IdentityProblem]:
     """What differs from the registry. About the declarant, each detail is named; about anyone
     else, one plain answer names all the details to check and reveals none of the registry's."""
     mismatched = registry_mismatches(claim, person)
@@ -87,7 +107,7 @@ def _compare(claim: IdentityClaim, person: dict[str, str] | None) -> list[Identi
 
 
 def _death_before_birth(
-    claim: IdentityClaim, person: dict[str, str] | None
+    claim: IdentityClaim, person: RegistryPerson | None
 ) -> list[IdentityProblem]:
     """A parent the registry records as dead is still the child's parent (a father who died
     during the pregnancy, a mother who died in childbirth); a death too early to fit the birth
@@ -96,13 +116,13 @@ def _death_before_birth(
         person is None
         or claim.child_born_on is None
         or claim.field not in ("mother", "father")
-        or person.get("status") != "deceased"
-        or not person.get("date_of_death")
+        or person.status != "deceased"
+        or person.date_of_death is None
     ):
         return []
     conflict = parent_death_conflict(
         "mother" if claim.field == "mother" else "father",
-        date.fromisoformat(person["date_of_death"]),
+        person.date_of_death,
         claim.child_born_on,
     )
     if conflict is None:
@@ -116,18 +136,15 @@ def _death_before_birth(
     ]
 
 
-def registry_mismatches(claim: IdentityClaim, person: dict[str, str] | None) -> list[str]:
+def registry_mismatches(claim: IdentityClaim, person: RegistryPerson | None) -> list[str]:
     """The details of a claim the registry holds otherwise (`personal_id` when it does not
     know the person)."""
     if person is None:
         return ["personal_id"]
     mismatched = []
     # One name in either Unicode form, case, spacing or tone placement ("Thủy", "Thuỷ").
-    if not same_name(person["full_name"], claim.full_name):
+    if not same_name(person.full_name, claim.full_name):
         mismatched.append("full_name")
-    if (
-        claim.date_of_birth is not None
-        and person["date_of_birth"] != claim.date_of_birth.isoformat()
-    ):
+    if claim.date_of_birth is not None and person.date_of_birth != claim.date_of_birth:
         mismatched.append("date_of_birth")
     return mismatched

@@ -4,8 +4,7 @@ Nexus handlers, its cases' workflow and activities, and the relay of its officer
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +16,11 @@ from adapters.agency_http import AgencyHttpClient
 from adapters.portal_documents import PortalDocumentsClient
 from agency_gateway.desks import AGENCY_DESKS
 from agency_gateway.document_issuing import DocumentIssuing
+from agency_gateway.feed_metrics import FeedMetrics
 from schemas.parties import case_task_queue
 from security.document_certificates import ISSUING_AGENCIES
 from settings import AgencyWorkerSettings
+from temporal_connection.runtime import process_runtime
 from workflows.runner import workflow_runner
 
 
@@ -50,7 +51,13 @@ def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
     http = agency_http(settings)
     desk = AGENCY_DESKS[settings.agency]
     parts = desk.build(http, settings.agency_call_timeout_seconds)
-    relay = desk.relay(settings.agency, http, client, settings.decision_poll_interval_seconds)
+    relay = desk.relay(
+        settings.agency,
+        http,
+        client,
+        settings.decision_poll_interval_seconds,
+        FeedMetrics(process_runtime().metric_meter, settings.agency),
+    )
     activities = list(parts.activities)
     closers: list[Callable[[], Awaitable[None]]] = [http.aclose]
     if settings.agency in ISSUING_AGENCIES:
@@ -88,17 +95,17 @@ def case_worker(
     )
 
 
-def agency_settings(agency: str) -> AgencyWorkerSettings:
+def agency_settings(agency: str, environ: Mapping[str, str]) -> AgencyWorkerSettings:
     """The agency's own settings from its prefixed environment (`JUSTICE_…`). Outside
     production, where the agency sets no server or prefix of its own, it joins the stack's
-    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX`), as on one development machine."""
+    (`TEMPORAL_ADDRESS`, `TASK_QUEUE_PREFIX` in `environ`), as on one development machine."""
     own = AgencyWorkerSettings.for_agency(agency)
     if own.environment == "production":
         return own
     prefix = f"{agency.upper()}_"
     shared = {
-        name: os.environ[name.upper()]
+        name: environ[name.upper()]
         for name in ("temporal_address", "task_queue_prefix")
-        if f"{prefix}{name.upper()}" not in os.environ and name.upper() in os.environ
+        if f"{prefix}{name.upper()}" not in environ and name.upper() in environ
     }
     return AgencyWorkerSettings.for_agency(agency, **shared) if shared else own

@@ -32,6 +32,7 @@ from observability.logging import bind_boundary_context, get_logger
 from security.pseudonyms import PseudonymKeys
 from security.recipient_limits import RecipientLimits
 from settings import Settings
+from store.at_rest import StoreCipher
 from store.documents import list_documents, read_document
 from store.notice_limits import OutgoingNotice, admit_notice
 from store.notice_outbox import (
@@ -84,6 +85,7 @@ class NoticeSender:
     def __init__(
         self,
         engine: Engine,
+        cipher: StoreCipher,
         sms: SmsGateway,
         relay: MailRelay,
         sender_address: str,
@@ -93,6 +95,7 @@ class NoticeSender:
         count: Counter,
     ) -> None:
         self.engine = engine
+        self.cipher = cipher
         self.sms = sms
         self.relay = relay
         self.sender_address = sender_address
@@ -104,7 +107,9 @@ class NoticeSender:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
-    def from_settings(cls, engine: Engine, settings: Settings, count: Counter) -> NoticeSender:
+    def from_settings(
+        cls, engine: Engine, cipher: StoreCipher, settings: Settings, count: Counter
+    ) -> NoticeSender:
         timeout = settings.notice_send_timeout_seconds
         sms = SmsGateway(
             settings.sms_gateway_url,
@@ -123,6 +128,7 @@ class NoticeSender:
         )
         return cls(
             engine,
+            cipher,
             sms,
             relay,
             settings.smtp_sender,
@@ -164,6 +170,7 @@ class NoticeSender:
         now = _now()
         taken = take(
             self.engine,
+            self.cipher,
             declaration_id,
             channel,
             now,
@@ -221,7 +228,11 @@ class NoticeSender:
         return [
             (f"{document.kind}.pdf", pdf)
             for document in held
-            if (pdf := read_document(self.engine, taken.declaration_id, document.document_id))
+            if (
+                pdf := read_document(
+                    self.engine, self.cipher, taken.declaration_id, document.document_id
+                )
+            )
         ]
 
     def _send(self, taken: Taken, documents: list[tuple[str, bytes]]) -> str:

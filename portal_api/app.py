@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from portal_api.authentication import RequireBearer
-from portal_api.body_limit import BodyLimits, BodySizeLimit
+from portal_api.body_limits import BodyLimits, BodySizeLimit
 from portal_api.document_checks import CheckLimits, DocumentChecks
 from portal_api.errors import install_error_handlers
 from portal_api.intake import Intake
@@ -21,6 +21,7 @@ from portal_api.routes import declarations, documents, health, trust
 from reference_data.admin_units import official_admin_units
 from settings import Settings
 from store.database import engine_for
+from store.sealing import store_cipher
 from store.trust import seed_trust_store
 from temporal_connection.client import connect
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.intake = Intake(
             settings=settings,
             engine=engine,
+            cipher=store_cipher(settings),
             client=await connect(settings, lazy=True),
             admin_units=official_admin_units(),
         )

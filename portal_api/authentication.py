@@ -3,7 +3,7 @@
 FastAPI reads and parses a body before the dependencies that authorise the request run, so
 without this an anonymous caller could make the API take in a full-size body before hearing
 401. This middleware answers 401 from the headers alone; the routes' own dependencies still
-decide scopes, ownership and the audit trail (portal_api.auth)."""
+decide scopes, ownership and the audit trail (portal_api.authorization)."""
 
 from __future__ import annotations
 

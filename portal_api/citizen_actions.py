@@ -17,8 +17,9 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from messages import Message
 from observability.logging import get_logger
-from portal_api.auth import Access
+from portal_api.authorization import Access
 from portal_api.errors import DeclarationBreaksRules, input_violations
+from portal_api.filings import FILINGS, AnyFiling
 from portal_api.intake import Intake
 from portal_api.one_event import event_keys
 from portal_api.supplement_scope import (
@@ -27,19 +28,14 @@ from portal_api.supplement_scope import (
     out_of_scope,
     requested_fields,
 )
-from schemas.birth import BirthDeclaration, BirthDeclarationFields
-from schemas.common import AttachmentUpload, StrictModel
-from schemas.death import DeathDeclaration, DeathDeclarationFields
+from schemas.common import AttachmentUpload, ProcedureGroup, StrictModel
 from schemas.decisions import (
     Requester,
     SupplementAnswer,
     WithdrawalRequest,
     supplement_content,
 )
-from schemas.rules.birth import check_birth_declaration
-from schemas.rules.death import account_holder_violation, check_death_declaration
 from schemas.rules.findings import RuleViolation
-from schemas.rules.one_event import birth_event, death_event
 from schemas.status import TERMINAL_STATES, DeclarationState
 from schemas.text import MultilineText
 from security.requesters import attest
@@ -47,6 +43,7 @@ from store.declaration_status import read_status
 from store.declarations import get_declaration
 from store.declared_events import EventKeys, move_event, restore_event
 from store.models import DeclarationRecord
+from workflows.agency_steps import Declaration
 from workflows.declaration_workflow import DeclarationWorkflow
 
 log = get_logger(__name__)
@@ -137,7 +134,7 @@ class CitizenActions:
         self, declaration_id: str, submission: SupplementSubmission, access: Access
     ) -> ActionAccepted:
         record = await self._record(declaration_id, access, "supplement")
-        view = read_status(record)
+        view = read_status(record, self.intake.cipher)
         if view.status != DeclarationState.AWAITING_SUPPLEMENT:
             raise ActionNotPossible("Nothing is awaited from the citizen for this declaration.")
         if not submission.changes and not submission.attachments:
@@ -145,11 +142,8 @@ class CitizenActions:
                 [RuleViolation(("body",), "empty", Message.of("supplement.empty"))]
             )
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
-        birth = record.procedure == "birth"
-        current: BirthDeclaration | DeathDeclaration = await handle.query(
-            DeclarationWorkflow.declaration
-        )
-        fields_model = BirthDeclarationFields if birth else DeathDeclarationFields
+        filing = FILINGS[ProcedureGroup(record.procedure)]
+        current: Declaration = await handle.query(DeclarationWorkflow.declaration)
         as_filed = current.model_dump(mode="json", exclude={"attachments"})
         not_asked = out_of_scope(
             submission.changes, as_filed, requested_fields(view), agencies_engaged(view)
@@ -158,7 +152,7 @@ class CitizenActions:
             raise DeclarationBreaksRules(not_asked)
         merged = deep_merge(as_filed, submission.changes)
         try:
-            fields = fields_model.model_validate(merged)
+            corrected = filing.corrected(merged, current.attachments)
         except ValidationError as error:
             raise DeclarationBreaksRules(
                 [
@@ -167,21 +161,18 @@ class CitizenActions:
                 ]
             ) from None
         # The new uploads come first, so their positions match the supplement's attachments.
-        attachments = [*submission.attachments, *current.attachments]
-        context = self.intake.rule_context(datetime.now(UTC))
-        if isinstance(fields, BirthDeclarationFields):
-            violations = check_birth_declaration(fields, attachments, context)
-        else:
-            violations = check_death_declaration(fields, attachments, context)
-            holder = account_holder_violation(fields) if "payment" in submission.changes else None
-            violations += [holder] if holder else []
+        violations = filing.correction_violations(
+            corrected,
+            [*submission.attachments, *current.attachments],
+            self.intake.rule_context(datetime.now(UTC)),
+            submission.changes,
+        )
         if violations:
             raise DeclarationBreaksRules(
                 [RuleViolation(_as_supplement_loc(v.loc), v.type, v.message) for v in violations]
             )
         refs = await run_in_threadpool(self.intake.store_attachments, submission.attachments)
-        model = BirthDeclaration if birth else DeathDeclaration
-        declaration = model(**fields.model_dump(), attachments=[*current.attachments, *refs])
+        declaration = filing.corrected(merged, [*current.attachments, *refs])
         changed = sorted(submission.changes) + (["attachments"] if refs else [])
         answered_at = datetime.now(UTC)
         content = supplement_content(declaration, changed)
@@ -196,7 +187,7 @@ class CitizenActions:
         # A correction of the mother, the date of birth or the deceased changes which event is
         # declared: refused (`DuplicateDeclaration`) when another declaration stands for it.
         held_before = await run_in_threadpool(
-            move_event, self.intake.engine, declaration_id, self._event_keys(declaration)
+            move_event, self.intake.engine, declaration_id, self._event_keys(filing, declaration)
         )
         try:
             await handle.execute_update(DeclarationWorkflow.answer_supplement, answer)
@@ -212,18 +203,14 @@ class CitizenActions:
             status_url=f"/v1/declarations/{declaration_id}",
         )
 
-    def _event_keys(self, declaration: BirthDeclaration | DeathDeclaration) -> EventKeys | None:
-        if isinstance(declaration, BirthDeclaration):
-            identity = birth_event(declaration, declaration.attachments)
-        else:
-            identity = death_event(declaration)
-        return event_keys(self.intake.settings.pseudonyms, identity)
+    def _event_keys(self, filing: AnyFiling, declaration: Declaration) -> EventKeys | None:
+        return event_keys(self.intake.settings.pseudonyms, filing.event(declaration))
 
     async def withdraw(
         self, declaration_id: str, submission: WithdrawalSubmission, access: Access
     ) -> ActionAccepted:
         record = await self._record(declaration_id, access, "withdraw")
-        if read_status(record).status in TERMINAL_STATES:
+        if read_status(record, self.intake.cipher).status in TERMINAL_STATES:
             raise ActionNotPossible("The declaration is already closed.")
         handle = self.intake.client.get_workflow_handle(record.workflow_id)
         requested_at = datetime.now(UTC)

@@ -11,13 +11,14 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from messages import Language, negotiate_language
-from portal_api.auth import Access
 from portal_api.authentication import MISSING, NotAuthenticated, principal_of
+from portal_api.authorization import Access
 from portal_api.citizen_actions import CitizenActions
 from portal_api.document_checks import DocumentChecks
 from portal_api.intake import Intake
 from security.principals import Principal
 from settings import Settings
+from store.at_rest import StoreCipher
 
 
 def get_intake(request: Request) -> Intake:
@@ -36,6 +37,10 @@ def get_engine(intake: IntakeDep) -> Engine:
     return intake.engine
 
 
+def get_cipher(intake: IntakeDep) -> StoreCipher:
+    return intake.cipher
+
+
 def get_client(intake: IntakeDep) -> Client:
     return intake.client
 
@@ -48,6 +53,7 @@ def get_document_checks(request: Request) -> DocumentChecks:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DocumentChecksDep = Annotated[DocumentChecks, Depends(get_document_checks)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+CipherDep = Annotated[StoreCipher, Depends(get_cipher)]
 ClientDep = Annotated[Client, Depends(get_client)]
 
 _bearer = HTTPBearer(
@@ -60,7 +66,7 @@ async def current_principal(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller a valid bearer token names; 401 without one (see portal_api.auth)."""
+    """The caller a valid bearer token names; 401 without one (see portal_api.authorization)."""
     try:
         if credentials is None:
             raise NotAuthenticated(MISSING)
@@ -74,8 +80,10 @@ async def current_principal(
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def get_access(settings: SettingsDep, engine: EngineDep, principal: PrincipalDep) -> Access:
-    return Access(settings, engine, principal)
+def get_access(
+    settings: SettingsDep, engine: EngineDep, cipher: CipherDep, principal: PrincipalDep
+) -> Access:
+    return Access(settings, engine, cipher, principal)
 
 
 def get_citizen_actions(intake: IntakeDep) -> CitizenActions:

@@ -9,19 +9,27 @@ declaration, workflow input, workflow and result, so that a birth submission can
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import ClassVar, Generic, Protocol, TypeVar
+from types import MappingProxyType
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from temporalio.types import MethodAsyncSingleParam
 
 from legal_deadlines.verification import birth_needs_verification
-from schemas.birth import BirthDeclaration, BirthDeclarationSubmission
-from schemas.common import AttachmentRef, AttachmentUpload, Delivery, Procedure, ProcedureGroup
-from schemas.death import DeathDeclaration, DeathDeclarationSubmission
+from schemas.birth import BirthDeclaration, BirthDeclarationFields, BirthDeclarationSubmission
+from schemas.common import (
+    AttachmentBase,
+    AttachmentRef,
+    AttachmentUpload,
+    Delivery,
+    Procedure,
+    ProcedureGroup,
+)
+from schemas.death import DeathDeclaration, DeathDeclarationFields, DeathDeclarationSubmission
 from schemas.rules.birth import check_birth_declaration
 from schemas.rules.dates import is_late_death_declaration
-from schemas.rules.death import check_death_declaration
+from schemas.rules.death import account_holder_violation, check_death_declaration
 from schemas.rules.findings import RuleContext, RuleViolation
 from schemas.rules.one_event import birth_event, death_event
 from schemas.status import DeclarationStatusView
@@ -85,6 +93,22 @@ class Filing(ABC, Generic[SubmissionT, DeclarationT, WorkflowInputT, WorkflowT, 
         """The submission as its workflow carries it, its uploads replaced by `attachments`."""
 
     @abstractmethod
+    def corrected(self, merged: dict[str, Any], attachments: list[AttachmentRef]) -> DeclarationT:
+        """The declaration as a supplement leaves it: its fields as `merged` (pydantic's
+        `ValidationError` when they are not the group's), with `attachments`."""
+
+    @abstractmethod
+    def correction_violations(
+        self,
+        declaration: DeclarationT,
+        attachments: Sequence[AttachmentBase],
+        context: RuleContext,
+        changed: Collection[str],
+    ) -> list[RuleViolation]:
+        """Every rule the corrected declaration breaks, with the attachments it now rests on;
+        `changed` names the parts the supplement changed."""
+
+    @abstractmethod
     def procedures(self, declaration: DeclarationT) -> Sequence[Procedure]:
         """The procedures the declaration asks for, in the order they run."""
 
@@ -142,6 +166,21 @@ class BirthFiling(
         return BirthDeclaration(
             **submission.model_dump(exclude={"attachments"}), attachments=attachments
         )
+
+    def corrected(
+        self, merged: dict[str, Any], attachments: list[AttachmentRef]
+    ) -> BirthDeclaration:
+        fields = BirthDeclarationFields.model_validate(merged)
+        return BirthDeclaration(**fields.model_dump(), attachments=attachments)
+
+    def correction_violations(
+        self,
+        declaration: BirthDeclaration,
+        attachments: Sequence[AttachmentBase],
+        context: RuleContext,
+        changed: Collection[str],
+    ) -> list[RuleViolation]:
+        return check_birth_declaration(declaration, attachments, context)
 
     def procedures(self, declaration: BirthDeclaration) -> Sequence[Procedure]:
         return BIRTH_PROCEDURES
@@ -202,6 +241,24 @@ class DeathFiling(
             **submission.model_dump(exclude={"attachments"}), attachments=attachments
         )
 
+    def corrected(
+        self, merged: dict[str, Any], attachments: list[AttachmentRef]
+    ) -> DeathDeclaration:
+        fields = DeathDeclarationFields.model_validate(merged)
+        return DeathDeclaration(**fields.model_dump(), attachments=attachments)
+
+    def correction_violations(
+        self,
+        declaration: DeathDeclaration,
+        attachments: Sequence[AttachmentBase],
+        context: RuleContext,
+        changed: Collection[str],
+    ) -> list[RuleViolation]:
+        violations = check_death_declaration(declaration, attachments, context)
+        # Who is paid may change only to someone the registry confirms on this declaration.
+        holder = account_holder_violation(declaration) if "payment" in changed else None
+        return violations + ([holder] if holder else [])
+
     def procedures(self, declaration: DeathDeclaration) -> Sequence[Procedure]:
         return death_procedures(declaration)
 
@@ -241,3 +298,10 @@ class DeathFiling(
 
 BIRTH_FILING = BirthFiling()
 DEATH_FILING = DeathFiling()
+
+AnyFiling = Filing[Any, Any, Any, Any, Any]
+
+# Every group's filing, by its group: a declaration already filed finds its own here.
+FILINGS: Mapping[ProcedureGroup, AnyFiling] = MappingProxyType(
+    {filing.group: filing for filing in (BIRTH_FILING, DEATH_FILING)}
+)

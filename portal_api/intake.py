@@ -38,6 +38,7 @@ from schemas.rules.findings import RuleContext
 from schemas.workflow_inputs import NexusEndpoints, OrchestrationOptions
 from security.start_attestations import attest_start
 from settings import Settings
+from store.at_rest import StoreCipher
 from store.attachments import store_attachment
 from store.declarations import (
     NewDeclaration,
@@ -88,6 +89,8 @@ def intake_rule_context(
 class Intake:
     settings: Settings
     engine: Engine
+    # Seals what the store keeps of a declaration, and opens it again.
+    cipher: StoreCipher
     client: Client
     admin_units: AdminUnitCatalogue
 
@@ -136,7 +139,7 @@ class Intake:
         refs = []
         for upload in uploads:
             content = base64.b64decode(upload.content_base64)
-            digest = store_attachment(self.engine, content, upload.media_type)
+            digest = store_attachment(self.engine, self.cipher, content, upload.media_type)
             refs.append(
                 AttachmentRef(
                     kind=upload.kind,
@@ -198,7 +201,9 @@ class Intake:
                 verification=filing.needs_verification(declaration),
             ),
         )
-        record, created = await run_in_threadpool(create_or_get_declaration, self.engine, new)
+        record, created = await run_in_threadpool(
+            create_or_get_declaration, self.engine, self.cipher, new
+        )
         # A repeat of an earlier submission continues with that declaration's own ID and time.
         declaration_id, received_at = record.declaration_id, record.received_at.replace(tzinfo=UTC)
         if created or not record.workflow_started:

@@ -203,10 +203,3 @@ def step_result(procedure: str, record: dict[str, object] | None) -> StepResult 
         return _STEP_RESULT.validate_python({**record, "kind": procedure})
     except ValidationError:
         return None
-
-
-class AgencyDecision(BaseModel):
-    """An agency's answer to one step: its case number and, once decided, its record."""
-
-    case_number: str
-    result: StepResult

@@ -10,13 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, update
 
-from store.at_rest import SealedValueRefused, UnknownStoreKey
+from store.at_rest import SealedValueRefused, StoreCipher, UnknownStoreKey
 from store.database import session_scope
 from store.models import AttachmentBlob, AttachmentUse
-from store.sealing import ATTACHMENT, store_cipher
+from store.sealing import ATTACHMENT
 
 
-def store_attachment(engine: Engine, content: bytes, media_type: str) -> str:
+def store_attachment(engine: Engine, cipher: StoreCipher, content: bytes, media_type: str) -> str:
     """Store the content once, whoever sends it and however often; return its hash."""
     digest = hashlib.sha256(content).hexdigest()
     with session_scope(engine) as session:
@@ -35,7 +35,7 @@ def store_attachment(engine: Engine, content: bytes, media_type: str) -> str:
                 sha256=digest,
                 media_type=media_type,
                 size_bytes=len(content),
-                content=store_cipher().seal(content, ATTACHMENT, digest),
+                content=cipher.seal(content, ATTACHMENT, digest),
                 stored_at=datetime.now(UTC),
             )
         )
@@ -47,11 +47,11 @@ def store_attachment(engine: Engine, content: bytes, media_type: str) -> str:
     return digest
 
 
-def read_attachment(engine: Engine, digest: str) -> bytes | None:
+def read_attachment(engine: Engine, cipher: StoreCipher, digest: str) -> bytes | None:
     """The content, opened; None when it is not stored (or was swept)."""
     with session_scope(engine) as session:
         blob = session.get(AttachmentBlob, digest)
-    return None if blob is None else store_cipher().open(blob.content, ATTACHMENT, digest)
+    return None if blob is None else cipher.open(blob.content, ATTACHMENT, digest)
 
 
 def record_attachment_uses(engine: Engine, declaration_id: str, hashes: Iterable[str]) -> None:
@@ -69,11 +69,10 @@ def record_attachment_uses(engine: Engine, declaration_id: str, hashes: Iterable
                 session.rollback()
 
 
-def find_tampered(engine: Engine, hashes: list[str]) -> list[str]:
+def find_tampered(engine: Engine, cipher: StoreCipher, hashes: list[str]) -> list[str]:
     """The hashes whose stored content is missing, no longer opens, or no longer hashes to the
     same value."""
     tampered = []
-    cipher = store_cipher()
     with session_scope(engine) as session:
         for digest in hashes:
             blob = session.get(AttachmentBlob, digest)

@@ -11,30 +11,33 @@ from sqlmodel import col, func, select
 from messages import Message
 from schemas.common import ProcedureGroup
 from schemas.status import TERMINAL_STATES, DeclarationState, DeclarationStatusView
+from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.declared_events import give_up_if_ended
 from store.models import DeclarationRecord
-from store.sealing import STATUS, store_cipher
+from store.sealing import STATUS
 
 
-def seal_status(view: DeclarationStatusView) -> bytes:
-    return store_cipher().seal_text(view.model_dump_json(), STATUS, view.declaration_id)
+def seal_status(view: DeclarationStatusView, cipher: StoreCipher) -> bytes:
+    return cipher.seal_text(view.model_dump_json(), STATUS, view.declaration_id)
 
 
-def set_status(record: DeclarationRecord, view: DeclarationStatusView) -> None:
+def set_status(record: DeclarationRecord, view: DeclarationStatusView, cipher: StoreCipher) -> None:
     record.status = view.status.value
-    record.status_sealed = seal_status(view)
+    record.status_sealed = seal_status(view, cipher)
     if view.status in TERMINAL_STATES and record.closed_at is None:
         record.closed_at = datetime.now(UTC)
 
 
-def read_status(record: DeclarationRecord) -> DeclarationStatusView:
+def read_status(record: DeclarationRecord, cipher: StoreCipher) -> DeclarationStatusView:
     return DeclarationStatusView.model_validate_json(
-        store_cipher().open_text(record.status_sealed, STATUS, record.declaration_id)
+        cipher.open_text(record.status_sealed, STATUS, record.declaration_id)
     )
 
 
-def mark_run_ended(engine: Engine, workflow_id: str, how: Message, reason_code: str) -> bool:
+def mark_run_ended(
+    engine: Engine, cipher: StoreCipher, workflow_id: str, how: Message, reason_code: str
+) -> bool:
     """Record that a declaration's workflow failed or was terminated before it closed the
     declaration itself: its status says so. False when the record is unknown or closed."""
     with session_scope(engine) as session:
@@ -43,14 +46,14 @@ def mark_run_ended(engine: Engine, workflow_id: str, how: Message, reason_code: 
         ).first()
         if record is None:
             return False
-        view = read_status(record)
+        view = read_status(record, cipher)
         if view.status in TERMINAL_STATES:
             return False
         view.status = DeclarationState.FAILED
         view.summary = Message.of("status.run_ended", how=how)
         view.status_reason_code = reason_code
         view.updated_at = datetime.now(UTC)
-        set_status(record, view)
+        set_status(record, view, cipher)
         give_up_if_ended(session, record.declaration_id, view.status)
         record.updated_at = view.updated_at
         session.add(record)

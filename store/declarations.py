@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from schemas.status import DeclarationStatusView
+from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.declaration_status import seal_status
 from store.declared_events import DuplicateDeclaration, EventKeys, claim, give_up, holder
@@ -55,7 +56,7 @@ def find_by_idempotency_key(
 
 
 def create_or_get_declaration(
-    engine: Engine, new: NewDeclaration
+    engine: Engine, cipher: StoreCipher, new: NewDeclaration
 ) -> tuple[DeclarationRecord, bool]:
     """Insert the declaration, or return the one already filed under the same idempotency key.
 
@@ -67,7 +68,7 @@ def create_or_get_declaration(
         declaration_id=new.declaration_id,
         procedure=new.procedure,
         status=new.initial_view.status.value,
-        status_sealed=seal_status(new.initial_view),
+        status_sealed=seal_status(new.initial_view, cipher),
         workflow_id=new.workflow_id,
         client_id=new.client_id,
         declarant_ref=new.declarant_ref,

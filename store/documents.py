@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from store.at_rest import StoreCipher
 from store.attachments import read_attachment, record_attachment_uses, store_attachment
 from store.database import session_scope
 from store.models import IssuedDocument
@@ -17,7 +18,14 @@ PDF = "application/pdf"
 
 
 def store_document(
-    engine: Engine, declaration_id: str, pdf: bytes, *, kind: str, issuer: str, procedure: str
+    engine: Engine,
+    cipher: StoreCipher,
+    declaration_id: str,
+    pdf: bytes,
+    *,
+    kind: str,
+    issuer: str,
+    procedure: str,
 ) -> str:
     """Keep the signed document on the declaration; its id. The first document of each kind
     stands: an agency that signs the same record again (a retried upload, each signature
@@ -29,7 +37,7 @@ def store_document(
         kept = session.exec(statement).first()
         if kept is not None:
             return kept.document_id
-    document_id = store_attachment(engine, pdf, PDF)
+    document_id = store_attachment(engine, cipher, pdf, PDF)
     record_attachment_uses(engine, declaration_id, [document_id])
     with session_scope(engine) as session:
         if session.get(IssuedDocument, (declaration_id, document_id)) is not None:
@@ -62,9 +70,11 @@ def list_documents(engine: Engine, declaration_id: str) -> list[IssuedDocument]:
         return list(session.exec(statement))
 
 
-def read_document(engine: Engine, declaration_id: str, document_id: str) -> bytes | None:
+def read_document(
+    engine: Engine, cipher: StoreCipher, declaration_id: str, document_id: str
+) -> bytes | None:
     """The document's content when it is one of the declaration's; None otherwise."""
     with session_scope(engine) as session:
         if session.get(IssuedDocument, (declaration_id, document_id)) is None:
             return None
-    return read_attachment(engine, document_id)
+    return read_attachment(engine, cipher, document_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -14,6 +15,7 @@ from temporalio.service import RPCError
 
 from messages import Message
 from observability.logging import get_logger
+from store.at_rest import StoreCipher
 from store.declaration_status import mark_run_ended
 
 log = get_logger(__name__)
@@ -28,9 +30,18 @@ _ENDINGS = {
 _OVERLAP = timedelta(minutes=5)
 
 
-async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> int:
+async def record_ended_runs(
+    client: Client,
+    engine: Engine,
+    cipher: StoreCipher,
+    since: datetime,
+    workflow_types: Sequence[str],
+) -> int:
+    """Mark the declarations of the runs of `workflow_types` (the declarations' workflows, as
+    the worker registers them) that ended without closing them since `since`."""
+    types = ", ".join(f'"{name}"' for name in workflow_types)
     query = (
-        'WorkflowType IN ("BirthDeclarationWorkflow", "DeathDeclarationWorkflow") AND '
+        f"WorkflowType IN ({types}) AND "
         'ExecutionStatus IN ("Failed", "Terminated", "TimedOut") AND '
         f'CloseTime >= "{since.isoformat()}"'
     )
@@ -40,20 +51,25 @@ async def record_ended_runs(client: Client, engine: Engine, since: datetime) -> 
         if ending is None:
             continue
         code, how = ending
-        if await asyncio.to_thread(mark_run_ended, engine, execution.id, how, code):
+        if await asyncio.to_thread(mark_run_ended, engine, cipher, execution.id, how, code):
             marked += 1
             log.error("declaration_run_ended", workflow_id=execution.id, ending=code)
     return marked
 
 
 async def watch_ended_runs(
-    client: Client, engine: Engine, stop: asyncio.Event, interval: float
+    client: Client,
+    engine: Engine,
+    cipher: StoreCipher,
+    workflow_types: Sequence[str],
+    stop: asyncio.Event,
+    interval: float,
 ) -> None:
     since = datetime.now(UTC) - _OVERLAP
     while not stop.is_set():
         looked_at = datetime.now(UTC)
         try:
-            await record_ended_runs(client, engine, since)
+            await record_ended_runs(client, engine, cipher, since, workflow_types)
             since = looked_at - _OVERLAP
         except RPCError as error:
             log.warning("ended_runs_watch_failed", error=error.status.name)

@@ -27,9 +27,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from schemas.notifications import Notice
+from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.models import NoticeOutboxRecord
-from store.sealing import NOTICE, store_cipher
+from store.sealing import NOTICE
 
 PENDING = "pending"
 SENDING = "sending"
@@ -42,10 +43,11 @@ SUPPRESSED = "suppressed"
 SETTLED = frozenset({SENT, REFUSED, GIVEN_UP, SUPPRESSED})
 
 
-def enqueue(session: Session, notices: Sequence[Notice], now: datetime) -> None:
+def enqueue(
+    session: Session, cipher: StoreCipher, notices: Sequence[Notice], now: datetime
+) -> None:
     """Keep the notices of a report, in the report's transaction. A report written again (a
     retried local activity) adds nothing: the notices are keyed."""
-    cipher = store_cipher()
     for notice in notices:
         if session.get(NoticeOutboxRecord, notice.idempotency_key) is not None:
             continue
@@ -114,6 +116,7 @@ def next_attempt(engine: Engine) -> datetime | None:
 
 def take(
     engine: Engine,
+    cipher: StoreCipher,
     declaration_id: str,
     channel: str,
     now: datetime,
@@ -162,7 +165,6 @@ def take(
             record.attempts += 1
             session.add(record)
         session.commit()
-        cipher = store_cipher()
         return Taken(
             message_key=first.message_key or _message_key(records),
             declaration_id=declaration_id,
@@ -206,14 +208,3 @@ def _records(session: Session, taken: Taken) -> list[NoticeOutboxRecord]:
         NoticeOutboxRecord.message_key == taken.message_key
     )
     return list(session.exec(statement))
-
-
-def settled_notices(engine: Engine, declaration_id: str) -> list[NoticeOutboxRecord]:
-    """What was sent to the declarant of a declaration, and what was not, in order."""
-    with session_scope(engine) as session:
-        statement = (
-            select(NoticeOutboxRecord)
-            .where(NoticeOutboxRecord.declaration_id == declaration_id)
-            .order_by(col(NoticeOutboxRecord.sequence), col(NoticeOutboxRecord.channel))
-        )
-        return list(session.exec(statement))

@@ -10,6 +10,7 @@ from sqlmodel import func, select
 
 from schemas.progress import ProgressReport
 from schemas.status import StepState
+from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.declaration_status import seal_status, set_status
 from store.declared_events import give_up_if_ended
@@ -18,7 +19,7 @@ from store.notice_outbox import enqueue
 from store.step_records import seal_step_reason, seal_step_result
 
 
-def save_progress(engine: Engine, report: ProgressReport) -> None:
+def save_progress(engine: Engine, cipher: StoreCipher, report: ProgressReport) -> None:
     """Record a workflow's progress. Safe to repeat: events and results are keyed, and an older
     snapshot never overwrites a newer one."""
     view = report.view
@@ -31,14 +32,14 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                 declaration_id=view.declaration_id,
                 procedure=view.procedure.value,
                 status=view.status.value,
-                status_sealed=seal_status(view),
+                status_sealed=seal_status(view, cipher),
                 workflow_id=view.workflow_id or "",
                 request_fingerprint="",
                 received_at=view.received_at,
                 workflow_started=True,
                 updated_at=datetime.now(UTC),
             )
-            set_status(record, view)
+            set_status(record, view, cipher)
         # A workflow reports its events in order, so those up to the newest recorded one were
         # recorded already (by an earlier attempt of this same report).
         newest_known = (
@@ -51,7 +52,7 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
         )
         new_events = [e for e in report.events if e.sequence > newest_known]
         if new_events or not report.events:
-            set_status(record, view)
+            set_status(record, view, cipher)
             give_up_if_ended(session, view.declaration_id, view.status)
             record.deadline = view.deadline
             record.workflow_started = True
@@ -79,6 +80,7 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     reason_sealed=None
                     if event.reason is None
                     else seal_step_reason(
+                        cipher,
                         view.declaration_id,
                         event.sequence,
                         # The product's words are kept language-free, as code and parameters.
@@ -91,7 +93,7 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                 )
             )
         # In the report's transaction: a notice is kept exactly when the state it tells of is.
-        enqueue(session, report.notices, datetime.now(UTC))
+        enqueue(session, cipher, report.notices, datetime.now(UTC))
         newly_approved = {e.procedure for e in new_events if e.status == StepState.APPROVED.value}
         for step in view.steps:
             if step.procedure.value not in newly_approved or step.result is None:
@@ -104,7 +106,10 @@ def save_progress(engine: Engine, report: ProgressReport) -> None:
                     procedure=step.procedure.value,
                     agency=step.agency.value,
                     result_sealed=seal_step_result(
-                        view.declaration_id, step.procedure.value, step.result.model_dump_json()
+                        cipher,
+                        view.declaration_id,
+                        step.procedure.value,
+                        step.result.model_dump_json(),
                     ),
                     recorded_at=datetime.now(UTC),
                 )

@@ -1,16 +1,14 @@
-"""The store key ring of this process, from its settings.
+"""The store's cipher, from a process's settings, and the columns it seals.
 
-The store's readers include functions given only a record (the portal's status read), so the
-ring is the process's own, as configured in its environment, rather than something each caller
-passes along.
+A process builds its cipher once, where it builds its engine (its composition root: the
+worker, the portal API, the tests' harness), and passes it to whatever reads or writes a sealed
+value beside the engine.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from security.key_rings import KeyRing, ring_from_config
-from settings import Settings, get_settings
+from settings import Settings
 from store.at_rest import StoreCipher
 
 # The columns that hold sealed values; each is part of what a sealed value is bound to.
@@ -28,6 +26,5 @@ def store_key_ring(settings: Settings) -> KeyRing:
     )
 
 
-@lru_cache(maxsize=1)
-def store_cipher() -> StoreCipher:
-    return StoreCipher(store_key_ring(get_settings()))
+def store_cipher(settings: Settings) -> StoreCipher:
+    return StoreCipher(store_key_ring(settings))

@@ -21,7 +21,10 @@ from temporalio.client import Client
 from devstack.declaration_factory import DeclarationFactory
 from observability.logging import configure_logging
 from sandbox.settings import DEFAULT_DATASET_DIR
+from settings import Settings
+from store.at_rest import StoreCipher
 from store.database import create_store_engine, engine_for
+from store.sealing import store_cipher
 from temporal_connection.client import connect
 from tests.harness.configuration import stack_settings
 from tests.harness.postgres_server import PostgresServer, postgres_server
@@ -76,6 +79,13 @@ def engine(services: SessionServices) -> Engine:
 @pytest.fixture(scope="session")
 def factory(services: SessionServices) -> DeclarationFactory:
     return factory_sparing_scenario_people(services.dataset_dir, seed=7)
+
+
+@pytest.fixture(scope="session")
+def cipher() -> StoreCipher:
+    """The store's cipher under the tests' keys (the development ones), as every stack's
+    processes build it from their settings."""
+    return store_cipher(Settings(environment="test"))
 
 
 @pytest.fixture(scope="session")

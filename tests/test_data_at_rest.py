@@ -90,15 +90,15 @@ async def test_the_store_holds_no_personal_data_in_clear_text(
     for declaration_id in declaration_ids:
         record = get_declaration(stack.engine, declaration_id)
         assert record is not None
-        assert read_status(record).status == DeclarationState.COMPLETED
+        assert read_status(record, stack.cipher).status == DeclarationState.COMPLETED
         results = list_step_results(stack.engine, declaration_id)
         assert results
-        opened += "".join(read_step_result(r) for r in results)
+        opened += "".join(read_step_result(r, stack.cipher) for r in results)
     # Among them the identifiers the agencies issued, which the raw rows did not show.
     assert any(s in opened for s in secret_values)
     hashes = [hashlib.sha256(u).hexdigest() for u in uploads]
-    assert find_tampered(stack.engine, hashes) == []
-    assert [read_attachment(stack.engine, h) for h in hashes] == uploads
+    assert find_tampered(stack.engine, stack.cipher, hashes) == []
+    assert [read_attachment(stack.engine, stack.cipher, h) for h in hashes] == uploads
 
 
 def key() -> bytes:
@@ -164,9 +164,9 @@ LONG_AGO = datetime(2001, 1, 1, tzinfo=UTC)
 POLICY = SweepPolicy(orphan_grace=timedelta(days=1), retention=timedelta(days=30))
 
 
-def upload(engine: Engine) -> str:
+def upload(engine: Engine, cipher: StoreCipher) -> str:
     content = base64.b64decode(attachment("birth_certificate")["content_base64"])
-    return store_attachment(engine, content, "application/pdf")
+    return store_attachment(engine, cipher, content, "application/pdf")
 
 
 def backdate(engine: Engine, hashes: Sequence[str], closed: Sequence[str] = ()) -> None:
@@ -183,11 +183,11 @@ def backdate(engine: Engine, hashes: Sequence[str], closed: Sequence[str] = ()) 
             )
 
 
-def stored(engine: Engine, digest: str) -> bool:
-    return read_attachment(engine, digest) is not None
+def stored(engine: Engine, cipher: StoreCipher, digest: str) -> bool:
+    return read_attachment(engine, cipher, digest) is not None
 
 
-def declare(engine: Engine, hashes: list[str]) -> str:
+def declare(engine: Engine, cipher: StoreCipher, hashes: list[str]) -> str:
     now = datetime.now(UTC)
     declaration_id = f"LT-SWEEP-{secrets.token_hex(5).upper()}"
     view = initial_view(
@@ -213,41 +213,47 @@ def declare(engine: Engine, hashes: list[str]) -> str:
         initial_view=view,
         attachment_hashes=tuple(hashes),
     )
-    _, created = create_or_get_declaration(engine, new)
+    _, created = create_or_get_declaration(engine, cipher, new)
     assert created
     return declaration_id
 
 
-def close(engine: Engine, declaration_id: str, state: DeclarationState) -> None:
+def close(
+    engine: Engine, cipher: StoreCipher, declaration_id: str, state: DeclarationState
+) -> None:
     mark_workflow_started(engine, declaration_id)
     record = get_declaration(engine, declaration_id)
     assert record is not None
-    view = read_status(record)
+    view = read_status(record, cipher)
     view.status = state
-    save_progress(engine, ProgressReport(view=view))
+    save_progress(engine, cipher, ProgressReport(view=view))
 
 
-def test_the_sweep_deletes_attachments_no_declaration_references(engine: Engine) -> None:
-    kept, refused, never_started, fresh = (upload(engine) for _ in range(4))
-    declare(engine, [kept])
+def test_the_sweep_deletes_attachments_no_declaration_references(
+    engine: Engine, cipher: StoreCipher
+) -> None:
+    kept, refused, never_started, fresh = (upload(engine, cipher) for _ in range(4))
+    declare(engine, cipher, [kept])
     # Its workflow failed to start, so the intake record was removed.
-    delete_unstarted_declaration(engine, declare(engine, [never_started]))
+    delete_unstarted_declaration(engine, declare(engine, cipher, [never_started]))
     backdate(engine, [kept, refused, never_started])
     sweep_attachments(engine, SweepPolicy(orphan_grace=timedelta(days=1)))
-    assert stored(engine, kept)
-    assert not stored(engine, refused)
-    assert not stored(engine, never_started)
+    assert stored(engine, cipher, kept)
+    assert not stored(engine, cipher, refused)
+    assert not stored(engine, cipher, never_started)
     # Within its grace period, an upload may yet be referenced by the declaration being filed.
-    assert stored(engine, fresh)
+    assert stored(engine, cipher, fresh)
 
 
-def test_uploading_the_same_content_again_renews_its_grace(engine: Engine) -> None:
+def test_uploading_the_same_content_again_renews_its_grace(
+    engine: Engine, cipher: StoreCipher
+) -> None:
     content = base64.b64decode(attachment("birth_certificate")["content_base64"])
-    digest = store_attachment(engine, content, "application/pdf")
+    digest = store_attachment(engine, cipher, content, "application/pdf")
     backdate(engine, [digest])
-    assert store_attachment(engine, content, "application/pdf") == digest
+    assert store_attachment(engine, cipher, content, "application/pdf") == digest
     sweep_attachments(engine, SweepPolicy(orphan_grace=timedelta(days=1)))
-    assert read_attachment(engine, digest) == content
+    assert read_attachment(engine, cipher, digest) == content
 
 
 async def test_an_idempotency_conflict_leaves_its_uploads_to_the_sweep(
@@ -268,37 +274,39 @@ async def test_an_idempotency_conflict_leaves_its_uploads_to_the_sweep(
         ]
         for b in (first, second)
     )
-    assert all(stored(intake_stack.engine, h) for h in filed + conflicting)
+    assert all(stored(intake_stack.engine, intake_stack.cipher, h) for h in filed + conflicting)
     backdate(intake_stack.engine, filed + conflicting)
     sweep_attachments(intake_stack.engine, SweepPolicy(orphan_grace=timedelta(days=1)))
-    assert all(stored(intake_stack.engine, h) for h in filed)
-    assert not any(stored(intake_stack.engine, h) for h in conflicting)
+    assert all(stored(intake_stack.engine, intake_stack.cipher, h) for h in filed)
+    assert not any(stored(intake_stack.engine, intake_stack.cipher, h) for h in conflicting)
 
 
 def test_retention_deletes_a_closed_declarations_attachments_and_keeps_its_record(
-    engine: Engine,
+    engine: Engine, cipher: StoreCipher
 ) -> None:
-    shared, expired_own, recent_own, open_own, failed_own = (upload(engine) for _ in range(5))
-    expired = declare(engine, [shared, expired_own])
-    recent = declare(engine, [recent_own])
-    still_open = declare(engine, [shared, open_own])
-    failed = declare(engine, [failed_own])
-    close(engine, expired, DeclarationState.COMPLETED)
-    close(engine, recent, DeclarationState.REJECTED)
-    close(engine, failed, DeclarationState.FAILED)
+    shared, expired_own, recent_own, open_own, failed_own = (
+        upload(engine, cipher) for _ in range(5)
+    )
+    expired = declare(engine, cipher, [shared, expired_own])
+    recent = declare(engine, cipher, [recent_own])
+    still_open = declare(engine, cipher, [shared, open_own])
+    failed = declare(engine, cipher, [failed_own])
+    close(engine, cipher, expired, DeclarationState.COMPLETED)
+    close(engine, cipher, recent, DeclarationState.REJECTED)
+    close(engine, cipher, failed, DeclarationState.FAILED)
     backdate(engine, [shared, expired_own, recent_own, open_own, failed_own], [expired, failed])
 
     outcome = sweep_attachments(engine, POLICY)
 
     assert expired in outcome.expired_declarations
     assert not {recent, still_open, failed} & set(outcome.expired_declarations)
-    assert not stored(engine, expired_own)
+    assert not stored(engine, cipher, expired_own)
     # Still referenced by an open declaration, closed too recently, or waiting on an operator.
-    assert all(stored(engine, h) for h in (shared, recent_own, open_own, failed_own))
+    assert all(stored(engine, cipher, h) for h in (shared, recent_own, open_own, failed_own))
     # The declaration's record, status and audit trail stay, and the trail says what went.
     record = get_declaration(engine, expired)
     assert record is not None
-    assert read_status(record).status == DeclarationState.COMPLETED
+    assert read_status(record, cipher).status == DeclarationState.COMPLETED
     trail = audit_trail(engine, expired)
     assert [(e.actor, e.action) for e in trail][-1:] == [(RETENTION_ACTOR, "attachments_deleted")]
     assert trail[-1].detail == "2 attachment(s) past retention"
@@ -308,4 +316,4 @@ def test_retention_deletes_a_closed_declarations_attachments_and_keeps_its_recor
     no_retention = SweepPolicy(orphan_grace=timedelta(days=1))
     backdate(engine, [], [recent])
     assert sweep_attachments(engine, no_retention).expired_declarations == []
-    assert stored(engine, recent_own)
+    assert stored(engine, cipher, recent_own)

@@ -153,7 +153,7 @@ async def test_tampered_attachment_is_refused(stack: Stack, factory: Declaration
     body = factory.birth(next(factory.couples()))
     upload = body["attachments"][0]
     content = base64.b64decode(upload["content_base64"])
-    digest = store_attachment(stack.engine, content, "application/pdf")
+    digest = store_attachment(stack.engine, stack.cipher, content, "application/pdf")
     # Someone alters the stored document after it was filed.
     with Session(stack.engine) as session:
         blob = session.get(AttachmentBlob, digest)

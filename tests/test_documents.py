@@ -198,6 +198,7 @@ async def test_documents_are_for_those_who_may_read_the_status(
     pdf = await asyncio.to_thread(_issue, "justice", RESULTS[0][1])
     document_id = store_document(
         stack.engine,
+        stack.cipher,
         declaration_id,
         pdf,
         kind="birth_extract",

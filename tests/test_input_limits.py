@@ -16,7 +16,7 @@ from fastapi.routing import iter_route_contexts
 
 from devstack.declaration_factory import DeclarationFactory, attachment
 from portal_api.app import create_app
-from portal_api.body_limit import BodyLimits, declaration_body_bytes
+from portal_api.body_limits import BodyLimits, declaration_body_bytes
 from settings import Settings
 from tests.harness.api_process import api_process
 from tests.harness.stack import StackFactory

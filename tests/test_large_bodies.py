@@ -7,8 +7,8 @@ import asyncio
 
 from starlette.types import Message, Receive, Scope, Send
 
-from portal_api.body_limit import BodyLimits, BodySizeLimit
-from portal_api.large_bodies import LARGE_BODY_BYTES, LargeBodySlots
+from portal_api.body_limits import BodyLimits, BodySizeLimit
+from portal_api.large_body_slots import LARGE_BODY_BYTES, LargeBodySlots
 
 BODY = b'"' + b"A" * (LARGE_BODY_BYTES + 10) + b'"'
 

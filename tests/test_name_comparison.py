@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from adapters.police import registry_mismatches
+from adapters.police import RegistryPerson, registry_mismatches
 from agency_contracts.decisions import IdentityClaim
 from sandbox.casebook.database import open_agency_database
 from sandbox.casebook.decisions import Approved, CaseAtHand, Rejected
@@ -153,11 +153,9 @@ def test_other_names_stay_other(a: str, b: str) -> None:
 
 
 def test_the_registry_recognises_a_name_in_the_other_style() -> None:
-    registry_entry = {
-        "personal_id": "001190012345",
-        "full_name": "Trần Thị Thủy",
-        "date_of_birth": "1990-03-15",
-    }
+    registry_entry = RegistryPerson(
+        personal_id="001190012345", full_name="Trần Thị Thủy", date_of_birth=date(1990, 3, 15)
+    )
     declared = IdentityClaim(
         field="mother",
         personal_id="001190012345",

@@ -20,6 +20,7 @@ from schemas.common import Delivery, Procedure, ProcedureGroup
 from schemas.progress import ProgressReport, StepEvent
 from schemas.status import DeclarationState
 from security.pseudonyms import PseudonymKeys
+from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.declaration_status import mark_run_ended
 from store.declarations import (
@@ -97,8 +98,12 @@ def holder_of(engine: Engine, keys: EventKeys) -> str | None:
 # --- one event, one declaration ---------------------------------------------------------------
 
 
-def test_forty_filings_of_one_birth_at_once_record_one_declaration(engine: Engine) -> None:
-    outcomes = all_at_once(40, lambda i: create_or_get_declaration(engine, filing(i, A_BIRTH)))
+def test_forty_filings_of_one_birth_at_once_record_one_declaration(
+    engine: Engine, cipher: StoreCipher
+) -> None:
+    outcomes = all_at_once(
+        40, lambda i: create_or_get_declaration(engine, cipher, filing(i, A_BIRTH))
+    )
     created = [o[0].declaration_id for o in outcomes if isinstance(o, tuple) and o[1]]
     refused = [o for o in outcomes if isinstance(o, DuplicateDeclaration)]
     assert len(created) == 1
@@ -109,9 +114,11 @@ def test_forty_filings_of_one_birth_at_once_record_one_declaration(engine: Engin
 
 def test_a_repeat_under_its_idempotency_key_is_the_same_declaration_not_a_duplicate(
     engine: Engine,
+    cipher: StoreCipher,
 ) -> None:
     outcomes = all_at_once(
-        12, lambda i: create_or_get_declaration(engine, filing(i, A_BIRTH, key="portal-key-1"))
+        12,
+        lambda i: create_or_get_declaration(engine, cipher, filing(i, A_BIRTH, key="portal-key-1")),
     )
     assert all(isinstance(o, tuple) for o in outcomes), outcomes
     records = [o[0] for o in outcomes if isinstance(o, tuple)]
@@ -119,13 +126,13 @@ def test_a_repeat_under_its_idempotency_key_is_the_same_declaration_not_a_duplic
     assert sum(1 for o in outcomes if isinstance(o, tuple) and o[1]) == 1
     # Another key for the same birth is another declaration of it: refused.
     with pytest.raises(DuplicateDeclaration) as refused:
-        create_or_get_declaration(engine, filing(99, A_BIRTH, key="portal-key-2"))
+        create_or_get_declaration(engine, cipher, filing(99, A_BIRTH, key="portal-key-2"))
     assert refused.value.first == records[0].declaration_id
 
 
-def test_twins_are_two_events(engine: Engine) -> None:
-    create_or_get_declaration(engine, filing(1, A_BIRTH))
-    twin, created = create_or_get_declaration(engine, filing(2, ITS_TWIN))
+def test_twins_are_two_events(engine: Engine, cipher: StoreCipher) -> None:
+    create_or_get_declaration(engine, cipher, filing(1, A_BIRTH))
+    twin, created = create_or_get_declaration(engine, cipher, filing(2, ITS_TWIN))
     assert created and holder_of(engine, ITS_TWIN) == twin.declaration_id
 
 
@@ -148,33 +155,38 @@ def _closed(declaration_id: str, state: DeclarationState) -> ProgressReport:
     ],
 )
 def test_a_declaration_that_ends_refused_or_withdrawn_frees_its_event(
-    engine: Engine, state: DeclarationState, frees: bool
+    engine: Engine, cipher: StoreCipher, state: DeclarationState, frees: bool
 ) -> None:
-    first, _ = create_or_get_declaration(engine, filing(1, A_BIRTH))
-    save_progress(engine, _closed(first.declaration_id, state))
+    first, _ = create_or_get_declaration(engine, cipher, filing(1, A_BIRTH))
+    save_progress(engine, cipher, _closed(first.declaration_id, state))
     if frees:
-        second, created = create_or_get_declaration(engine, filing(2, A_BIRTH))
+        second, created = create_or_get_declaration(engine, cipher, filing(2, A_BIRTH))
         assert created and holder_of(engine, A_BIRTH) == second.declaration_id
     else:
         with pytest.raises(DuplicateDeclaration):
-            create_or_get_declaration(engine, filing(2, A_BIRTH))
+            create_or_get_declaration(engine, cipher, filing(2, A_BIRTH))
 
 
-def test_a_run_that_failed_or_never_started_frees_its_event(engine: Engine) -> None:
-    failed, _ = create_or_get_declaration(engine, filing(1, A_BIRTH))
-    assert mark_run_ended(engine, failed.workflow_id, Message.of("run.failed"), "workflow_failed")
+def test_a_run_that_failed_or_never_started_frees_its_event(
+    engine: Engine, cipher: StoreCipher
+) -> None:
+    failed, _ = create_or_get_declaration(engine, cipher, filing(1, A_BIRTH))
+    assert mark_run_ended(
+        engine, cipher, failed.workflow_id, Message.of("run.failed"), "workflow_failed"
+    )
     assert holder_of(engine, A_BIRTH) is None
-    unstarted, _ = create_or_get_declaration(engine, filing(2, A_BIRTH))
+    unstarted, _ = create_or_get_declaration(engine, cipher, filing(2, A_BIRTH))
     delete_unstarted_declaration(engine, unstarted.declaration_id)
     assert holder_of(engine, A_BIRTH) is None
 
 
 def test_a_correction_moves_the_declaration_to_its_event_unless_another_holds_it(
     engine: Engine,
+    cipher: StoreCipher,
 ) -> None:
-    first, _ = create_or_get_declaration(engine, filing(1, A_BIRTH))
+    first, _ = create_or_get_declaration(engine, cipher, filing(1, A_BIRTH))
     misdated = EventKeys.of(RING, "birth\x1fpersonal_id:001190012345\x1f2026-11-19\x1f1")
-    second, _ = create_or_get_declaration(engine, filing(2, misdated))
+    second, _ = create_or_get_declaration(engine, cipher, filing(2, misdated))
     # Corrected to the first's date: that birth is declared already, and nothing moves.
     with pytest.raises(DuplicateDeclaration) as refused:
         move_event(engine, second.declaration_id, A_BIRTH)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from messages import Message
 from schemas.results import SurvivorBenefitResult, step_result
 from schemas.status import DeclarationState, DeliveryState, StepState
+from settings import Settings
 from store.attachments import find_tampered, read_attachment
 from store.audit import audit_trail, record_audit
 from store.database import create_store_engine, open_store_engine
@@ -36,6 +37,7 @@ from store.documents import list_documents, read_document
 from store.escalations import list_escalations
 from store.migrations.revisions import head_revisions, recorded_revisions
 from store.models import DeclarationRecord
+from store.sealing import store_cipher
 from store.step_records import (
     list_step_events,
     list_step_results,
@@ -49,6 +51,7 @@ ROWS = release_rows()
 BIRTH, DEATH = (
     next(r for r in ROWS["declarations"] if r["procedure"] == group) for group in ("birth", "death")
 )
+CIPHER = store_cipher(Settings(environment="test"))
 
 
 @pytest.fixture(params=["revision recorded", "made before migrations"])
@@ -96,7 +99,7 @@ def test_declarations_read_back_with_their_status(upgraded: Engine) -> None:
         assert record.received_at == datetime.fromisoformat(row["received_at"])
         # The columns this version added start empty on the release's declarations.
         assert (record.started_run_id, record.attested_by_key) == (None, None)
-        view = read_status(record)
+        view = read_status(record, CIPHER)
         assert view.status.value == row["status"]
         assert [s.procedure.value for s in view.steps] == [
             s["procedure"] for s in row["status_sealed"]["steps"]
@@ -104,7 +107,7 @@ def test_declarations_read_back_with_their_status(upgraded: Engine) -> None:
         assert view.summary is not None and isinstance(view.summary, Message)
         _worded(view.summary)
 
-    birth = read_status(_record(upgraded, BIRTH["declaration_id"]))
+    birth = read_status(_record(upgraded, BIRTH["declaration_id"]), CIPHER)
     assert birth.status is DeclarationState.AWAITING_SUPPLEMENT
     assert birth.supplement_request is not None
     assert birth.supplement_request.fields == ["father.residence"]
@@ -113,7 +116,7 @@ def test_declarations_read_back_with_their_status(upgraded: Engine) -> None:
         StepState.AWAITING_SUPPLEMENT,
         StepState.SUBMITTED,
     ]
-    death = read_status(_record(upgraded, DEATH["declaration_id"]))
+    death = read_status(_record(upgraded, DEATH["declaration_id"]), CIPHER)
     assert death.status is DeclarationState.COMPLETED
     assert death.delivery.status is DeliveryState.AVAILABLE
 
@@ -130,7 +133,7 @@ def test_a_survivor_benefit_the_release_recorded_reads_as_todays(upgraded: Engin
     recorded = next(
         r["result_sealed"] for r in ROWS["step_results"] if r["procedure"] == "survivor_benefit"
     )
-    view = read_status(_record(upgraded, DEATH["declaration_id"]))
+    view = read_status(_record(upgraded, DEATH["declaration_id"]), CIPHER)
     in_status = next(s.result for s in view.steps if s.procedure.value == "survivor_benefit")
     assert isinstance(in_status, SurvivorBenefitResult)
     assert [p.personal_id for p in in_status.paid] == [
@@ -152,7 +155,9 @@ def test_step_events_and_results_read_back(upgraded: Engine) -> None:
         assert [(e.sequence, e.status, e.case_number) for e in events] == [
             (r["sequence"], r["status"], r["case_number"]) for r in recorded
         ]
-        assert [read_step_reason(e) for e in events] == [r["reason_sealed"] for r in recorded]
+        assert [read_step_reason(e, CIPHER) for e in events] == [
+            r["reason_sealed"] for r in recorded
+        ]
 
         results = {r.procedure: r for r in list_step_results(upgraded, declaration_id)}
         expected = {
@@ -160,7 +165,7 @@ def test_step_events_and_results_read_back(upgraded: Engine) -> None:
         }
         assert set(results) == set(expected)
         for procedure, record in results.items():
-            typed = step_result(procedure, _json(read_step_result(record)))
+            typed = step_result(procedure, _json(read_step_result(record, CIPHER)))
             assert typed is not None, f"{procedure}'s result no longer reads"
             assert typed.kind == procedure
 
@@ -172,17 +177,17 @@ def _json(text: str) -> dict[str, object]:
 
 def test_attachments_and_documents_read_back_untampered(upgraded: Engine) -> None:
     for row in ROWS["attachments"]:
-        assert read_attachment(upgraded, row["sha256"]) == base64.b64decode(
+        assert read_attachment(upgraded, CIPHER, row["sha256"]) == base64.b64decode(
             row["content"]["base64"]
         )
-    assert find_tampered(upgraded, [r["sha256"] for r in ROWS["attachments"]]) == []
+    assert find_tampered(upgraded, CIPHER, [r["sha256"] for r in ROWS["attachments"]]) == []
 
     documents = list_documents(upgraded, DEATH["declaration_id"])
     assert {(d.kind, d.issuer) for d in documents} == {
         (r["kind"], r["issuer"]) for r in ROWS["issued_documents"]
     }
     for document in documents:
-        pdf = read_document(upgraded, DEATH["declaration_id"], document.document_id)
+        pdf = read_document(upgraded, CIPHER, DEATH["declaration_id"], document.document_id)
         assert pdf is not None and pdf.startswith(b"%PDF-")
 
 
@@ -248,9 +253,9 @@ def test_todays_writes_work_on_the_release_declarations(upgraded: Engine) -> Non
         received_at=datetime.now(UTC),
         province_code=BIRTH["province_code"],
         commune_code=BIRTH["commune_code"],
-        initial_view=read_status(record),
+        initial_view=read_status(record, CIPHER),
     )
-    found, created = create_or_get_declaration(upgraded, repeat)
+    found, created = create_or_get_declaration(upgraded, CIPHER, repeat)
     assert not created and found.declaration_id == BIRTH["declaration_id"]
 
     workflow_id = BIRTH["workflow_id"]

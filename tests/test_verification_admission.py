@@ -14,8 +14,8 @@ from starlette.types import Message, Receive, Scope, Send
 
 from messages import Message as Words
 from portal_api.app import create_app
-from portal_api.body_limit import BodyLimits, BodySizeLimit
-from portal_api.large_bodies import LARGE_BODY_BYTES, LargeBodySlots
+from portal_api.body_limits import BodyLimits, BodySizeLimit
+from portal_api.large_body_slots import LARGE_BODY_BYTES, LargeBodySlots
 from portal_api.verification_admission import VerificationAdmission
 from settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypedDict, TypeVar
 
 import nexusrpc
 from temporalio import workflow
@@ -20,10 +20,18 @@ with workflow.unsafe.imports_passed_through():
     from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
     from schemas.death import DeathDeclaration
 
+from workflows.idempotency import idempotency_key
+
 Declaration = BirthDeclaration | DeathDeclaration
 DeclarationT = TypeVar("DeclarationT", bound=Declaration)
 RequestT = TypeVar("RequestT", bound=AgencyRequest)
 ResultT = TypeVar("ResultT", bound=BaseModel)
+
+
+class CaseOpening(TypedDict):
+    declaration_id: str
+    idempotency_key: str
+    supersedes_case_number: str | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,15 @@ class Submission(Generic[DeclarationT]):
     round_number: int
     # The case the new submission replaces.
     supersedes: str | None
+
+    def case(self, procedure: Procedure) -> CaseOpening:
+        """What every request for `procedure` opens its case with: the declaration, the key
+        that makes this round's repeats one case, and the case it replaces."""
+        return CaseOpening(
+            declaration_id=self.declaration_id,
+            idempotency_key=idempotency_key(self.declaration_id, procedure, self.round_number),
+            supersedes_case_number=self.supersedes,
+        )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@ whom the population registry is asked to confirm first."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TypedDict
+
 from agency_contracts.decisions import IdentityClaim
 from agency_contracts.requests import (
     BirthRegistrationRequest,
@@ -12,9 +15,9 @@ from agency_contracts.requests import (
 )
 from schemas.birth import BirthDeclaration, Parent
 from schemas.common import Procedure
+from schemas.identifiers import Sex
 from schemas.results import BirthRegistrationResult
 from workflows.agency_steps import Submission
-from workflows.idempotency import idempotency_key
 
 
 def identity_claims(d: BirthDeclaration, supplemented: frozenset[str]) -> list[IdentityClaim]:
@@ -54,11 +57,7 @@ def _person(parent: Parent) -> PersonRef:
 def birth_registration(s: Submission[BirthDeclaration]) -> BirthRegistrationRequest:
     d = s.declaration
     return BirthRegistrationRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.BIRTH_REGISTRATION, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
+        **s.case(Procedure.BIRTH_REGISTRATION),
         child_full_name=d.child.full_name,
         child_sex=d.child.sex,
         child_date_of_birth=d.child.date_of_birth,
@@ -77,20 +76,33 @@ def birth_registration(s: Submission[BirthDeclaration]) -> BirthRegistrationRequ
     )
 
 
+class RegisteredChild(TypedDict):
+    """The child as the birth registration recorded them, as every later step names them."""
+
+    personal_id: str
+    full_name: str
+    sex: Sex
+    date_of_birth: date
+    civil_status_record_number: str
+
+
+def _registered_child(d: BirthDeclaration, birth: BirthRegistrationResult) -> RegisteredChild:
+    return RegisteredChild(
+        personal_id=birth.child_personal_id,
+        full_name=d.child.full_name,
+        sex=d.child.sex,
+        date_of_birth=d.child.date_of_birth,
+        civil_status_record_number=birth.civil_status_record_number,
+    )
+
+
 def residence_registration(
     s: Submission[BirthDeclaration], birth: BirthRegistrationResult
 ) -> ResidenceRegistrationRequest:
     d = s.declaration
     return ResidenceRegistrationRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.RESIDENCE_REGISTRATION, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
-        personal_id=birth.child_personal_id,
-        full_name=d.child.full_name,
-        sex=d.child.sex,
-        date_of_birth=d.child.date_of_birth,
+        **s.case(Procedure.RESIDENCE_REGISTRATION),
+        **_registered_child(d, birth),
         residence=d.residence,
         mother_personal_id=d.mother.personal_id if d.mother else None,
         father_personal_id=d.father.personal_id if d.father else None,
@@ -98,24 +110,14 @@ def residence_registration(
             d.declarant.personal_id if d.declarant.relationship == "guardian" else None
         ),
         institution=d.declarant.institution,
-        civil_status_record_number=birth.civil_status_record_number,
     )
 
 
 def health_insurance_card(
     s: Submission[BirthDeclaration], birth: BirthRegistrationResult
 ) -> HealthInsuranceCardRequest:
-    d = s.declaration
     return HealthInsuranceCardRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.HEALTH_INSURANCE_CARD, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
-        personal_id=birth.child_personal_id,
-        full_name=d.child.full_name,
-        sex=d.child.sex,
-        date_of_birth=d.child.date_of_birth,
-        residence_commune_code=d.residence.commune_code,
-        civil_status_record_number=birth.civil_status_record_number,
+        **s.case(Procedure.HEALTH_INSURANCE_CARD),
+        **_registered_child(s.declaration, birth),
+        residence_commune_code=s.declaration.residence.commune_code,
     )

@@ -4,6 +4,8 @@ whom the population registry is asked to confirm first."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from typing import TypedDict
 
 from agency_contracts.decisions import IdentityClaim
 from agency_contracts.requests import (
@@ -16,7 +18,6 @@ from schemas.common import Procedure
 from schemas.death import DeathDeclaration
 from schemas.results import DeathRegistrationResult
 from workflows.agency_steps import Submission
-from workflows.idempotency import idempotency_key
 
 # The parts whose change brings the beneficiaries before the registry: a beneficiary named in a
 # supplement, or an account for the money in someone's name, who must be one of the people the
@@ -65,11 +66,7 @@ def chosen_by_family(procedure: Procedure) -> Callable[[DeathDeclaration], bool]
 def death_registration(s: Submission[DeathDeclaration]) -> DeathRegistrationRequest:
     d = s.declaration
     return DeathRegistrationRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.DEATH_REGISTRATION, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
+        **s.case(Procedure.DEATH_REGISTRATION),
         deceased_personal_id=d.deceased.personal_id,
         deceased_full_name=d.deceased.full_name,
         deceased_sex=d.deceased.sex,
@@ -85,16 +82,28 @@ def death_registration(s: Submission[DeathDeclaration]) -> DeathRegistrationRequ
     )
 
 
+class DeathOnRecord(TypedDict):
+    """The death as the justice office recorded it, as every benefit claim names it."""
+
+    deceased_personal_id: str
+    date_of_death: date
+    death_record_number: str
+
+
+def _death_on_record(d: DeathDeclaration, death: DeathRegistrationResult) -> DeathOnRecord:
+    return DeathOnRecord(
+        deceased_personal_id=d.deceased.personal_id,
+        date_of_death=d.deceased.date_of_death,
+        death_record_number=death.death_record_number,
+    )
+
+
 def residence_removal(
     s: Submission[DeathDeclaration], death: DeathRegistrationResult
 ) -> ResidenceRemovalRequest:
     d = s.declaration
     return ResidenceRemovalRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.RESIDENCE_REMOVAL, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
+        **s.case(Procedure.RESIDENCE_REMOVAL),
         personal_id=d.deceased.personal_id,
         date_of_death=d.deceased.date_of_death,
         death_record_number=death.death_record_number,
@@ -107,14 +116,8 @@ def funeral_allowance(
     d = s.declaration
     assert d.payment is not None, "checked at intake: a benefit needs payment details"
     return FuneralAllowanceRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.FUNERAL_ALLOWANCE, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
-        deceased_personal_id=d.deceased.personal_id,
-        date_of_death=d.deceased.date_of_death,
-        death_record_number=death.death_record_number,
+        **s.case(Procedure.FUNERAL_ALLOWANCE),
+        **_death_on_record(d, death),
         claimant_personal_id=d.declarant.personal_id,
         payment=d.payment,
     )
@@ -127,14 +130,8 @@ def survivor_benefit(
     assert d.payment is not None, "checked at intake"
     assert d.survivor_benefit is not None, "checked at intake"
     return SurvivorBenefitRequest(
-        declaration_id=s.declaration_id,
-        idempotency_key=idempotency_key(
-            s.declaration_id, Procedure.SURVIVOR_BENEFIT, s.round_number
-        ),
-        supersedes_case_number=s.supersedes,
-        deceased_personal_id=d.deceased.personal_id,
-        date_of_death=d.deceased.date_of_death,
-        death_record_number=death.death_record_number,
+        **s.case(Procedure.SURVIVOR_BENEFIT),
+        **_death_on_record(d, death),
         form=d.survivor_benefit.form,
         beneficiaries=d.survivor_benefit.beneficiaries,
         payment=d.payment,

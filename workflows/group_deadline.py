@@ -43,9 +43,7 @@ async def watch_group_deadline(run: RunningDeclaration[DeclarationT]) -> None:
                 deadline,
                 None,
                 None,
-                Message.of(
-                    "escalation.declaration_overdue", group=Message.of(f"group.{run.group.value}")
-                ),
+                Message.of("escalation.declaration_overdue", group=run.steps.name),
             )
         await workflow.wait_condition(moved_on)
     deadlines.forget(GROUP)

@@ -77,6 +77,8 @@ class ProcedureSteps(ABC, Generic[DeclarationT]):
     """A procedure group as its declaration's workflow sees it."""
 
     group: ProcedureGroup
+    # The group as families and operators read it ("a birth").
+    name: Message
 
     @abstractmethod
     def procedures(self, declaration: DeclarationT) -> tuple[Procedure, ...]:
@@ -100,6 +102,7 @@ class ProcedureSteps(ABC, Generic[DeclarationT]):
 @dataclass(frozen=True)
 class GroupSteps(ProcedureSteps[DeclarationT], Generic[DeclarationT, RequestT, RecordT]):
     group: ProcedureGroup
+    name: Message
     registration: StepSpec[DeclarationT, RequestT, RecordT]
     # What the steps after the registration need from it, as the citizen reads it.
     record_name: Message

@@ -25,6 +25,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from schemas.supplements import SupplementRequest
 
+from workflows.procedure_groups import PROCEDURE_GROUPS
+
 DECIDED = (StepState.APPROVED, StepState.REJECTED)
 DOCUMENTS_READY = "documents_ready"
 # Electronic results are the documents themselves: `documents_ready` says so.
@@ -37,7 +39,7 @@ def day(moment: datetime) -> str:
 
 
 def _group(view: DeclarationStatusView) -> Message:
-    return Message.of(f"group.{view.procedure.value}")
+    return PROCEDURE_GROUPS[view.procedure].name
 
 
 def _supplement(key: str, request: SupplementRequest) -> Milestone:

@@ -8,8 +8,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from messages import Language, Message, in_words
-    from schemas.common import ProcedureGroup
     from schemas.status import DeclarationStatusView
+
+from workflows.procedure_groups import PROCEDURE_GROUPS
 
 # The operators who read the Temporal UI work in Vietnamese.
 OPERATOR_LANGUAGE: Language = "vi"
@@ -17,14 +18,9 @@ OPERATOR_LANGUAGE: Language = "vi"
 
 def operator_details(view: DeclarationStatusView) -> str:
     """The details, as Markdown."""
-    group = (
-        Message.of("group.birth")
-        if view.procedure == ProcedureGroup.BIRTH
-        else Message.of("group.death")
-    )
     title = Message.of(
         "operator.declaration_title",
-        group=group,
+        group=PROCEDURE_GROUPS[view.procedure].name,
         declaration_id=view.declaration_id,
         status=view.status.value,
     ).text(OPERATOR_LANGUAGE)

@@ -1,8 +1,13 @@
 """The procedure groups and the agency steps each runs: its registration at the justice office,
 then, side by side, the steps that need the record. A procedure joins its group with one entry
-here; what its agency is asked is built in the group's requests module."""
+here, and a group joins the product with one entry in `PROCEDURE_GROUPS`; what its agency is
+asked is built in the group's requests module."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 from temporalio import workflow
 
@@ -28,6 +33,7 @@ from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
 
 BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
     group=ProcedureGroup.BIRTH,
+    name=Message.of("group.birth"),
     claims=birth_requests.identity_claims,
     registration=StepSpec(
         Procedure.BIRTH_REGISTRATION,
@@ -54,6 +60,7 @@ BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
 
 DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
     group=ProcedureGroup.DEATH,
+    name=Message.of("group.death"),
     claims=death_requests.identity_claims,
     registration=StepSpec(
         Procedure.DEATH_REGISTRATION,
@@ -84,4 +91,10 @@ DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
             death_requests.chosen_by_family(Procedure.SURVIVOR_BENEFIT),
         ),
     ),
+)
+
+# Every procedure group, by its name: what reads a declaration of any group looks its group up
+# here rather than telling the groups apart itself.
+PROCEDURE_GROUPS: Mapping[ProcedureGroup, ProcedureSteps[Any]] = MappingProxyType(
+    {steps.group: steps for steps in (BIRTH_STEPS, DEATH_STEPS)}
 )

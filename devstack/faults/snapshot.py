@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas.status import TERMINAL_STATES
+from settings import get_settings
 from store.sealing import STATUS, store_cipher
 
 CLOSED = frozenset(state.value for state in TERMINAL_STATES)
@@ -42,7 +43,7 @@ def _read_views(store_path: Path) -> list[dict[str, Any]]:
             "SELECT declaration_id, status_sealed FROM declarations"
         ).fetchall()
     # The status is sealed at rest; this process holds the store's keys, as the stack's do.
-    cipher = store_cipher()
+    cipher = store_cipher(get_settings())
     return [
         json.loads(cipher.open_text(sealed, STATUS, declaration)) for declaration, sealed in rows
     ]

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from messages import Language, in_language
-from portal_api.auth import Access
+from portal_api.authorization import Access
 from portal_api.citizen_actions import (
     ActionAccepted,
     ActionNotPossible,
@@ -17,6 +17,7 @@ from portal_api.citizen_actions import (
 )
 from portal_api.dependencies import (
     AccessDep,
+    CipherDep,
     CitizenActionsDep,
     EngineDep,
     IdempotencyKeyHeader,
@@ -32,8 +33,8 @@ from portal_api.error_responses import (
     Responses,
 )
 from portal_api.errors import DeclarationBreaksRules
-from portal_api.filings import BIRTH_FILING, DEATH_FILING
-from portal_api.intake import DeclarationAccepted, OrchestrationUnavailable
+from portal_api.filings import BIRTH_FILING, DEATH_FILING, AnyFiling, Submission
+from portal_api.intake import DeclarationAccepted, Intake, OrchestrationUnavailable
 from schemas.birth import BirthDeclarationSubmission
 from schemas.death import DeathDeclarationSubmission
 from schemas.status import DeclarationStatusView
@@ -83,6 +84,30 @@ def _unavailable() -> HTTPException:
     )
 
 
+async def _file(
+    filing: AnyFiling,
+    submission: Submission,
+    intake: Intake,
+    access: Access,
+    idempotency_key: str | None,
+) -> DeclarationAccepted:
+    """File a declaration of the filing's group, as the caller may."""
+    group = filing.group.value
+    await access.require(Scope.SUBMIT, "submit")
+    await access.require_own_declarant("submit", submission.declarant.personal_id)
+    try:
+        accepted = await intake.submit(filing, submission, idempotency_key, access.principal.actor)
+    except IdempotencyConflict:
+        raise _conflict() from None
+    except DuplicateDeclaration as duplicate:
+        await _refused_duplicate(access, group, duplicate)
+        raise
+    except OrchestrationUnavailable:
+        raise _unavailable() from None
+    await access.audit("submit", accepted.declaration_id, group)
+    return accepted
+
+
 @router.post(
     "/birth",
     status_code=status.HTTP_202_ACCEPTED,
@@ -95,21 +120,7 @@ async def submit_birth_declaration(
     access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
-    await access.require(Scope.SUBMIT, "submit")
-    await access.require_own_declarant("submit", submission.declarant.personal_id)
-    try:
-        accepted = await intake.submit(
-            BIRTH_FILING, submission, idempotency_key, access.principal.actor
-        )
-    except IdempotencyConflict:
-        raise _conflict() from None
-    except DuplicateDeclaration as duplicate:
-        await _refused_duplicate(access, "birth", duplicate)
-        raise
-    except OrchestrationUnavailable:
-        raise _unavailable() from None
-    await access.audit("submit", accepted.declaration_id, "birth")
-    return accepted
+    return await _file(BIRTH_FILING, submission, intake, access, idempotency_key)
 
 
 @router.post(
@@ -124,21 +135,7 @@ async def submit_death_declaration(
     access: AccessDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> DeclarationAccepted:
-    await access.require(Scope.SUBMIT, "submit")
-    await access.require_own_declarant("submit", submission.declarant.personal_id)
-    try:
-        accepted = await intake.submit(
-            DEATH_FILING, submission, idempotency_key, access.principal.actor
-        )
-    except IdempotencyConflict:
-        raise _conflict() from None
-    except DuplicateDeclaration as duplicate:
-        await _refused_duplicate(access, "death", duplicate)
-        raise
-    except OrchestrationUnavailable:
-        raise _unavailable() from None
-    await access.audit("submit", accepted.declaration_id, "death")
-    return accepted
+    return await _file(DEATH_FILING, submission, intake, access, idempotency_key)
 
 
 @router.get(
@@ -147,7 +144,11 @@ async def submit_death_declaration(
     responses={**GUARDED, **_NOT_FOUND},
 )
 async def get_declaration_status(
-    declaration_id: str, engine: EngineDep, access: AccessDep, language: LanguageDep
+    declaration_id: str,
+    engine: EngineDep,
+    cipher: CipherDep,
+    access: AccessDep,
+    language: LanguageDep,
 ) -> JSONResponse:
     await access.require(Scope.READ, "read_status", declaration_id)
     # The workflow reports every change to the store, so the store is current while the
@@ -157,7 +158,7 @@ async def get_declaration_status(
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     await access.require_access("read_status", record)
     await access.audit("read_status", declaration_id)
-    return status_in(access.visible_part(read_status(record)), language)
+    return status_in(access.visible_part(read_status(record, cipher)), language)
 
 
 def status_in(view: DeclarationStatusView, language: Language) -> JSONResponse:

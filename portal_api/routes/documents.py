@@ -10,7 +10,13 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from portal_api.dependencies import AccessDep, DocumentChecksDep, EngineDep, SettingsDep
+from portal_api.dependencies import (
+    AccessDep,
+    CipherDep,
+    DocumentChecksDep,
+    EngineDep,
+    SettingsDep,
+)
 from schemas.common import Procedure
 from schemas.documents import PROCEDURE_OF_KIND, DocumentKind, issuer_of_kind
 from schemas.status import DeclarationStatusView, StepState
@@ -123,6 +129,7 @@ async def store_issued_document(
     kind: Annotated[DocumentKind, Query()],
     request: Request,
     engine: EngineDep,
+    cipher: CipherDep,
     settings: SettingsDep,
     checks: DocumentChecksDep,
     access: AccessDep,
@@ -141,7 +148,7 @@ async def store_issued_document(
     if record is None:
         raise HTTPException(status_code=404, detail="No declaration with this ID.")
     procedure = PROCEDURE_OF_KIND[kind]
-    if not holds_case(read_status(record), procedure):
+    if not holds_case(read_status(record, cipher), procedure):
         raise await access.refuse(
             "store_document",
             declaration_id,
@@ -159,6 +166,7 @@ async def store_issued_document(
     document_id = await run_in_threadpool(
         lambda: store_document(
             engine,
+            cipher,
             declaration_id,
             body,
             kind=kind,
@@ -184,7 +192,11 @@ async def store_issued_document(
     responses={200: {"content": {PDF: {}}}, **_NOT_FOUND},
 )
 async def get_declaration_document(
-    declaration_id: str, document_id: str, engine: EngineDep, access: AccessDep
+    declaration_id: str,
+    document_id: str,
+    engine: EngineDep,
+    cipher: CipherDep,
+    access: AccessDep,
 ) -> Response:
     await _readable(access, engine, declaration_id)
     issuers = access.visible_issuers()
@@ -192,7 +204,7 @@ async def get_declaration_document(
         listed = await run_in_threadpool(list_documents, engine, declaration_id)
         if not any(d.document_id == document_id and d.issuer in issuers for d in listed):
             raise HTTPException(status_code=404, detail="No such document on this declaration.")
-    content = await run_in_threadpool(read_document, engine, declaration_id, document_id)
+    content = await run_in_threadpool(read_document, engine, cipher, declaration_id, document_id)
     if content is None:
         raise HTTPException(status_code=404, detail="No such document on this declaration.")
     await access.audit("read_document", declaration_id)

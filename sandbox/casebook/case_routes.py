@@ -1,5 +1,5 @@
 """The routes every agency offers on its cases: lookup, cancellation and follow-ups for its
-adapter, the officers' desk, and the decision feed."""
+adapter, the officers' desk, and the decision feed with its dead letters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from fastapi import APIRouter, Header, HTTPException
 
 from sandbox.casebook.decisions import Rejected, SupplementNeeded
 from sandbox.casebook.service import AgencyBook
-from sandbox.casebook.views import CaseView, DecisionView, FollowUpIn, OfficerDecisionIn
+from sandbox.casebook.views import (
+    CaseView,
+    DeadLetterIn,
+    DeadLetterView,
+    DecisionView,
+    FollowUpIn,
+    OfficerDecisionIn,
+)
 
 
 def case_routes(book: AgencyBook) -> APIRouter:
@@ -64,5 +71,15 @@ def case_routes(book: AgencyBook) -> APIRouter:
     @router.post("/v1/decisions/{decision_id}/ack", status_code=204)
     async def acknowledge(decision_id: int) -> None:
         await book.acknowledge(decision_id)
+
+    @router.post("/v1/decisions/{decision_id}/dead-letter", status_code=204)
+    async def dead_letter(decision_id: int, body: DeadLetterIn) -> None:
+        """The adapter could not carry the decision to its case: it leaves the feed, and waits
+        among the dead letters for the agency's operators."""
+        await book.acknowledge(decision_id, dead_letter=body.reason)
+
+    @router.get("/v1/officer/dead-letters", response_model=list[DeadLetterView])
+    async def dead_letters(limit: int = 100) -> list[DeadLetterView]:
+        return book.dead_letters(min(max(limit, 1), 500))
 
     return router

@@ -35,8 +35,14 @@ from sandbox.casebook.errors import (
 from sandbox.casebook.numbering import next_number
 from sandbox.casebook.signing import sign_decision
 from sandbox.casebook.switches import DecisionPolicy, FaultState
-from sandbox.casebook.tables import OPEN_STATES, Case, DecisionEvent
-from sandbox.casebook.views import CaseView, DecisionView, SupplementIn, case_view
+from sandbox.casebook.tables import OPEN_STATES, Case, DeadLetter, DecisionEvent
+from sandbox.casebook.views import (
+    CaseView,
+    DeadLetterView,
+    DecisionView,
+    SupplementIn,
+    case_view,
+)
 from sandbox.dataset import Dataset
 
 
@@ -277,7 +283,10 @@ class AgencyBook:
                 )
             return views
 
-    async def acknowledge(self, decision_id: int) -> None:
+    async def acknowledge(self, decision_id: int, dead_letter: str | None = None) -> None:
+        """Take the decision off the feed. With `dead_letter`, the adapter could not carry it
+        to its case: it is kept among the dead letters with that reason (the first reason
+        stands when it is said again)."""
         async with self.write_lock:
             with self.session() as session:
                 event_row = session.get(DecisionEvent, decision_id)
@@ -286,4 +295,32 @@ class AgencyBook:
                 if event_row.acknowledged_at is None:
                     event_row.acknowledged_at = now_utc()
                     session.add(event_row)
-                    session.commit()
+                if dead_letter is not None and session.get(DeadLetter, decision_id) is None:
+                    session.add(
+                        DeadLetter(
+                            decision_id=decision_id, reason=dead_letter, dead_lettered_at=now_utc()
+                        )
+                    )
+                session.commit()
+
+    def dead_letters(self, limit: int) -> list[DeadLetterView]:
+        """The decisions the adapter could not carry, newest first."""
+        with self.session() as session:
+            rows = session.exec(
+                select(DeadLetter, DecisionEvent)
+                .join(DecisionEvent, col(DecisionEvent.id) == col(DeadLetter.decision_id))
+                .order_by(col(DeadLetter.dead_lettered_at).desc())
+                .limit(limit)
+            ).all()
+            return [
+                DeadLetterView(
+                    decision_id=letter.decision_id,
+                    case_number=event_row.case_number,
+                    procedure=event_row.procedure,
+                    outcome=event_row.outcome,
+                    decided_at=event_row.decided_at,
+                    reason=letter.reason,
+                    dead_lettered_at=letter.dead_lettered_at,
+                )
+                for letter, event_row in rows
+            ]

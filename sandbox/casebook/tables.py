@@ -54,6 +54,17 @@ class DecisionEvent(SQLModel, table=True):
     acknowledged_at: datetime | None = SQLField(default=None, index=True)
 
 
+class DeadLetter(SQLModel, table=True):
+    """A decision the adapter could not carry to its case: taken off the feed, and kept here
+    with the adapter's reason for the agency's operators to look into."""
+
+    __tablename__ = "dead_lettered_decisions"
+
+    decision_id: int = SQLField(primary_key=True)
+    reason: str = SQLField(sa_column=Column(Text, nullable=False))
+    dead_lettered_at: datetime
+
+
 class Counter(SQLModel, table=True):
     __tablename__ = "counters"
 
@@ -73,4 +84,10 @@ class DatasetSource(SQLModel, table=True):
     loaded_at: datetime
 
 
-CASEBOOK_TABLES: tuple[type[SQLModel], ...] = (Case, DecisionEvent, Counter, DatasetSource)
+CASEBOOK_TABLES: tuple[type[SQLModel], ...] = (
+    Case,
+    DecisionEvent,
+    DeadLetter,
+    Counter,
+    DatasetSource,
+)

@@ -44,6 +44,21 @@ class DecisionView(BaseModel):
     decided_at: datetime
 
 
+class DeadLetterIn(BaseModel):
+    # Why the adapter could not carry the decision to its case: codes and field names only.
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DeadLetterView(BaseModel):
+    decision_id: int
+    case_number: str
+    procedure: str
+    outcome: str
+    decided_at: datetime
+    reason: str
+    dead_lettered_at: datetime
+
+
 class OfficerDecisionIn(BaseModel):
     outcome: Literal["approve", "reject", "request_supplement"]
     reason: str | None = Field(default=None, max_length=2000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from messages import Message
-from schemas.ages import CHILD_CARD_MONTHS, years_old
+from schemas.ages import CHILD_CARD_MONTHS
 from schemas.rules.findings import Findings, Loc, RuleContext
 
 # The birth group serves a child under 6: under 72 months, as the child's free health-insurance
@@ -13,12 +13,6 @@ from schemas.rules.findings import Findings, Loc, RuleContext
 CHILD_AGE_LIMIT_YEARS = CHILD_CARD_MONTHS // 12
 MIN_PARENT_AGE_YEARS = 12
 LATE_DEATH_DECLARATION_DAYS = 15
-
-
-def years_between(earlier: date, later: date) -> int:
-    """Whole years from `earlier` to `later` (a person's age on `later`), by the one age rule of
-    `schemas.ages`."""
-    return years_old(earlier, later)
 
 
 def is_late_death_declaration(date_of_death: date, received_on: date) -> bool:

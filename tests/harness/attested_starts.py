@@ -27,6 +27,7 @@ async def start_birth_as_the_portal(
     workflow_id = workflow_id_for(start.declaration_id)
     create_or_get_declaration(
         stack.engine,
+        stack.cipher,
         NewDeclaration(
             declaration_id=start.declaration_id,
             procedure=ProcedureGroup.BIRTH.value,

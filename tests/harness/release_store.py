@@ -15,6 +15,7 @@ from alembic import command
 from sqlalchemy import DateTime, MetaData, text
 from sqlalchemy.engine import Connection, Engine
 
+from settings import Settings
 from store.migrations.config import alembic_config
 from store.migrations.revisions import VERSION_TABLE
 from store.migrations.upgrade import RELEASE_E094EEE
@@ -70,7 +71,7 @@ def _stored(table: str, row: dict[str, Any], times: set[str]) -> dict[str, Any]:
 
 def _sealed(table: str, row: dict[str, Any]) -> dict[str, bytes] | None:
     """The row's sealed column, sealed as the release's store sealed it."""
-    cipher = store_cipher()
+    cipher = store_cipher(Settings(environment="test"))
     if table == "declarations":
         status = json.dumps(row["status_sealed"], ensure_ascii=False)
         return {"status_sealed": cipher.seal_text(status, STATUS, row["declaration_id"])}

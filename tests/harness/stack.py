@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +25,13 @@ from portal_api.app import create_app
 from sandbox.settings import SandboxSettings
 from security.principals import Role
 from settings import Settings
+from store.at_rest import StoreCipher
+from store.sealing import store_cipher
 from tests.harness.configuration import agency_settings_for, stack_env, stack_settings
 from tests.harness.portal import PortalAuth
 from tests.harness.session_services import SessionServices
 from tests.harness.shared_workers import API_ONLY_SETTINGS, SharedWorkers
-from worker import ROLES, start_role_workers
+from worker import ROLES, WorkerSetup, start_role_workers
 
 
 @dataclass
@@ -47,6 +48,11 @@ class Stack:
     api_url: str
     # The log files of the worker processes serving this stack; none when they run in-process.
     worker_logs: list[Path] = field(default_factory=list)
+
+    @property
+    def cipher(self) -> StoreCipher:
+        """The store's cipher under this stack's keys, as its processes build it."""
+        return store_cipher(self.settings)
 
     def worker_env(self) -> dict[str, str]:
         """The environment of a worker process of this stack's own: its agencies store the
@@ -115,19 +121,16 @@ async def start_workers(
     roles: tuple[str, ...] = ROLES,
     portal_url: str | None = None,
 ) -> None:
-    executor = stack.enter_context(
-        ThreadPoolExecutor(max_workers=settings.max_concurrent_activities)
+    async def the_stacks_client(_: Settings) -> Client:
+        return client
+
+    setup = WorkerSetup(
+        orchestrator_settings=lambda: settings,
+        agency_settings=lambda agency: agency_settings_for(services, settings, agency, portal_url),
+        connect_orchestrator=the_stacks_client,
     )
     stop = asyncio.Event()
-    relays = await start_role_workers(
-        roles,
-        client,
-        settings,
-        executor,
-        stack,
-        stop,
-        lambda agency: agency_settings_for(services, settings, agency, portal_url),
-    )
+    relays = await start_role_workers(roles, setup, stack, stop)
 
     async def stop_relays() -> None:
         stop.set()

@@ -18,7 +18,7 @@ from starlette.types import Message as ASGIMessage
 
 from messages import Message, negotiate_language
 from portal_api.json_shape import JsonShapeGuard, ShapeProblem
-from portal_api.large_bodies import LARGE_BODY_BYTES, LargeBodySlots
+from portal_api.large_body_slots import LARGE_BODY_BYTES, LargeBodySlots
 from portal_api.route_match import route_template
 from portal_api.verification_admission import NotAdmitted, VerificationAdmission, client_key
 from settings import Settings

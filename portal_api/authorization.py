@@ -1,4 +1,4 @@
-"""Who is calling the portal API, and whether they may do this to that declaration.
+"""Whether the caller of the portal API may do this to that declaration.
 
 Callers present a signed bearer token (see security.tokens). A missing or invalid token is a
 401, answered before the body is read (portal_api.authentication) and again by the routes'
@@ -17,6 +17,7 @@ from schemas.common import Agency
 from schemas.status import DeclarationStatusView
 from security.principals import Principal, Scope
 from settings import Settings
+from store.at_rest import StoreCipher
 from store.audit import record_audit
 from store.declaration_status import read_status
 from store.models import DeclarationRecord
@@ -25,9 +26,12 @@ from store.models import DeclarationRecord
 class Access:
     """Authorisation decisions, each refusal recorded in the audit trail."""
 
-    def __init__(self, settings: Settings, engine: Engine, principal: Principal) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, cipher: StoreCipher, principal: Principal
+    ) -> None:
         self.settings = settings
         self.engine = engine
+        self.cipher = cipher
         self.principal = principal
 
     async def refuse(self, action: str, declaration_id: str | None, why: str) -> HTTPException:
@@ -53,7 +57,9 @@ class Access:
         if principal.role == "operator":
             agency = principal.agency_operator
             # An agency's operator reads only the declarations with a step at their agency.
-            if agency is None or agency in {a.value for a in read_status(record).agencies}:
+            if agency is None or agency in {
+                a.value for a in read_status(record, self.cipher).agencies
+            }:
                 return
         if principal.role == "portal" and record.client_id == principal.actor:
             return
