@@ -29,6 +29,8 @@ log = get_logger(__name__)
 # What the fork server loads before it forks a checking process: what a check runs, and
 # nothing of the API's.
 _PRELOAD = ["security.document_check_process", "pebble.pool.process"]
+# How often a check waiting for its answer looks whether its pool still runs.
+POOL_WATCH_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -95,12 +97,22 @@ class DocumentChecks:
         return DocumentVerification.refused(document_id(pdf), reason)
 
     async def _check(self, pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerification:
-        future = self._running_pool().schedule(
+        pool = self._running_pool()
+        future = pool.schedule(
             check_document, args=(pdf, dict(certificates)), timeout=self.limits.seconds
         )
         # Cancelled (the sender went away), the future is cancelled too, and pebble stops the
         # process checking it.
-        return await asyncio.wrap_future(future)
+        answer = asyncio.wrap_future(future)
+        while True:
+            done, _ = await asyncio.wait({answer}, timeout=POOL_WATCH_SECONDS)
+            if done:
+                return answer.result()
+            # A pool whose processes all died just as this check was scheduled stops without
+            # answering the checks it still held: they go to the next pool.
+            if not pool.active:
+                future.cancel()  # type: ignore[no-untyped-call]
+                raise BrokenProcessPool("the checking processes stopped under this check")
 
     def close(self) -> None:
         """Stops the processes, and any check still running (blocks up to a few seconds)."""
