@@ -25,7 +25,7 @@ from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
-from workflows.result_document import ResultDocumentWorkflow
+from workflows.result_document import ResultDocumentWorkflow, document_workflow_id
 from workflows.runner import workflow_runner
 from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
@@ -41,6 +41,7 @@ DECLARATIONS = {
 # with that agency's keys.
 CASES = {
     "case_justice_birth_registration",
+    "case_justice_result_document",
     "case_police_residence_registration_withdrawn",
     "case_social_security_survivor_benefit",
     "case_postal_shipment_delivery",
@@ -106,6 +107,9 @@ async def test_fresh_birth_histories_replay(stack: Stack, factory: DeclarationFa
     body = factory.birth(next(factory.couples()))
     completed = await _run_and_replay(stack, "birth", body, "birth_completed")
     await _replay_case(stack, completed, "birth_registration", "case_justice_birth_registration")
+    # The signed extract justice issued after its decision, by a workflow of its own.
+    document = document_workflow_id(f"{completed}:birth_registration:1")
+    await _replay(stack, document, "case_justice_result_document", "justice")
     shipment = delivery_workflow_id(f"{completed}:delivery:1")
     await _replay(stack, shipment, "case_postal_shipment_delivery", "postal")
     # A birth the justice officer refuses.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -88,6 +89,9 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     couples = factory.couples()
     samples: list[dict[str, float]] = []
     pid = pid_of(stack.orchestrator_worker)
+    agencies = pid_of(stack.process(PRODUCT_AGENCIES))
+    temporal_db = stack.local.layout.temporal_db
+    db_before = _database_bytes(temporal_db)
     batch = 500
     for start in range(0, count, batch):
         couple = next(couples)
@@ -101,6 +105,8 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
             {
                 "open_declarations": start + len(bodies),
                 "worker_rss_mb": round(rss_mb(pid, "VmRSS"), 1),
+                "case_workers_rss_mb": round(rss_mb(agencies, "VmRSS"), 1),
+                "temporal_db_mb": round(_database_bytes(temporal_db) / 2**20, 1),
             }
         )
         print(f"  {samples[-1]}", flush=True)
@@ -108,13 +114,24 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     waiting = await client.count_workflows(
         f'TaskQueue = "{orchestrator_task_queue(stack.prefix)}" AND ExecutionStatus = "Running"'
     )
+    growth = _database_bytes(temporal_db) - db_before
     return {
         "samples": samples,
         "running_workflows": waiting.count,
         "worker_rss_mb_after": round(rss_mb(pid, "VmRSS"), 1),
         "worker_peak_rss_mb": round(rss_mb(pid), 1),
+        "case_workers_rss_mb_after": round(rss_mb(agencies, "VmRSS"), 1),
+        "case_workers_peak_rss_mb": round(rss_mb(agencies), 1),
+        # The Temporal server's database (its SQLite file and write-ahead log) per declaration
+        # held open: its workflow, its Nexus operation, the agency's case and their histories.
+        "temporal_db_kb_per_open_declaration": round(growth / 1024 / count, 1),
         "max_cached_workflows": stack.settings.max_cached_workflows,
     }
+
+
+def _database_bytes(path: Path) -> int:
+    """A SQLite database's size on disk, with its write-ahead log."""
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
 async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
