@@ -212,8 +212,8 @@ class NoticeSender:
             self._settle(taken, SENT, reference)
 
     def _settle(self, taken: Taken, state: str, reference: str = "") -> None:
-        settle(self.engine, taken, state, _now(), reference)
-        self.count(taken.channel, state)
+        if settle(self.engine, taken, state, _now(), reference):
+            self.count(taken.channel, state)
 
     def _documents(self, taken: Taken, now: datetime) -> list[tuple[str, bytes]] | None:
         """The documents to attach, once the portal holds every one the message announces;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DECLARATION_ID_LENGTH = 40
@@ -252,3 +252,18 @@ class NoticeAdmission(SQLModel, table=True):
     # `admitted` or `suppressed`.
     outcome: str = Field(max_length=OUTCOME_LENGTH)
     decided_at: datetime
+
+
+def _store_metadata() -> MetaData:
+    """The store's own tables, apart: SQLModel's metadata also holds whatever other table models
+    a process imported (the sandbox agencies', beside the store in the tests), which the store's
+    migrations neither make nor compare."""
+    own = MetaData()
+    for model in list(globals().values()):
+        table = getattr(model, "__table__", None)
+        if isinstance(model, type) and model.__module__ == __name__ and table is not None:
+            table.to_metadata(own)
+    return own
+
+
+STORE_METADATA = _store_metadata()

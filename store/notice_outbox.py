@@ -180,15 +180,18 @@ def take(
         )
 
 
-def settle(engine: Engine, taken: Taken, state: str, now: datetime, provider_ref: str = "") -> None:
-    """Record what became of a message's notices."""
+def settle(engine: Engine, taken: Taken, state: str, now: datetime, provider_ref: str = "") -> bool:
+    """Record what became of a message's notices; False when another sender (that took them
+    again once this one's lease ran out) had recorded it first."""
     with session_scope(engine) as session:
-        for record in _records(session, taken):
+        records = [r for r in _records(session, taken) if r.state not in SETTLED]
+        for record in records:
             record.state, record.settled_at = state, now
             record.provider_ref = provider_ref[:200] or None
             record.claimed_until = None
             session.add(record)
         session.commit()
+        return bool(records)
 
 
 def try_again(engine: Engine, taken: Taken, at: datetime, *, attempted: bool = True) -> None:

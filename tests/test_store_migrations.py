@@ -20,7 +20,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, Table, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
 
 from store.database import create_store_engine, open_store_engine
 from store.migrations import upgrade as upgrade_module
@@ -28,6 +27,7 @@ from store.migrations.__main__ import main as migrations_command
 from store.migrations.config import alembic_config, migration_scripts
 from store.migrations.revisions import VERSION_TABLE, head_revisions, recorded_revisions
 from store.migrations.upgrade import RELEASE_E094EEE, UnknownRevision
+from store.models import STORE_METADATA
 from store.schema import schema_lock, upgrade_store
 
 
@@ -41,7 +41,7 @@ def fresh(own_store_url: str) -> Iterator[Engine]:
 
 def _differences(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
-        return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
+        return list(compare_metadata(MigrationContext.configure(connection), STORE_METADATA))
 
 
 def test_the_head_revision_makes_the_models_tables(own_store: Engine) -> None:
@@ -105,7 +105,7 @@ def test_processes_starting_together_upgrade_the_store_once(
 
 def test_a_store_made_by_todays_create_all_is_taken_at_the_head(fresh: Engine) -> None:
     """A store made before the store had migrations, by a version whose models are today's."""
-    SQLModel.metadata.create_all(fresh)
+    STORE_METADATA.create_all(fresh)
     upgrade_store(fresh)
     with fresh.connect() as connection:
         assert recorded_revisions(connection) == head_revisions()

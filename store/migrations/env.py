@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from alembic import context
 from alembic.operations.ops import MigrationScript
 from alembic.runtime.migration import MigrationContext
-from sqlmodel import SQLModel
 
-import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.migrations.rendering import render_item
+from store.models import STORE_METADATA
 
 
 def _nothing_to_write(
@@ -33,14 +32,14 @@ def run() -> None:
         context.configure(
             url=config.get_main_option("sqlalchemy.url"),
             literal_binds=True,
-            target_metadata=SQLModel.metadata,
+            target_metadata=STORE_METADATA,
             render_as_batch=True,
             render_item=render_item,
         )
     else:
         context.configure(
             connection=config.attributes["connection"],
-            target_metadata=SQLModel.metadata,
+            target_metadata=STORE_METADATA,
             # SQLite alters a table by copying it; other databases alter it in place.
             render_as_batch=True,
             render_item=render_item,

@@ -8,11 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.migrations.config import alembic_config, known_revisions
 from store.migrations.revisions import head_revisions, recorded_revisions
+from store.models import STORE_METADATA
 
 # The revision whose tables release e094eee made with `create_all`, before the store had
 # migrations: a store it made records no revision.
@@ -44,5 +43,5 @@ def stamp_unversioned(connection: Connection) -> None:
     else release e094eee's, from which the upgrade takes them. An empty store is left as it is."""
     if recorded_revisions(connection) or not inspect(connection).has_table("declarations"):
         return
-    made_today = not compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    made_today = not compare_metadata(MigrationContext.configure(connection), STORE_METADATA)
     command.stamp(alembic_config(connection), "heads" if made_today else RELEASE_E094EEE)
