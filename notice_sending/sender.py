@@ -144,25 +144,39 @@ class NoticeSender:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Send what is due until `stop`; a round that fails (the store busy or down) is logged
+        and tried again after the poll interval, never ending the sender."""
         self._loop = asyncio.get_running_loop()
-        slots = asyncio.Semaphore(SENDING_AT_ONCE)
         while not stop.is_set():
             self._wake.clear()
-            groups = await asyncio.to_thread(waiting_groups, self.engine, _now())
-
-            async def one(group: tuple[str, str]) -> None:
-                async with slots:
-                    await asyncio.to_thread(self.send_next, *group)
-
-            await asyncio.gather(*(one(g) for g in groups))
-            upcoming = await asyncio.to_thread(next_attempt, self.engine)
-            wait = self.policy.poll.total_seconds()
-            if upcoming is not None:
-                wait = min(wait, max((upcoming - _now()).total_seconds(), 0))
+            try:
+                wait = await self._send_round()
+            except Exception:
+                log.exception("notice_round_failed")
+                wait = self.policy.poll.total_seconds()
             if wait <= 0:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(_first(self._wake, stop), timeout=wait)
+
+    async def _send_round(self) -> float:
+        """Send each message due; how long until the next is."""
+        slots = asyncio.Semaphore(SENDING_AT_ONCE)
+        groups = await asyncio.to_thread(waiting_groups, self.engine, _now())
+
+        async def one(group: tuple[str, str]) -> None:
+            async with slots:
+                try:
+                    await asyncio.to_thread(self.send_next, *group)
+                except Exception:
+                    log.exception("notice_not_sent_this_round", declaration_id=group[0])
+
+        await asyncio.gather(*(one(g) for g in groups))
+        upcoming = await asyncio.to_thread(next_attempt, self.engine)
+        wait = self.policy.poll.total_seconds()
+        if upcoming is not None:
+            wait = min(wait, max((upcoming - _now()).total_seconds(), 0))
+        return wait
 
     def send_next(self, declaration_id: str, channel: str) -> None:
         """Send the declaration's next message on the channel, if it is due."""
