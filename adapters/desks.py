@@ -8,28 +8,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from activities.agency_cases import AgencyCaseActivities
-from activities.justice import JusticeActivities
-from activities.police import PoliceActivities
-from activities.social_security import SocialSecurityActivities
-from adapters.agency_cases import AgencyCaseClient
-from adapters.agency_http import AgencyHttpClient
-from adapters.justice import JusticeClient
-from adapters.police import PoliceClient
-from adapters.postal import PostalClient
-from adapters.social_security import SocialSecurityClient
-from agency_gateway.decision_feed import DecisionRelay, DeliveryRelay
-from agency_gateway.service_handlers import (
+from adapters.case_worker.agency_case import AgencyCaseWorkflow
+from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.case_activities import AgencyCaseActivities
+from adapters.case_worker.case_desk import (
     JusticeCases,
     PoliceCases,
     PostalDesk,
     SocialSecurityCases,
 )
+from adapters.case_worker.case_follow_ups import AgencyCaseClient
+from adapters.case_worker.decision_feed import DecisionRelay, DeliveryRelay
+from adapters.case_worker.result_document import ResultDocumentWorkflow
+from adapters.justice.activities import JusticeActivities
+from adapters.justice.client import JusticeClient
+from adapters.police.activities import PoliceActivities
+from adapters.police.registry import PoliceClient
+from adapters.postal.client import PostalClient
+from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow
+from adapters.social_security.activities import SocialSecurityActivities
+from adapters.social_security.client import SocialSecurityClient
 from schemas.common import Agency
 from schemas.parties import AgencyParty
-from workflows.agency_case import AgencyCaseWorkflow
-from workflows.result_document import ResultDocumentWorkflow
-from workflows.shipment_delivery import ShipmentDeliveryWorkflow
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 from pypdf import PdfReader
 
-from agency_gateway.benefit_wording import FIGURES
-from agency_gateway.result_documents import render_result
+from adapters.case_worker.result_documents import render_result
+from adapters.social_security.benefit_wording import FIGURES
 from messages import Message
 from messages.catalogue import known_codes
 from messages.formats import day, month, number, vnd

@@ -28,7 +28,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject, StreamObject
 
-from agency_gateway.result_documents import issue_result, render_result
+from adapters.case_worker.result_documents import issue_result, render_result
 from messages import Message
 from schemas.results import (
     BeneficiaryShare,

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from agency_gateway.result_documents import issue_result
+from adapters.case_worker.result_documents import issue_result
 from devstack.declaration_factory import DeclarationFactory
 from messages import Message
 from schemas.results import (

@@ -27,18 +27,18 @@ with workflow.unsafe.imports_passed_through():
         SurvivorBenefitResult,
     )
 
-from workflows import birth_requests, death_requests
+from workflows import birth_steps, death_steps
 from workflows.agency_steps import StepSpec
 from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
 
 BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
     group=ProcedureGroup.BIRTH,
     name=Message.of("group.birth"),
-    claims=birth_requests.identity_claims,
+    claims=birth_steps.identity_claims,
     registration=StepSpec(
         Procedure.BIRTH_REGISTRATION,
         JusticeService.register_birth,
-        birth_requests.birth_registration,
+        birth_steps.birth_registration,
         BirthRegistrationResult,
     ),
     record_name=Message.of("record.birth"),
@@ -46,13 +46,13 @@ BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
         AgencyStepOnRecord(
             Procedure.RESIDENCE_REGISTRATION,
             PoliceService.register_residence,
-            birth_requests.residence_registration,
+            birth_steps.residence_registration,
             ResidenceRegistrationResult,
         ),
         AgencyStepOnRecord(
             Procedure.HEALTH_INSURANCE_CARD,
             SocialSecurityService.issue_health_insurance_card,
-            birth_requests.health_insurance_card,
+            birth_steps.health_insurance_card,
             HealthInsuranceCardResult,
         ),
     ),
@@ -61,11 +61,11 @@ BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
 DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
     group=ProcedureGroup.DEATH,
     name=Message.of("group.death"),
-    claims=death_requests.identity_claims,
+    claims=death_steps.identity_claims,
     registration=StepSpec(
         Procedure.DEATH_REGISTRATION,
         JusticeService.register_death,
-        death_requests.death_registration,
+        death_steps.death_registration,
         DeathRegistrationResult,
     ),
     record_name=Message.of("record.death"),
@@ -73,22 +73,22 @@ DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
         AgencyStepOnRecord(
             Procedure.RESIDENCE_REMOVAL,
             PoliceService.remove_residence,
-            death_requests.residence_removal,
+            death_steps.residence_removal,
             ResidenceRemovalResult,
         ),
         AgencyStepOnRecord(
             Procedure.FUNERAL_ALLOWANCE,
             SocialSecurityService.settle_funeral_allowance,
-            death_requests.funeral_allowance,
+            death_steps.funeral_allowance,
             FuneralAllowanceResult,
-            death_requests.chosen_by_family(Procedure.FUNERAL_ALLOWANCE),
+            death_steps.chosen_by_family(Procedure.FUNERAL_ALLOWANCE),
         ),
         AgencyStepOnRecord(
             Procedure.SURVIVOR_BENEFIT,
             SocialSecurityService.settle_survivor_benefit,
-            death_requests.survivor_benefit,
+            death_steps.survivor_benefit,
             SurvivorBenefitResult,
-            death_requests.chosen_by_family(Procedure.SURVIVOR_BENEFIT),
+            death_steps.chosen_by_family(Procedure.SURVIVOR_BENEFIT),
         ),
     ),
 )

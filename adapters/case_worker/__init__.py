@@ -1,2 +1,3 @@
-"""An agency's side of the Nexus boundary: the service handlers that open its cases, and the
-worker that runs them in the agency's own namespace with the agency's own credentials."""
+"""The case worker every agency runs in its own namespace: its Nexus handlers open cases, each
+case's workflow submits to the agency's system and waits for the decision its feed brings, and
+an approved record is issued as the agency's signed document."""

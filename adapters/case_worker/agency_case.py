@@ -16,14 +16,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.agency_cases import AgencyCaseActivities, CaseAction
+    from adapters.case_worker.case_activities import AgencyCaseActivities, CaseAction
     from agency_contracts.decisions import AgencyReceipt, FollowUpKind, OfficerDecision
     from agency_contracts.documents import DocumentIssue
     from agency_contracts.requests import CaseRequest
     from schemas.common import Procedure
 
-from workflows.agency_submission import AGENCY_RETRY_POLICY, decision_from_refusal
-from workflows.result_document import ResultDocumentWorkflow, document_workflow_id
+from adapters.case_worker.case_submission import AGENCY_RETRY_POLICY, decision_from_refusal
+from adapters.case_worker.result_document import ResultDocumentWorkflow, document_workflow_id
 
 # The activity that submits each procedure's request to the agency's system.
 SUBMISSIONS = {

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from adapters.agency_http import AgencyRejected, AgencyRequestRefused, AgencyUnavailable
-from observability.logging import bind_boundary_context, get_logger
+from adapters.case_worker.agency_http import AgencyRejected, AgencyRequestRefused, AgencyUnavailable
+from observability.logging import get_logger
 from observability.outages import agency_outage
 
 AGENCY_REJECTED = "AgencyRejected"
@@ -31,17 +31,6 @@ class RejectionDetails(BaseModel):
     record: dict[str, object] | None = None
     signed: str | None = None
     signature: str | None = None
-
-
-def bind_activity_context(declaration_id: str) -> None:
-    info = activity.info()
-    bind_boundary_context(
-        declaration_id=declaration_id,
-        workflow_id=info.workflow_id,
-        activity_type=info.activity_type,
-        activity_attempt=info.attempt,
-        task_queue=info.task_queue,
-    )
 
 
 @contextmanager

@@ -8,10 +8,11 @@ from typing import Literal
 from pydantic import BaseModel
 from temporalio import activity
 
-from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
-from adapters.agency_cases import AgencyCaseClient
-from adapters.case_decisions import receipt_from_case
+from adapters.case_worker.agency_errors import agency_outcomes_for_temporal
+from adapters.case_worker.case_decisions import receipt_from_case
+from adapters.case_worker.case_follow_ups import AgencyCaseClient
 from agency_contracts.decisions import AgencyReceipt
+from observability.activity_context import bind_activity_context
 from schemas.common import Agency
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.agency_http import AgencyCase
+from adapters.case_worker.agency_http import AgencyCase
 from agency_contracts.decisions import AgencyReceipt, DecisionOutcome, OfficerDecision
 from schemas.common import Agency
 from schemas.results import step_result

@@ -16,9 +16,11 @@ from nexusrpc.handler import (
 from temporalio import nexus
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.agency_http import AgencyRequestRefused, AgencyUnavailable
-from adapters.police import PoliceClient
-from adapters.postal import PostalClient
+from adapters.case_worker.agency_case import AgencyCaseWorkflow, CaseSubmission, case_workflow_id
+from adapters.case_worker.agency_http import AgencyRequestRefused, AgencyUnavailable
+from adapters.police.registry import PoliceClient
+from adapters.postal.client import PostalClient
+from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 from agency_contracts.decisions import (
     CaseFollowUp,
     IdentityCheckRequest,
@@ -47,8 +49,6 @@ from agency_contracts.services import (
 )
 from observability.logging import bind_boundary_context, get_logger
 from observability.outages import agency_outage
-from workflows.agency_case import AgencyCaseWorkflow, CaseSubmission, case_workflow_id
-from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
 log = get_logger(__name__)
 

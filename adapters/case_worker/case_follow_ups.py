@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.agency_http import AgencyCase, AgencyHttpClient
+from adapters.case_worker.agency_http import AgencyCase, AgencyHttpClient
 
 
 class AgencyCaseClient:

@@ -12,13 +12,16 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from activities.agency_errors import (
+    from adapters.case_worker.agency_errors import (
         AGENCY_REJECTED,
         NON_RETRYABLE_AGENCY_ERRORS,
         RejectionDetails,
     )
-    from agency_contracts.decisions import OfficerDecision
-    from messages import Message
+    from agency_contracts.decisions import (
+        AGENCY_COULD_NOT_PROCESS,
+        AGENCY_REFUSED_REQUEST,
+        OfficerDecision,
+    )
     from schemas.common import PROCEDURE_AGENCY, Procedure
     from schemas.results import step_result
 
@@ -30,14 +33,6 @@ AGENCY_RETRY_POLICY = RetryPolicy(
     maximum_interval=timedelta(seconds=60),
     non_retryable_error_types=NON_RETRYABLE_AGENCY_ERRORS,
 )
-
-AGENCY_REFUSED_REQUEST = "agency_refused_request"
-AGENCY_COULD_NOT_PROCESS = "agency_could_not_process"
-# What the citizen reads of a step that ended without the agency's own reason.
-REFUSAL_REASONS = {
-    AGENCY_REFUSED_REQUEST: Message.of("agency_refused_request"),
-    AGENCY_COULD_NOT_PROCESS: Message.of("agency_could_not_process"),
-}
 
 
 def decision_from_refusal(

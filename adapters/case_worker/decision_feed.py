@@ -29,15 +29,15 @@ from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.agency_http import AgencyCase, AgencyHttpClient, AgencyUnavailable
-from adapters.case_decisions import decision_from_case
+from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_id
+from adapters.case_worker.agency_http import AgencyCase, AgencyHttpClient, AgencyUnavailable
+from adapters.case_worker.case_decisions import decision_from_case
+from adapters.case_worker.feed_metrics import FeedMetrics
+from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 from agency_contracts.requests import DeliveryReport
-from agency_gateway.feed_metrics import FeedMetrics
 from observability.logging import bind_boundary_context, get_logger
 from schemas.common import Agency
 from schemas.parties import AgencyParty
-from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
-from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
 RELAY_CONCURRENCY = 16
 FEED_PAGE = 100

@@ -9,10 +9,14 @@ import asyncio
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.agency_errors import bind_activity_context
-from adapters.portal_documents import DocumentRefused, PortalDocumentsClient, PortalUnavailable
+from adapters.case_worker.portal_documents import (
+    DocumentRefused,
+    PortalDocumentsClient,
+    PortalUnavailable,
+)
+from adapters.case_worker.result_documents import issue_result
 from agency_contracts.documents import ISSUE_DOCUMENT, DocumentIssue, IssuedDocumentRef
-from agency_gateway.result_documents import issue_result
+from observability.activity_context import bind_activity_context
 from observability.logging import get_logger
 from schemas.documents import DOCUMENT_KINDS
 from security.signed_pdfs import DocumentSigner

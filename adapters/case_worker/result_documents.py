@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 from fpdf import FPDF
 
-from agency_gateway.benefit_wording import decision_lines, survivor_lines
-from agency_gateway.document_typefaces import FAMILY, TypesetPdf
+from adapters.case_worker.document_typefaces import FAMILY, TypesetPdf
+from adapters.social_security.benefit_wording import decision_lines, survivor_lines
 from messages import Message, Text, in_words
 from messages.formats import day, vnd
 from reference_data.admin_units import official_admin_units

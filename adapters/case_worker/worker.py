@@ -3,36 +3,24 @@ Nexus handlers, its cases' workflow and activities, and the relay of its officer
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
-from adapters.agency_http import AgencyHttpClient
-from adapters.portal_documents import PortalDocumentsClient
-from agency_gateway.desks import AGENCY_DESKS
-from agency_gateway.document_issuing import DocumentIssuing
-from agency_gateway.feed_metrics import FeedMetrics
+from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.document_issuing import DocumentIssuing
+from adapters.case_worker.feed_metrics import FeedMetrics
+from adapters.case_worker.portal_documents import PortalDocumentsClient
+from adapters.desks import AGENCY_DESKS
 from schemas.parties import case_task_queue
 from security.document_certificates import ISSUING_AGENCIES
 from settings import AgencyWorkerSettings
+from temporal_connection.role_worker import RoleWorker
 from temporal_connection.runtime import process_runtime
-from workflows.runner import workflow_runner
-
-
-@dataclass
-class RoleWorker:
-    """A role's Temporal worker, and what else the role runs beside it."""
-
-    worker: Worker
-    close: Callable[[], Awaitable[None]] | None = None
-    # What runs beside the worker until the process stops: an agency's decision relay, the
-    # orchestrator's watch over runs that ended without closing their declaration.
-    background: Callable[[asyncio.Event], Coroutine[Any, Any, None]] | None = None
+from temporal_connection.workflow_runner import workflow_runner
 
 
 def agency_http(settings: AgencyWorkerSettings) -> AgencyHttpClient:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
-from adapters.justice import JusticeClient
+from adapters.case_worker.agency_errors import agency_outcomes_for_temporal
+from adapters.justice.client import JusticeClient
 from agency_contracts.decisions import AgencyReceipt
 from agency_contracts.requests import BirthRegistrationRequest, DeathRegistrationRequest
+from observability.activity_context import bind_activity_context
 
 
 class JusticeActivities:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.agency_http import AgencyHttpClient
-from adapters.case_decisions import receipt_from_case
+from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt
 from agency_contracts.requests import BirthRegistrationRequest, DeathRegistrationRequest
 from schemas.common import Agency

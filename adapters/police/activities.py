@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
-from adapters.police import PoliceClient
+from adapters.case_worker.agency_errors import agency_outcomes_for_temporal
+from adapters.police.registry import PoliceClient
 from agency_contracts.decisions import AgencyReceipt, IdentityCheckRequest, IdentityProblem
 from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
+from observability.activity_context import bind_activity_context
 
 
 class PoliceActivities:

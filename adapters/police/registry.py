@@ -6,8 +6,8 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from adapters.agency_http import AgencyHttpClient
-from adapters.case_decisions import receipt_from_case
+from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.case_decisions import receipt_from_case
 from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
 from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
 from messages import Message

@@ -3,7 +3,7 @@ each shipment by its tracking number, and reports the delivery later in its feed
 
 from __future__ import annotations
 
-from adapters.agency_http import AgencyHttpClient
+from adapters.case_worker.agency_http import AgencyHttpClient
 from agency_contracts.requests import ShipmentReceipt, ShipmentRequest
 
 

@@ -1,7 +1,7 @@
 """A posted shipment on its way, in the postal service's own namespace: started by the
 orchestrator's Nexus operation before the shipment is posted, it ends with the post's delivery
-report, which the post's feed brings (agency_gateway.decision_feed). Cancelling the operation (a
-shipment the post refused) ends it."""
+report, which the post's feed brings. Cancelling the operation (a shipment the post refused)
+ends it."""
 
 from __future__ import annotations
 

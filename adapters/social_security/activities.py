@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from activities.agency_errors import agency_outcomes_for_temporal, bind_activity_context
-from adapters.social_security import SocialSecurityClient
+from adapters.case_worker.agency_errors import agency_outcomes_for_temporal
+from adapters.social_security.client import SocialSecurityClient
 from agency_contracts.decisions import AgencyReceipt
 from agency_contracts.requests import (
     FuneralAllowanceRequest,
     HealthInsuranceCardRequest,
     SurvivorBenefitRequest,
 )
+from observability.activity_context import bind_activity_context
 
 
 class SocialSecurityActivities:

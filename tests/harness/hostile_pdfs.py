@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 
-from agency_gateway.result_documents import issue_result
+from adapters.case_worker.result_documents import issue_result
 from schemas.results import BirthRegistrationResult
 from security.document_certificates import dev_document_certificate, dev_document_key
 from security.signed_pdfs import DocumentSigner
