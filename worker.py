@@ -30,7 +30,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.records import RecordActivities
 from activities.trust import TrustActivities
-from adapters.case_worker.worker import agency_settings, agency_worker
+from adapters.case_worker.worker import agency_settings
+from adapters.desks import agency_worker
 from notice_sending.metrics import notice_counter
 from notice_sending.sender import NoticeSender
 from observability.logging import configure_logging, get_logger

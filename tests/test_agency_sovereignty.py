@@ -167,7 +167,7 @@ async def test_plain_and_forged_messages_are_refused(
         # key: neither is read, and the case waits for its officer.
         forged = OfficerDecision(
             decision_id="forged",
-            agency=Agency.JUSTICE,
+            agency=Agency("justice"),
             case_number=case["case_number"],
             outcome="approved",
             decided_at=datetime.now(UTC),

@@ -253,7 +253,7 @@ async def test_a_decision_not_signed_by_its_agency_is_refused(
     signed = decision_signatures.canonical(content)
     forged = OfficerDecision(
         decision_id="forged",
-        agency=Agency.POLICE,
+        agency=Agency("police"),
         case_number=case_number,
         outcome="approved",
         decided_at=datetime(2026, 11, 25, tzinfo=UTC),

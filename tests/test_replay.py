@@ -16,6 +16,7 @@ from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_i
 from adapters.case_worker.result_document import ResultDocumentWorkflow
 from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 from devstack.declaration_factory import DeclarationFactory, attachment
+from schemas.parties import AGENCY_PARTIES
 from settings import AgencyWorkerSettings, Settings
 from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter
@@ -45,12 +46,11 @@ CASES = {
     "case_social_security_survivor_benefit",
     "case_postal_shipment_delivery",
 }
-AGENCIES = ("justice", "police", "social_security", "postal")
 
 
 def replayer(name: str) -> Replayer:
     if name.startswith("case_"):
-        agency = next(a for a in AGENCIES if a in name)
+        agency = next(a for a in AGENCY_PARTIES if a in name)
         return Replayer(
             workflows=[AgencyCaseWorkflow, ResultDocumentWorkflow, ShipmentDeliveryWorkflow],
             data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),

@@ -1,5 +1,6 @@
-"""What each agency is asked for a birth, built from the declaration and the earlier records, and
-whom the population registry is asked to confirm first."""
+"""The birth group: its registration at the justice office, then, side by side, the child's
+residence and health-insurance card; what each agency is asked, built from the declaration and
+the birth record; and whom the population registry is asked to confirm first."""
 
 from __future__ import annotations
 
@@ -7,17 +8,24 @@ from datetime import date
 from typing import TypedDict
 
 from agency_contracts.decisions import IdentityClaim
+from agency_contracts.procedures import (
+    BIRTH_REGISTRATION,
+    HEALTH_INSURANCE_CARD,
+    RESIDENCE_REGISTRATION,
+)
 from agency_contracts.requests import (
     BirthRegistrationRequest,
     HealthInsuranceCardRequest,
     PersonRef,
     ResidenceRegistrationRequest,
 )
+from messages import Message
 from schemas.birth import BirthDeclaration, Parent
-from schemas.common import Procedure
+from schemas.common import Procedure, ProcedureGroup
 from schemas.identifiers import Sex
 from schemas.results import BirthRegistrationResult
-from workflows.agency_steps import Submission
+from workflows.agency_steps import StepSpec, Submission
+from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
 
 
 def identity_claims(d: BirthDeclaration, supplemented: frozenset[str]) -> list[IdentityClaim]:
@@ -121,3 +129,16 @@ def health_insurance_card(
         **_registered_child(s.declaration, birth),
         residence_commune_code=s.declaration.residence.commune_code,
     )
+
+
+BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
+    group=ProcedureGroup.BIRTH,
+    name=Message.of("group.birth"),
+    claims=identity_claims,
+    registration=StepSpec(BIRTH_REGISTRATION, birth_registration),
+    record_name=Message.of("record.birth"),
+    after_registration=(
+        AgencyStepOnRecord(RESIDENCE_REGISTRATION, residence_registration),
+        AgencyStepOnRecord(HEALTH_INSURANCE_CARD, health_insurance_card),
+    ),
+)

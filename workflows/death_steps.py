@@ -1,5 +1,7 @@
-"""What each agency is asked for a death, built from the declaration and the death record, and
-whom the population registry is asked to confirm first."""
+"""The death group: its registration at the justice office, then, side by side, the removal of
+the residence registration and the benefits the family chose; what each agency is asked, built
+from the declaration and the death record; and whom the population registry is asked to confirm
+first."""
 
 from __future__ import annotations
 
@@ -8,16 +10,24 @@ from datetime import date
 from typing import TypedDict
 
 from agency_contracts.decisions import IdentityClaim
+from agency_contracts.procedures import (
+    DEATH_REGISTRATION,
+    FUNERAL_ALLOWANCE,
+    RESIDENCE_REMOVAL,
+    SURVIVOR_BENEFIT,
+)
 from agency_contracts.requests import (
     DeathRegistrationRequest,
     FuneralAllowanceRequest,
     ResidenceRemovalRequest,
     SurvivorBenefitRequest,
 )
-from schemas.common import Procedure
+from messages import Message
+from schemas.common import Procedure, ProcedureGroup
 from schemas.death import DeathDeclaration
 from schemas.results import DeathRegistrationResult
-from workflows.agency_steps import Submission
+from workflows.agency_steps import StepSpec, Submission
+from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
 
 # The parts whose change brings the beneficiaries before the registry: a beneficiary named in a
 # supplement, or an account for the money in someone's name, who must be one of the people the
@@ -137,3 +147,25 @@ def survivor_benefit(
         payment=d.payment,
         cause_category=d.deceased.cause_category,
     )
+
+
+DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
+    group=ProcedureGroup.DEATH,
+    name=Message.of("group.death"),
+    claims=identity_claims,
+    registration=StepSpec(DEATH_REGISTRATION, death_registration),
+    record_name=Message.of("record.death"),
+    after_registration=(
+        AgencyStepOnRecord(RESIDENCE_REMOVAL, residence_removal),
+        AgencyStepOnRecord(
+            FUNERAL_ALLOWANCE,
+            funeral_allowance,
+            chosen_by_family(Procedure.FUNERAL_ALLOWANCE),
+        ),
+        AgencyStepOnRecord(
+            SURVIVOR_BENEFIT,
+            survivor_benefit,
+            chosen_by_family(Procedure.SURVIVOR_BENEFIT),
+        ),
+    ),
+)

@@ -19,22 +19,12 @@ with workflow.unsafe.imports_passed_through():
     from adapters.case_worker.case_activities import AgencyCaseActivities, CaseAction
     from agency_contracts.decisions import AgencyReceipt, FollowUpKind, OfficerDecision
     from agency_contracts.documents import DocumentIssue
+    from agency_contracts.procedures import PROCEDURES
     from agency_contracts.requests import CaseRequest
     from schemas.common import Procedure
 
 from adapters.case_worker.case_submission import AGENCY_RETRY_POLICY, decision_from_refusal
 from adapters.case_worker.result_document import ResultDocumentWorkflow, document_workflow_id
-
-# The activity that submits each procedure's request to the agency's system.
-SUBMISSIONS = {
-    "birth_registration": "justice.register_birth",
-    "death_registration": "justice.register_death",
-    "residence_registration": "police.register_residence",
-    "residence_removal": "police.remove_residence",
-    "health_insurance_card": "social_security.issue_health_insurance_card",
-    "funeral_allowance": "social_security.settle_funeral_allowance",
-    "survivor_benefit": "social_security.settle_survivor_benefit",
-}
 
 
 class CaseSubmission(BaseModel):
@@ -123,7 +113,8 @@ class AgencyCaseWorkflow:
             # recorded as one marker instead of a task the server dispatches. It is retried the
             # same way while the agency is down (beyond a minute, behind a timer).
             receipt: AgencyReceipt = await workflow.execute_local_activity(
-                SUBMISSIONS[request.procedure],
+                # The agency's activity that submits the procedure to its system.
+                PROCEDURES[Procedure(request.procedure)].submission,
                 request,
                 result_type=AgencyReceipt,
                 start_to_close_timeout=self._call_timeout,

@@ -22,7 +22,8 @@ with workflow.unsafe.imports_passed_through():
         AGENCY_REFUSED_REQUEST,
         OfficerDecision,
     )
-    from schemas.common import PROCEDURE_AGENCY, Procedure
+    from agency_contracts.procedures import PROCEDURE_AGENCY
+    from schemas.common import Procedure
     from schemas.results import step_result
 
 # An agency that is down, refuses our credential or answers an unknown path is retried until it

@@ -1,5 +1,5 @@
-"""Carries an agency's decisions to its own open cases, and the post's delivery reports to its
-shipments on their way.
+"""Carries an agency's decisions to its own open cases (the post's delivery reports, to its
+shipments on their way: adapters.postal.delivery_relay).
 
 It runs beside the agency's case worker, in the agency's own namespace: it reads the agency's
 feed of decisions, signals each to the case's workflow, and acknowledges it. A decision signalled
@@ -33,11 +33,8 @@ from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_i
 from adapters.case_worker.agency_http import AgencyCase, AgencyHttpClient, AgencyUnavailable
 from adapters.case_worker.case_decisions import decision_from_case
 from adapters.case_worker.feed_metrics import FeedMetrics
-from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
-from agency_contracts.requests import DeliveryReport
 from observability.logging import bind_boundary_context, get_logger
 from schemas.common import Agency
-from schemas.parties import AgencyParty
 
 RELAY_CONCURRENCY = 16
 FEED_PAGE = 100
@@ -117,7 +114,7 @@ def _entry_key(raw: object) -> str:
 class DecisionRelay:
     def __init__(
         self,
-        agency: AgencyParty,
+        agency: str,
         http: AgencyHttpClient,
         client: Client,
         poll_interval: float,
@@ -251,22 +248,6 @@ class DecisionRelay:
         handle = self.client.get_workflow_handle(case_workflow_id(case.idempotency_key))
         signalled = handle.signal(AgencyCaseWorkflow.record_decision, decision)
         return await settled(signalled, outcome=decision.outcome)
-
-
-class DeliveryRelay(DecisionRelay):
-    """The post's feed: each shipment it delivered, reported to the shipment's workflow."""
-
-    async def _deliver(self, entry: FeedEntry) -> bool:
-        case = entry.case
-        if case.status != "approved" or case.idempotency_key is None:
-            return True  # nothing delivered: no one waits for it
-        delivered_at = (case.record or {}).get("delivered_at") or case.decided_at
-        report = DeliveryReport.model_validate(
-            {"tracking_number": case.case_number, "delivered_at": delivered_at}
-        )
-        handle = self.client.get_workflow_handle(delivery_workflow_id(case.idempotency_key))
-        signalled = handle.signal(ShipmentDeliveryWorkflow.record_delivery, report)
-        return await settled(signalled, outcome="delivered")
 
 
 async def settled(signalled: Awaitable[None], outcome: str) -> bool:

@@ -14,11 +14,12 @@ from adapters.case_worker.portal_documents import (
     PortalDocumentsClient,
     PortalUnavailable,
 )
+from adapters.case_worker.printing import Printer
 from adapters.case_worker.result_documents import issue_result
 from agency_contracts.documents import ISSUE_DOCUMENT, DocumentIssue, IssuedDocumentRef
+from agency_contracts.procedures import DOCUMENT_KINDS
 from observability.activity_context import bind_activity_context
 from observability.logging import get_logger
-from schemas.documents import DOCUMENT_KINDS
 from security.signed_pdfs import DocumentSigner
 
 DOCUMENT_REFUSED = "DocumentRefused"
@@ -27,9 +28,12 @@ log = get_logger(__name__)
 
 
 class DocumentIssuing:
-    def __init__(self, signer: DocumentSigner, portal: PortalDocumentsClient) -> None:
+    def __init__(
+        self, signer: DocumentSigner, portal: PortalDocumentsClient, printed: Printer
+    ) -> None:
         self.signer = signer
         self.portal = portal
+        self.printed = printed
 
     @activity.defn(name=ISSUE_DOCUMENT)
     async def issue_document(self, issue: DocumentIssue) -> IssuedDocumentRef:
@@ -42,6 +46,7 @@ class DocumentIssuing:
             issue.case_number,
             issue.result,
             issue.issued_at,
+            self.printed,
         )
         try:
             stored = await self.portal.store(

@@ -10,7 +10,7 @@ from datetime import timedelta
 import httpx
 
 from agency_contracts.documents import IssuedDocumentRef
-from schemas.documents import DocumentKind
+from schemas.common import DocumentKind
 from security.tokens import SigningKey, issue_token
 
 _TOKEN_LIFETIME = timedelta(minutes=5)

@@ -1,5 +1,6 @@
-"""An agency's case worker, in the agency's own namespace, with the agency's own settings: its
-Nexus handlers, its cases' workflow and activities, and the relay of its officers' decisions."""
+"""An agency's case worker, in the agency's own namespace, with the agency's own settings, built
+from the agency's desk: its Nexus handler, its cases' workflows and activities, and the relay of
+its officers' decisions."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from adapters.case_worker.agency_desk import AgencyDesk
 from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.case_activities import AgencyCaseActivities, submissions
+from adapters.case_worker.case_follow_ups import AgencyCaseClient
 from adapters.case_worker.document_issuing import DocumentIssuing
 from adapters.case_worker.feed_metrics import FeedMetrics
 from adapters.case_worker.portal_documents import PortalDocumentsClient
-from adapters.desks import AGENCY_DESKS
+from schemas.common import Agency
 from schemas.parties import case_task_queue
-from security.document_certificates import ISSUING_AGENCIES
 from settings import AgencyWorkerSettings
 from temporal_connection.role_worker import RoleWorker
 from temporal_connection.runtime import process_runtime
@@ -33,12 +36,10 @@ def agency_http(settings: AgencyWorkerSettings) -> AgencyHttpClient:
     )
 
 
-def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
-    """An agency's case worker: its desk's handler, workflows and activities on its case queue,
-    and the relay of its feed to the workflows waiting for it."""
+def desk_worker(desk: AgencyDesk, client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
+    """An agency's case worker: its desk's handler and workflows on its case queue, the
+    activities its cases run, and the relay of its feed to the workflows waiting for it."""
     http = agency_http(settings)
-    desk = AGENCY_DESKS[settings.agency]
-    parts = desk.build(http, settings.agency_call_timeout_seconds)
     relay = desk.relay(
         settings.agency,
         http,
@@ -46,14 +47,23 @@ def agency_worker(client: Client, settings: AgencyWorkerSettings) -> RoleWorker:
         settings.decision_poll_interval_seconds,
         FeedMetrics(process_runtime().metric_meter, settings.agency),
     )
-    activities = list(parts.activities)
+    activities: list[Callable[..., Any]] = []
     closers: list[Callable[[], Awaitable[None]]] = [http.aclose]
-    if settings.agency in ISSUING_AGENCIES:
-        # Its approved records become signed electronic results, with its own key.
+    if desk.printed is not None:
+        # An agency that keeps cases: each is submitted to its system and followed up, and its
+        # approved record becomes a signed electronic result, with the agency's own key.
+        follow_ups = AgencyCaseActivities(Agency(desk.agency), AgencyCaseClient(http))
         portal = PortalDocumentsClient(settings.portal_url, settings.portal_signing_key)
-        activities.append(DocumentIssuing(settings.document_signer, portal).issue_document)
+        issuing = DocumentIssuing(settings.document_signer, portal, desk.printed)
+        activities += [
+            *submissions(desk.agency, http),
+            follow_ups.cancel_case,
+            follow_ups.follow_up_case,
+            issuing.issue_document,
+        ]
         closers.append(portal.aclose)
-    worker = case_worker(client, settings, parts.workflows, activities, parts.handler)
+    handler = desk.handler(http, settings.agency_call_timeout_seconds)
+    worker = case_worker(client, settings, desk.workflows, activities, handler)
 
     async def close() -> None:
         for closer in closers:

@@ -1,4 +1,5 @@
-"""The police's residence system and population registry."""
+"""The population registry the police keep: the people a declaration names, compared with what it
+records of them before any agency is engaged."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ from datetime import date
 from pydantic import BaseModel
 
 from adapters.case_worker.agency_http import AgencyHttpClient
-from adapters.case_worker.case_decisions import receipt_from_case
-from agency_contracts.decisions import AgencyReceipt, IdentityClaim, IdentityProblem
-from agency_contracts.requests import ResidenceRegistrationRequest, ResidenceRemovalRequest
+from agency_contracts.decisions import IdentityClaim, IdentityProblem
 from messages import Message
-from schemas.common import Agency
 from schemas.names import same_name
 from schemas.parenthood import PATERNITY_AFTER_DEATH_DAYS, parent_death_conflict
 
@@ -31,17 +29,9 @@ class RegistryAnswer(BaseModel):
     people: list[RegistryPerson]
 
 
-class PoliceClient:
+class PopulationRegistry:
     def __init__(self, http: AgencyHttpClient) -> None:
         self.http = http
-
-    async def register_residence(self, request: ResidenceRegistrationRequest) -> AgencyReceipt:
-        case = await self.http.submit("/v1/residence-registrations", request)
-        return receipt_from_case(Agency.POLICE, case)
-
-    async def remove_residence(self, request: ResidenceRemovalRequest) -> AgencyReceipt:
-        case = await self.http.submit("/v1/residence-removals", request)
-        return receipt_from_case(Agency.POLICE, case)
 
     async def verify_identities(self, claims: list[IdentityClaim]) -> list[IdentityProblem]:
         """Compare the people as declared with the population registry (ID, name, date of
