@@ -1,5 +1,6 @@
-"""What an agency step is: the procedure, the agency's Nexus operation that decides it, the
-request built from the declaration, and the record the agency keeps when it approves."""
+"""What an agency step is: the procedure's row in the procedure table (its agency, the Nexus
+operation that decides it, the record the agency keeps when it approves), and the request built
+from the declaration."""
 
 from __future__ import annotations
 
