@@ -56,7 +56,7 @@ browser:
 	fi
 
 # Electronic results are printed in Vietnamese in DejaVu Sans, from Debian's fonts-dejavu-core
-# (agency_gateway/result_documents.py).
+# (adapters/case_worker/result_documents.py).
 fonts:
 	@if ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; then \
 		echo "Installing Debian's fonts-dejavu-core for the electronic results"; \

@@ -30,7 +30,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.records import RecordActivities
 from activities.trust import TrustActivities
-from agency_gateway.case_worker import RoleWorker, agency_settings, agency_worker
+from adapters.case_worker.worker import agency_settings
+from adapters.desks import agency_worker
 from notice_sending.metrics import notice_counter
 from notice_sending.sender import NoticeSender
 from observability.logging import configure_logging, get_logger
@@ -44,9 +45,10 @@ from store.refusal_audit import RefusalAudit
 from store.sealing import store_cipher
 from store.trust import seed_trust_store
 from temporal_connection.client import connect
+from temporal_connection.role_worker import RoleWorker
+from temporal_connection.workflow_runner import workflow_runner
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
-from workflows.runner import workflow_runner
 
 ROLES = ("orchestrator", *AGENCY_PARTIES)
 # The declarations' workflows, one per procedure group, which the orchestrator's worker runs.

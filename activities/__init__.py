@@ -1,2 +1,2 @@
-"""Temporal activities: each agency's steps (run on that agency's task queue) and the
-orchestrator's own record keeping."""
+"""The orchestrator's activities: its record keeping, and the trust checks of starts and
+decisions. An agency's activities run in its own namespace (adapters/)."""

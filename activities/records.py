@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
-from activities.agency_errors import bind_activity_context
+from observability.activity_context import bind_activity_context
 from schemas.decisions import AttachmentCheck, Escalation
 from schemas.progress import ProgressReport
 from store.at_rest import StoreCipher

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from temporalio import activity
 
-from activities.agency_errors import bind_activity_context
 from agency_contracts.decisions import OfficerDecision
+from observability.activity_context import bind_activity_context
 from observability.logging import get_logger
 from schemas.parties import PORTAL_PARTY
 from schemas.workflow_inputs import StartAttestation

@@ -15,6 +15,15 @@ from schemas.supplements import SupplementNeed
 
 DecisionOutcome = Literal["approved", "rejected", "supplement_requested", "cancelled"]
 
+# The codes of a step refused without the agency's own reason: a request the agency would not
+# take, or one it could not process at all; and what the citizen reads of each.
+AGENCY_REFUSED_REQUEST = "agency_refused_request"
+AGENCY_COULD_NOT_PROCESS = "agency_could_not_process"
+REFUSAL_REASONS = {
+    AGENCY_REFUSED_REQUEST: Message.of("agency_refused_request"),
+    AGENCY_COULD_NOT_PROCESS: Message.of("agency_could_not_process"),
+}
+
 
 class OfficerDecision(BaseModel):
     """An agency's decision on one of its cases, as the adapter relays it to the workflow."""

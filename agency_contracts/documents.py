@@ -7,11 +7,11 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from schemas.common import Procedure
-from schemas.documents import DocumentKind
+from schemas.common import DocumentKind, Procedure
 from schemas.results import StepResult
 
-# The agency's activity that issues a record's signed result (agency_gateway.document_issuing).
+# The agency's activity that issues a record's signed result
+# (adapters.case_worker.document_issuing).
 ISSUE_DOCUMENT = "documents.issue"
 
 

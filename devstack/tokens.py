@@ -14,6 +14,7 @@ import argparse
 from datetime import timedelta
 
 from devstack.issuing import issue_from_settings
+from schemas.parties import AGENCY_PARTIES
 from settings import get_settings
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument(
         "--party",
         default="orchestrator",
-        choices=["orchestrator", "justice", "police", "social_security", "postal"],
+        choices=["orchestrator", *AGENCY_PARTIES],
     )
     args = parser.parse_args()
     if args.role == "citizen" and not args.citizen_id:

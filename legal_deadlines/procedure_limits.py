@@ -1,9 +1,10 @@
-"""The time limit of each procedure and procedure group, in working days.
+"""The time limit of each procedure and procedure group, in working days; each procedure's is in
+its row of the procedure table (agency_contracts.procedures).
 
 Birth: Decree 63/2024 gives the whole group 3 working days (5 when verification is needed), and
 registers the birth the same working day. Death: registered the same day (the next working day
-after 15:00); the per-step limits below are not set by a confirmed text and are configuration,
-with social security's 10 working days for survivor and funeral claims (SI Law 2024, Art. 91).
+after 15:00); the per-step limits are not set by a confirmed text and are configuration, with
+social security's 10 working days for survivor and funeral claims (SI Law 2024, Art. 91).
 
 The group's limit, and the same-day registration that opens it, count from the moment the portal
 received the dossier (or the supplement that completed it): "the same working day" is the day the
@@ -16,21 +17,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from agency_contracts.procedures import PROCEDURES
 from schemas.common import Procedure, ProcedureGroup
 
-STEP_WORKING_DAYS: dict[Procedure, int] = {
-    Procedure.BIRTH_REGISTRATION: 1,
-    Procedure.RESIDENCE_REGISTRATION: 3,
-    Procedure.HEALTH_INSURANCE_CARD: 3,
-    Procedure.DEATH_REGISTRATION: 1,
-    Procedure.RESIDENCE_REMOVAL: 3,
-    Procedure.FUNERAL_ALLOWANCE: 10,
-    Procedure.SURVIVOR_BENEFIT: 10,
-}
+STEP_WORKING_DAYS: dict[Procedure, int] = {p: row.working_days for p, row in PROCEDURES.items()}
 
 # The registrations made "the same working day": their limit counts from the dossier's receipt.
 COUNTED_FROM_DOSSIER_RECEIPT: frozenset[Procedure] = frozenset(
-    {Procedure.BIRTH_REGISTRATION, Procedure.DEATH_REGISTRATION}
+    p for p, row in PROCEDURES.items() if row.counted_from_receipt
 )
 
 GROUP_WORKING_DAYS: dict[ProcedureGroup, int] = {

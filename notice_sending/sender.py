@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from adapters.mail_relay import MailRefused, MailRelay
-from adapters.sms_gateway import SmsGateway, SmsRefused
 from notice_sending.composition import email_message, message_id, milestones_of, sms_text
+from notice_sending.mail_relay import MailRefused, MailRelay
+from notice_sending.sms_gateway import SmsGateway, SmsRefused
 from observability.logging import bind_boundary_context, get_logger
 from security.pseudonyms import PseudonymKeys
 from security.recipient_limits import RecipientLimits

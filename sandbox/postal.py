@@ -70,13 +70,13 @@ POSTAL = SandboxAgency(
     desks=(
         ProcedureDesk(
             procedure="shipment",
-            path="/v1/shipments",
             operation="accept_shipment",
             series="PS",
             body_model=ShipmentIn,
             rules=deliver_shipment,
             subject=lambda body: None,
             numbering=tracking_number,
+            own_path="/v1/shipments",
         ),
     ),
     own_policy=delivery_policy,

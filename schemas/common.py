@@ -9,15 +9,18 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 from schemas.identifiers import CommuneCode, PersonalId, PhoneNumber
 from schemas.names import FullName
+from schemas.parties import CASE_AGENCIES
 from schemas.text import TEXT_CHECK, ShortText
 
 EmailAddress = Annotated[EmailStr, TEXT_CHECK]
 
 
-class Agency(StrEnum):
-    JUSTICE = "justice"
-    POLICE = "police"
-    SOCIAL_SECURITY = "social_security"
+# The agencies a declaration's steps run at, as the contract names them: those that keep cases,
+# from the one list of agencies. The type checker cannot list members built from data; no code
+# names one, each is looked up by its value (`Agency("police")`).
+Agency = StrEnum(  # type: ignore[misc]
+    "Agency", {name.upper(): name for name in CASE_AGENCIES}
+)
 
 
 class ProcedureGroup(StrEnum):
@@ -35,15 +38,17 @@ class Procedure(StrEnum):
     SURVIVOR_BENEFIT = "survivor_benefit"
 
 
-PROCEDURE_AGENCY: dict[Procedure, Agency] = {
-    Procedure.BIRTH_REGISTRATION: Agency.JUSTICE,
-    Procedure.RESIDENCE_REGISTRATION: Agency.POLICE,
-    Procedure.HEALTH_INSURANCE_CARD: Agency.SOCIAL_SECURITY,
-    Procedure.DEATH_REGISTRATION: Agency.JUSTICE,
-    Procedure.RESIDENCE_REMOVAL: Agency.POLICE,
-    Procedure.FUNERAL_ALLOWANCE: Agency.SOCIAL_SECURITY,
-    Procedure.SURVIVOR_BENEFIT: Agency.SOCIAL_SECURITY,
-}
+# The signed electronic result of each procedure's approved record, by kind: one per procedure
+# (agency_contracts.procedures says which).
+DocumentKind = Literal[
+    "birth_extract",
+    "death_extract",
+    "residence_confirmation",
+    "residence_removal_confirmation",
+    "health_insurance_card",
+    "funeral_allowance_decision",
+    "survivor_benefit_decision",
+]
 
 
 class StrictModel(BaseModel):

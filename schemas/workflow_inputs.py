@@ -5,24 +5,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel, model_validator
 
 from schemas.birth import BirthDeclaration
 from schemas.death import DeathDeclaration
-from schemas.parties import AGENCY_PARTIES, endpoint_name
+from schemas.parties import AGENCY_PARTIES, AgencyParty, endpoint_name
 
 
-class NexusEndpoints(BaseModel):
-    """The Nexus endpoint of each agency, as registered on the orchestrator's Temporal cluster."""
+class NexusEndpoints(RootModel[dict[AgencyParty, str]]):
+    """The Nexus endpoint of each agency, by its party name, as registered on the orchestrator's
+    Temporal cluster."""
 
-    justice: str
-    police: str
-    social_security: str
-    postal: str
+    @model_validator(mode="after")
+    def _every_agency(self) -> NexusEndpoints:
+        missing = [agency for agency in AGENCY_PARTIES if agency not in self.root]
+        if missing:
+            raise ValueError(f"no Nexus endpoint for {', '.join(missing)}")
+        return self
 
     @classmethod
     def with_prefix(cls, prefix: str) -> NexusEndpoints:
-        return cls(**{agency: endpoint_name(prefix, agency) for agency in AGENCY_PARTIES})
+        return cls({agency: endpoint_name(prefix, agency) for agency in AGENCY_PARTIES})
+
+    def of(self, agency: str) -> str:
+        return self.root[agency]
 
 
 def orchestrator_task_queue(prefix: str) -> str:

@@ -19,15 +19,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from cryptography.x509.oid import NameOID
 
-# The names the certificates carry: the agency as the document's issuer reads.
-AGENCY_NAMES = {
-    "justice": "Bộ Tư pháp",
-    "police": "Bộ Công an",
-    "social_security": "Bảo hiểm xã hội Việt Nam",
-    "postal": "Tổng công ty Bưu điện Việt Nam",
-}
-# The agencies whose results are electronic documents.
-ISSUING_AGENCIES = ("justice", "police", "social_security")
+from schemas.parties import AGENCY_TITLES, CASE_AGENCIES
+
+# The agencies whose results are electronic documents: every agency that keeps cases.
+ISSUING_AGENCIES = CASE_AGENCIES
 _DEV_VALIDITY = (datetime(2024, 1, 1, tzinfo=UTC), datetime(2044, 1, 1, tzinfo=UTC))
 _DEV_ORGANISATION = "lienthong development only"
 
@@ -51,7 +46,7 @@ def dev_document_certificate(agency: str) -> str:
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, _DEV_ORGANISATION),
-            x509.NameAttribute(NameOID.COMMON_NAME, AGENCY_NAMES.get(agency, agency)),
+            x509.NameAttribute(NameOID.COMMON_NAME, AGENCY_TITLES.get(agency, agency)),
         ]
     )
     serial = int.from_bytes(hashlib.sha256(_dev_seed(agency)).digest()[:16]) >> 1
@@ -86,7 +81,7 @@ def dev_document_certificate(agency: str) -> str:
 def is_dev_certificate(pem: str) -> bool:
     """A development certificate or key: trusting or signing with it is open to anyone."""
     if "PRIVATE KEY" in pem:
-        return pem.strip() in {dev_document_key(a).strip() for a in AGENCY_NAMES}
+        return pem.strip() in {dev_document_key(a).strip() for a in AGENCY_TITLES}
     try:
         certificate = x509.load_pem_x509_certificate(pem.encode())
     except ValueError:

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from schemas.parties import CASE_AGENCIES
+
 
 class Scope(StrEnum):
     SUBMIT = "declarations:submit"
@@ -65,9 +67,7 @@ PORTAL_ISSUER = "lienthong-portal"
 OPERATOR_ISSUER = "lienthong-operators"
 # Each agency that issues documents vouches for itself alone, with a key no other party holds:
 # its tokens name it as their party, whatever else they claim.
-AGENCY_ISSUERS: dict[str, str] = {
-    f"lienthong-{agency}": agency for agency in ("justice", "police", "social_security")
-}
+AGENCY_ISSUERS: dict[str, str] = {f"lienthong-{agency}": agency for agency in CASE_AGENCIES}
 ISSUER_ROLES: dict[str, frozenset[str]] = {
     PORTAL_ISSUER: frozenset({"portal", "citizen"}),
     OPERATOR_ISSUER: frozenset({"operator"}),

@@ -20,6 +20,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_id
 from agency_contracts.decisions import OfficerDecision
 from devstack.declaration_factory import DeclarationFactory
 from schemas.common import Agency
@@ -37,7 +38,6 @@ from tests.harness.portal import step, submit
 from tests.harness.session_services import SessionServices
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status, wait_for_step
-from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.declaration_workflow import DeclarationWorkflow
 
 
@@ -167,7 +167,7 @@ async def test_plain_and_forged_messages_are_refused(
         # key: neither is read, and the case waits for its officer.
         forged = OfficerDecision(
             decision_id="forged",
-            agency=Agency.JUSTICE,
+            agency=Agency("justice"),
             case_number=case["case_number"],
             outcome="approved",
             decided_at=datetime.now(UTC),

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_id
 from agency_contracts.decisions import OfficerDecision
 from devstack.declaration_factory import DeclarationFactory
 from devstack.issuing import issue_from_settings
@@ -28,7 +29,6 @@ from tests.harness.forged_tokens import forge, random_seed
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
 from tests.harness.waiting import wait_for_status
-from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 
 
 def bearer(token: str | None) -> dict[str, str]:
@@ -253,7 +253,7 @@ async def test_a_decision_not_signed_by_its_agency_is_refused(
     signed = decision_signatures.canonical(content)
     forged = OfficerDecision(
         decision_id="forged",
-        agency=Agency.POLICE,
+        agency=Agency("police"),
         case_number=case_number,
         outcome="approved",
         decided_at=datetime(2026, 11, 25, tzinfo=UTC),

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 
 from pypdf import PdfReader
 
-from agency_gateway.benefit_wording import FIGURES
-from agency_gateway.result_documents import render_result
+from adapters.case_worker.result_documents import render_result
+from adapters.desks import PRINTERS
+from adapters.social_security.benefit_wording import FIGURES
 from messages import Message
 from messages.catalogue import known_codes
 from messages.formats import day, month, number, vnd
@@ -51,7 +52,9 @@ def as_result(outcome: benefit_rules.BenefitOutcome) -> StepResult:
 
 
 def printed(result: StepResult) -> str:
-    pdf = render_result("social_security", "LT-TEST", "SS-00000001", result, ISSUED_AT)
+    pdf = render_result(
+        "social_security", "LT-TEST", "SS-00000001", result, ISSUED_AT, PRINTERS["social_security"]
+    )
     pages = PdfReader(io.BytesIO(pdf)).pages
     return " ".join(" ".join(page.extract_text() for page in pages).split())
 

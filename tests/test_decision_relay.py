@@ -28,10 +28,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime, TelemetryConfig
 from temporalio.testing import WorkflowEnvironment
 
-from adapters.agency_http import AgencyHttpClient
+from adapters.case_worker.agency_case import case_workflow_id
+from adapters.case_worker.agency_http import AgencyHttpClient
+from adapters.case_worker.decision_feed import DecisionRelay
+from adapters.case_worker.feed_metrics import FeedMetrics
 from agency_contracts.decisions import OfficerDecision
-from agency_gateway.decision_feed import DecisionRelay
-from agency_gateway.feed_metrics import FeedMetrics
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import free_port
 from devstack.temporal_server.build import binary_path
@@ -44,9 +45,8 @@ from sandbox.settings import DEFAULT_DATASET_DIR
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
 from temporal_connection.runtime import prometheus_config
 from tests.harness.filed_declarations import birth, with_child
-from workflows.agency_case import case_workflow_id
 from workflows.agency_steps import Submission
-from workflows.birth_requests import birth_registration
+from workflows.birth_steps import birth_registration
 
 T = TypeVar("T")
 SERVICE_KEY = "justice service key of the test"

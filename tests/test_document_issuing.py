@@ -28,7 +28,8 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject, StreamObject
 
-from agency_gateway.result_documents import issue_result, render_result
+from adapters.case_worker.result_documents import issue_result, render_result
+from adapters.desks import PRINTERS
 from messages import Message
 from schemas.results import (
     BeneficiaryShare,
@@ -39,6 +40,9 @@ from schemas.results import (
 from security.document_certificates import dev_document_certificate, dev_document_key
 from security.signed_pdfs import DocumentSigner, sign_pdf, verify_pdf
 from tests.test_documents import ISSUED_AT, RESULTS, TRUSTED
+
+# How the justice office prints its records.
+JUSTICE = PRINTERS["justice"]
 
 NEXT_DAY = ISSUED_AT + timedelta(days=1)
 FIRST = BirthRegistrationResult(
@@ -85,14 +89,16 @@ def _lines(pdf: bytes) -> list[str]:
 
 def test_two_documents_in_a_row_differ_only_by_their_own_values() -> None:
     signer = _justice()
-    first = issue_result(signer, "LT-FIRST", "HT-000001", FIRST, ISSUED_AT)
+    first = issue_result(signer, "LT-FIRST", "HT-000001", FIRST, ISSUED_AT, JUSTICE)
     social_security = DocumentSigner(
         "social_security",
         dev_document_key("social_security"),
         dev_document_certificate("social_security"),
     )
-    between = issue_result(social_security, "LT-BETWEEN", "SS-000009", BETWEEN, ISSUED_AT)
-    second = issue_result(signer, "LT-SECOND", "HT-000002", SECOND, NEXT_DAY)
+    between = issue_result(
+        social_security, "LT-BETWEEN", "SS-000009", BETWEEN, ISSUED_AT, PRINTERS["social_security"]
+    )
+    second = issue_result(signer, "LT-SECOND", "HT-000002", SECOND, NEXT_DAY, JUSTICE)
 
     for pdf in (first, second):
         check = verify_pdf(pdf, TRUSTED)
@@ -120,7 +126,7 @@ def test_two_documents_in_a_row_differ_only_by_their_own_values() -> None:
 
     # Printed again after the others, the first document is the same, byte for byte; signing
     # appended the signature to it and changed nothing of it.
-    again = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT)
+    again = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT, JUSTICE)
     assert first.startswith(again)
     assert len(first) > len(again)
 
@@ -133,14 +139,15 @@ def test_documents_issued_at_once_are_those_issued_one_by_one() -> None:
 
     def render(issue: tuple[str, str, StepResult]) -> bytes:
         agency, declaration_id, result = issue
-        return render_result(agency, declaration_id, "CASE-1", result, ISSUED_AT)
+        return render_result(agency, declaration_id, "CASE-1", result, ISSUED_AT, PRINTERS[agency])
 
     one_by_one = [render(issue) for issue in issues]
     with ThreadPoolExecutor(max_workers=4) as pool:
         at_once = list(pool.map(render, issues))
         signed = list(
             pool.map(
-                lambda n: issue_result(signer, f"LT-{n}", "CASE-1", FIRST, ISSUED_AT), range(8)
+                lambda n: issue_result(signer, f"LT-{n}", "CASE-1", FIRST, ISSUED_AT, JUSTICE),
+                range(8),
             )
         )
     assert at_once == one_by_one
@@ -187,7 +194,7 @@ def _to_unicode(font: DictionaryObject) -> dict[int, str]:
 
 def test_each_code_draws_the_glyph_of_the_character_it_stands_for() -> None:
     for agency, result, _ in [*RESULTS, ("social_security", BETWEEN, [])]:
-        pdf = render_result(agency, "LT-GLYPHS", "CASE-1", result, ISSUED_AT)
+        pdf = render_result(agency, "LT-GLYPHS", "CASE-1", result, ISSUED_AT, PRINTERS[agency])
         for font in _fonts(pdf):
             face = TTFont(io.BytesIO(_program(font)))
             cid_to_gid = _stream(_descendant(font)["/CIDToGIDMap"])
@@ -202,8 +209,8 @@ def test_each_code_draws_the_glyph_of_the_character_it_stands_for() -> None:
 
 
 def test_one_regular_program_serves_documents_of_different_values() -> None:
-    first = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT)
-    second = render_result("justice", "LT-SECOND", "HT-000002", SECOND, NEXT_DAY)
+    first = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT, JUSTICE)
+    second = render_result("justice", "LT-SECOND", "HT-000002", SECOND, NEXT_DAY, JUSTICE)
 
     def programs(pdf: bytes) -> dict[str, bytes]:
         return {str(font["/BaseFont"]): _program(font) for font in _fonts(pdf)}
@@ -213,7 +220,7 @@ def test_one_regular_program_serves_documents_of_different_values() -> None:
 
 def test_every_line_is_printed_on_the_page() -> None:
     for agency, result, _ in RESULTS:
-        pdf = render_result(agency, "LT-PAGE", "CASE-1", result, ISSUED_AT)
+        pdf = render_result(agency, "LT-PAGE", "CASE-1", result, ISSUED_AT, PRINTERS[agency])
         page = PdfReader(io.BytesIO(pdf)).pages[0]
         width = float(page.mediabox.width)
         contents = page.get_contents()
@@ -254,7 +261,7 @@ def _signed_attributes(pdf: bytes) -> dict[str, bytes]:
 
 def test_the_shared_signer_signs_as_pyhanko_signs_by_default() -> None:
     signer = _justice()
-    pdf = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT)
+    pdf = render_result("justice", "LT-FIRST", "HT-000001", FIRST, ISSUED_AT, JUSTICE)
     shared = [sign_pdf(pdf, signer) for _ in range(2)]
     plain = _plain_pyhanko(pdf, signer)
     ours, theirs = _signed_attributes(shared[1]), _signed_attributes(plain)

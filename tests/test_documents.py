@@ -12,7 +12,8 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from agency_gateway.result_documents import issue_result
+from adapters.case_worker.result_documents import issue_result
+from adapters.desks import PRINTERS
 from devstack.declaration_factory import DeclarationFactory
 from messages import Message
 from schemas.results import (
@@ -145,7 +146,9 @@ def _signer(agency: str) -> DocumentSigner:
 
 
 def _issue(agency: str, result: StepResult) -> bytes:
-    return issue_result(_signer(agency), "birth-test-1", "CASE-1", result, ISSUED_AT)
+    return issue_result(
+        _signer(agency), "birth-test-1", "CASE-1", result, ISSUED_AT, PRINTERS[agency]
+    )
 
 
 @pytest.mark.parametrize(("agency", "result", "expected"), RESULTS, ids=lambda v: str(v)[:20])

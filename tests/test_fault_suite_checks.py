@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.case_worker.agency_case import case_workflow_id
+from adapters.case_worker.result_document import document_workflow_id
+from adapters.postal.shipment_delivery import delivery_workflow_id
 from devstack.faults import report
 from devstack.faults.after_decisions import (
     PostFindings,
@@ -19,9 +22,6 @@ from devstack.faults.after_decisions import (
 from devstack.faults.portal_records import GatewayMessage, NoticeRow, StoredDocument
 from devstack.faults.still_due import StillDue
 from devstack.faults.sweeps import declaration_of_workflow
-from workflows.agency_case import case_workflow_id
-from workflows.result_document import document_workflow_id
-from workflows.shipment_delivery import delivery_workflow_id
 
 BIRTH = "LT-20261207-0A1B2C3D4E"
 DEATH = "LT-20261207-5F6A7B8C9D"

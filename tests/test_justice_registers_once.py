@@ -22,8 +22,8 @@ from sandbox.settings import DEFAULT_DATASET_DIR
 from security.dev_credentials import dev_signing_key_id, dev_signing_seed
 from tests.harness.filed_declarations import birth, death, with_child
 from workflows.agency_steps import Submission
-from workflows.birth_requests import birth_registration
-from workflows.death_requests import death_registration
+from workflows.birth_steps import birth_registration
+from workflows.death_steps import death_registration
 
 Body = dict[str, Any]
 SERVICE_KEY = "justice service key of the test"

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from adapters.police import RegistryPerson, registry_mismatches
+from adapters.police.registry import RegistryPerson, registry_mismatches
 from agency_contracts.decisions import IdentityClaim
 from sandbox.casebook.database import open_agency_database
 from sandbox.casebook.decisions import Approved, CaseAtHand, Rejected

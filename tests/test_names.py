@@ -30,7 +30,7 @@ from schemas.text import ShortText
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 from workflows.agency_steps import Submission
-from workflows.birth_requests import birth_registration
+from workflows.birth_steps import birth_registration
 
 NAME = "Nguyễn Thị Ánh Tuyết"
 ADDRESS = "Số 12 ngõ 34 phố Huỳnh Thúc Kháng, phường Láng Hạ"

@@ -17,6 +17,8 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client
 
+from adapters.case_worker.agency_case import case_workflow_id
+from adapters.postal.shipment_delivery import delivery_workflow_id
 from devstack.declaration_factory import DeclarationFactory
 from settings import AgencyWorkerSettings
 from store.audit import audit_trail
@@ -28,8 +30,6 @@ from tests.harness.configuration import agency_settings_for
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_delivery
-from workflows.agency_case import case_workflow_id
-from workflows.shipment_delivery import delivery_workflow_id
 
 UPDATES = {"declaration": ("answer_supplement", "withdraw")}
 SIGNALS = {

@@ -22,10 +22,8 @@ from temporalio.converter import NexusSerializationContext, WorkflowSerializatio
 
 from agency_contracts.decisions import CaseCancellation, CaseFollowUp
 from agency_contracts.services import (
-    JusticeService,
-    PoliceService,
+    CASE_SERVICES,
     PostalService,
-    SocialSecurityService,
 )
 from devstack.declaration_factory import DeclarationFactory
 from security.key_rings import KeyRing
@@ -288,7 +286,7 @@ def _orchestrator_and_justice() -> tuple[EncryptionCodec, EncryptionCodec]:
 
 
 def test_every_request_to_an_agency_names_its_declaration_at_the_top() -> None:
-    for service in (JusticeService, PoliceService, SocialSecurityService, PostalService):
+    for service in (*CASE_SERVICES.values(), PostalService):
         definition = nexusrpc.get_service_definition(service)
         assert definition is not None
         for name, operation in definition.operation_definitions.items():

@@ -12,22 +12,23 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_id
+from adapters.case_worker.result_document import ResultDocumentWorkflow, document_workflow_id
+from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 from devstack.declaration_factory import DeclarationFactory, attachment
+from schemas.parties import AGENCY_PARTIES
 from settings import AgencyWorkerSettings, Settings
 from temporal_connection.client import connect
 from temporal_connection.data_converter import build_data_converter
+from temporal_connection.workflow_runner import workflow_runner
 from tests.harness.agency_offices import agency_policy, officer_decides, open_case
 from tests.harness.configuration import agency_settings_for
 from tests.harness.portal import submit
 from tests.harness.stack import Stack
 from tests.harness.supplement_requests import illegible_birth_certificate
 from tests.harness.waiting import wait_for_status, wait_for_step
-from workflows.agency_case import AgencyCaseWorkflow, case_workflow_id
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
-from workflows.result_document import ResultDocumentWorkflow, document_workflow_id
-from workflows.runner import workflow_runner
-from workflows.shipment_delivery import ShipmentDeliveryWorkflow, delivery_workflow_id
 
 HISTORIES = Path(__file__).parent / "histories"
 DECLARATIONS = {
@@ -46,12 +47,11 @@ CASES = {
     "case_social_security_survivor_benefit",
     "case_postal_shipment_delivery",
 }
-AGENCIES = ("justice", "police", "social_security", "postal")
 
 
 def replayer(name: str) -> Replayer:
     if name.startswith("case_"):
-        agency = next(a for a in AGENCIES if a in name)
+        agency = next(a for a in AGENCY_PARTIES if a in name)
         return Replayer(
             workflows=[AgencyCaseWorkflow, ResultDocumentWorkflow, ShipmentDeliveryWorkflow],
             data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),

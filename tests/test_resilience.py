@@ -15,6 +15,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.service import RPCError
 
+from adapters.case_worker.agency_case import case_workflow_id
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import free_port
 from store.models import DeclarationRecord
@@ -25,7 +26,6 @@ from tests.harness.portal import step, submit
 from tests.harness.session_services import SessionServices
 from tests.harness.stack import Stack, StackFactory, serve_api
 from tests.harness.waiting import wait_for_status, wait_for_step
-from workflows.agency_case import case_workflow_id
 
 
 async def test_agency_outage_is_retried_until_the_step_completes(

@@ -109,7 +109,7 @@ async def _follow_up(
         Message.of(
             "escalation.step_overdue",
             agency=Message.of(f"agency.{spec.agency.value}"),
-            procedure=Message.of(f"procedure.{procedure.value}"),
+            procedure=spec.agency_procedure.name,
         ),
     )
 

@@ -1,5 +1,6 @@
-"""What an agency step is: the procedure, the agency's Nexus operation that decides it, the
-request built from the declaration, and the record the agency keeps when it approves."""
+"""What an agency step is: the procedure's row in the procedure table (its agency, the Nexus
+operation that decides it, the record the agency keeps when it approves), and the request built
+from the declaration."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from agency_contracts.decisions import OfficerDecision
+    from agency_contracts.procedures import AgencyProcedure
     from agency_contracts.requests import AgencyRequest
     from messages import Message
     from schemas.birth import BirthDeclaration
-    from schemas.common import PROCEDURE_AGENCY, Agency, Procedure
+    from schemas.common import Agency, Procedure
     from schemas.death import DeathDeclaration
 
 from workflows.idempotency import idempotency_key
@@ -59,16 +61,27 @@ class Submission(Generic[DeclarationT]):
 
 @dataclass(frozen=True)
 class StepSpec(Generic[DeclarationT, RequestT, ResultT]):
-    procedure: Procedure
-    # The agency's Nexus operation that opens the case and ends with its decision.
-    operation: nexusrpc.Operation[RequestT, OfficerDecision]
+    # The procedure's row in the procedure table: its agency, its Nexus operation, its record.
+    agency_procedure: AgencyProcedure[RequestT, ResultT]
     build: Callable[[Submission[DeclarationT]], RequestT]
-    # The record the agency returns with its approval, which later steps may need.
-    result_type: type[ResultT]
+
+    @property
+    def procedure(self) -> Procedure:
+        return self.agency_procedure.procedure
 
     @property
     def agency(self) -> Agency:
-        return PROCEDURE_AGENCY[self.procedure]
+        return self.agency_procedure.agency
+
+    @property
+    def operation(self) -> nexusrpc.Operation[RequestT, OfficerDecision]:
+        """The agency's Nexus operation that opens the case and ends with its decision."""
+        return self.agency_procedure.operation
+
+    @property
+    def result_type(self) -> type[ResultT]:
+        """The record the agency returns with its approval, which later steps may need."""
+        return self.agency_procedure.result
 
 
 class StepRunner(Protocol[DeclarationT]):

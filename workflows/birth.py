@@ -1,4 +1,4 @@
-"""The birth declaration's workflow; its steps are in `procedure_groups.BIRTH_STEPS`."""
+"""The birth declaration's workflow; its steps are in `birth_steps.BIRTH_STEPS`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import BirthWorkflowInput
 
+from workflows.birth_steps import BIRTH_STEPS
 from workflows.declaration_workflow import DeclarationWorkflow
-from workflows.procedure_groups import BIRTH_STEPS
 
 # Every birth declaration asks for every procedure of its group.
 BIRTH_PROCEDURES = BIRTH_STEPS.all_procedures()

@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from agency_contracts.procedures import PROCEDURES
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS, group_working_days
     from messages import Message, listing
     from schemas.common import Procedure
@@ -179,7 +180,7 @@ async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> OnTheWay | N
         DeclarationState.WITHDRAWN,
         Message.of(
             "status.withdrawn_keeping",
-            procedures=listing([Message.of(f"procedure.{p.value}") for p in approved]),
+            procedures=listing([PROCEDURES[p].name for p in approved]),
         )
         if approved
         else Message.of("status.withdrawn_nothing_done"),
@@ -187,4 +188,4 @@ async def close_withdrawn(run: RunningDeclaration[DeclarationT]) -> OnTheWay | N
     )
     if not approved:
         return None
-    return await deliver_results(progress, run.declaration.delivery, run.options.endpoints.postal)
+    return await deliver_results(progress, run.declaration.delivery, run.options.endpoints)

@@ -1,4 +1,4 @@
-"""The death declaration's workflow; its steps are in `procedure_groups.DEATH_STEPS`."""
+"""The death declaration's workflow; its steps are in `death_steps.DEATH_STEPS`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.status import DeclarationStatusView
     from schemas.workflow_inputs import DeathWorkflowInput
 
+from workflows.death_steps import DEATH_STEPS
 from workflows.declaration_workflow import DeclarationWorkflow
-from workflows.procedure_groups import DEATH_STEPS
 
 
 def death_procedures(declaration: DeathDeclaration) -> tuple[Procedure, ...]:

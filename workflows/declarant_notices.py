@@ -13,7 +13,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.documents import DOCUMENT_KINDS
+    from agency_contracts.procedures import DOCUMENT_KINDS
     from schemas.notifications import Notice
     from schemas.status import DeclarationStatusView, StepState
 

@@ -152,7 +152,7 @@ class DeclarationWorkflow(Generic[DeclarationT]):
             on_the_way = await citizen.close_withdrawn(run)
         elif not progress.closed:
             on_the_way = await deliver_results(
-                progress, run.declaration.delivery, run.options.endpoints.postal
+                progress, run.declaration.delivery, run.options.endpoints
             )
             progress.settle()
         await progress.publish()

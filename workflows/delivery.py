@@ -10,12 +10,13 @@ from temporalio.exceptions import NexusOperationError
 
 with workflow.unsafe.imports_passed_through():
     from agency_contracts.requests import DeliveryReport, DeliveryWatch, ShipmentRequest
-    from agency_contracts.services import PostalService
+    from agency_contracts.services import POSTAL_AGENCY, PostalService
     from legal_deadlines.legal_clock import LegalClock
     from legal_deadlines.procedure_limits import POSTAL_DELIVERY_WAIT_WORKING_DAYS
     from messages import Message
     from schemas.common import Delivery
     from schemas.status import DeliveryState, StepState
+    from schemas.workflow_inputs import NexusEndpoints
 
 from workflows.deadline_clock import DeadlineClock
 from workflows.declaration_progress import DeclarationProgress
@@ -35,7 +36,7 @@ def _documents(progress: DeclarationProgress) -> list[str]:
 
 
 async def deliver_results(
-    progress: DeclarationProgress, delivery: Delivery, postal_endpoint: str
+    progress: DeclarationProgress, delivery: Delivery, endpoints: NexusEndpoints
 ) -> OnTheWay | None:
     """Hand the results over; posted results are on their way until the post reports them
     delivered (`receive_delivery`). Posting them never fails the declaration: while the postal
@@ -54,7 +55,7 @@ async def deliver_results(
         progress.set_delivery(DeliveryState.AVAILABLE, Message.of("delivery.available_on_portal"))
         return None
     assert delivery.postal_address is not None, "checked at intake"
-    post = workflow.create_nexus_client(service=PostalService, endpoint=postal_endpoint)
+    post = workflow.create_nexus_client(service=PostalService, endpoint=endpoints.of(POSTAL_AGENCY))
     shipment_reference = f"{progress.view.declaration_id}:delivery:1"
     # Watched before it is posted, so that the report of a quick delivery finds its watch.
     on_the_way = await post.start_operation(

@@ -11,7 +11,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
     from agency_contracts.decisions import IdentityCheckRequest
-    from agency_contracts.services import PoliceService
+    from agency_contracts.services import REGISTRY_AGENCY, VERIFY_IDENTITIES
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
     from messages import Message, sentences
     from schemas.decisions import AttachmentCheck
@@ -49,8 +49,8 @@ async def check_dossier(run: RunningDeclaration[DeclarationT]) -> bool:
             start_to_close_timeout=ORCHESTRATOR_CALL,
             summary="check the attachments against their hashes",
         )
-        identity_check = run.police().execute_operation(
-            PoliceService.verify_identities,
+        identity_check = run.agency(REGISTRY_AGENCY).execute_operation(
+            VERIFY_IDENTITIES,
             IdentityCheckRequest(
                 declaration_id=run.declaration_id,
                 claims=run.steps.identity_claims(run.declaration, frozenset(run.supplemented)),

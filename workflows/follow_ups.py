@@ -10,13 +10,14 @@ from temporalio.exceptions import NexusOperationError
 with workflow.unsafe.imports_passed_through():
     from activities.records import RecordActivities
     from agency_contracts.decisions import CaseFollowUp, FollowUpKind
+    from agency_contracts.services import FOLLOW_UP_CASE
     from messages import Message
     from schemas.common import Agency, Procedure
     from schemas.decisions import Escalation
 
 from workflows import step_metrics
 from workflows.agency_steps import DeclarationT
-from workflows.running_declaration import AGENCY_SERVICES, RunningDeclaration
+from workflows.running_declaration import RunningDeclaration
 
 
 async def follow_up(
@@ -29,8 +30,8 @@ async def follow_up(
     """Remind or escalate at the agency. It never fails the declaration: an agency that
     cannot take it now is logged, and the step goes on waiting for the decision."""
     try:
-        await run.agency(agency).execute_operation(
-            AGENCY_SERVICES[agency].follow_up_case,
+        await run.agency(agency.value).execute_operation(
+            FOLLOW_UP_CASE,
             CaseFollowUp(
                 declaration_id=run.declaration_id,
                 case_reference=case_reference,

@@ -9,13 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import nexusrpc
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from agency_contracts.decisions import IdentityClaim, OfficerDecision
+    from agency_contracts.decisions import IdentityClaim
+    from agency_contracts.procedures import AgencyProcedure
     from messages import Message
     from schemas.common import Procedure, ProcedureGroup
 
@@ -38,7 +38,9 @@ def always(declaration: object) -> bool:
 class StepOnRecord(ABC, Generic[DeclarationT, RecordT]):
     """A step that needs the group's registration record, whatever it asks of its agency."""
 
-    procedure: Procedure
+    @property
+    @abstractmethod
+    def procedure(self) -> Procedure: ...
 
     @abstractmethod
     def chosen(self, declaration: DeclarationT) -> bool:
@@ -52,11 +54,13 @@ class StepOnRecord(ABC, Generic[DeclarationT, RecordT]):
 class AgencyStepOnRecord(
     StepOnRecord[DeclarationT, RecordT], Generic[DeclarationT, RecordT, RequestT, ResultT]
 ):
-    procedure: Procedure
-    operation: nexusrpc.Operation[RequestT, OfficerDecision]
+    agency_procedure: AgencyProcedure[RequestT, ResultT]
     build: Callable[[Submission[DeclarationT], RecordT], RequestT]
-    result_type: type[ResultT]
     chosen_when: Callable[[DeclarationT], bool] = always
+
+    @property
+    def procedure(self) -> Procedure:
+        return self.agency_procedure.procedure
 
     def chosen(self, declaration: DeclarationT) -> bool:
         return self.chosen_when(declaration)
@@ -64,12 +68,7 @@ class AgencyStepOnRecord(
     async def run(self, record: RecordT, runner: StepRunner[DeclarationT]) -> None:
         build = self.build
         await runner.run_step(
-            StepSpec(
-                self.procedure,
-                self.operation,
-                lambda submission: build(submission, record),
-                self.result_type,
-            )
+            StepSpec(self.agency_procedure, lambda submission: build(submission, record))
         )
 
 

@@ -10,7 +10,8 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.trust import DecisionCheck, DecisionVerdict, TrustActivities
     from agency_contracts.decisions import OfficerDecision
-    from schemas.common import PROCEDURE_AGENCY, Procedure
+    from agency_contracts.procedures import PROCEDURE_AGENCY
+    from schemas.common import Procedure
 
 from workflows.agency_steps import DeclarationT
 from workflows.running_declaration import RunningDeclaration

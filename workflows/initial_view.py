@@ -9,10 +9,11 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from agency_contracts.procedures import PROCEDURE_AGENCY
     from legal_deadlines.legal_clock import LegalClock
     from legal_deadlines.procedure_limits import STEP_WORKING_DAYS, group_working_days
     from messages import Message
-    from schemas.common import PROCEDURE_AGENCY, Delivery, Procedure, ProcedureGroup
+    from schemas.common import Delivery, Procedure, ProcedureGroup
     from schemas.status import DeclarationState, DeclarationStatusView, DeliveryView, StepView
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from agency_contracts.procedures import PROCEDURES
     from legal_deadlines.working_calendar import VIET_NAM_TIME
     from messages import Message
     from schemas.notifications import Milestone
@@ -67,7 +68,7 @@ def _all_milestones(view: DeclarationStatusView) -> Iterator[Milestone]:
     if view.supplement_request is not None:
         yield _supplement("declaration", view.supplement_request)
     for step in view.steps:
-        procedure = Message.of(f"procedure.{step.procedure.value}")
+        procedure = PROCEDURES[step.procedure].name
         if step.status == StepState.AWAITING_SUPPLEMENT and step.supplement_request is not None:
             yield _supplement(step.procedure.value, step.supplement_request)
         if step.status in DECIDED:

@@ -1,7 +1,6 @@
-"""The procedure groups and the agency steps each runs: its registration at the justice office,
-then, side by side, the steps that need the record. A procedure joins its group with one entry
-here, and a group joins the product with one entry in `PROCEDURE_GROUPS`; what its agency is
-asked is built in the group's requests module."""
+"""The procedure groups, by name: what reads a declaration of any group looks its group up here
+rather than telling the groups apart itself. Each group's steps, and what each asks its agency,
+are in the group's own module (`birth_steps.py`, `death_steps.py`)."""
 
 from __future__ import annotations
 
@@ -12,89 +11,12 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
-    from messages import Message
-    from schemas.birth import BirthDeclaration
-    from schemas.common import Procedure, ProcedureGroup
-    from schemas.death import DeathDeclaration
-    from schemas.results import (
-        BirthRegistrationResult,
-        DeathRegistrationResult,
-        FuneralAllowanceResult,
-        HealthInsuranceCardResult,
-        ResidenceRegistrationResult,
-        ResidenceRemovalResult,
-        SurvivorBenefitResult,
-    )
+    from schemas.common import ProcedureGroup
 
-from workflows import birth_requests, death_requests
-from workflows.agency_steps import StepSpec
-from workflows.group_steps import AgencyStepOnRecord, GroupSteps, ProcedureSteps
+from workflows.birth_steps import BIRTH_STEPS
+from workflows.death_steps import DEATH_STEPS
+from workflows.group_steps import ProcedureSteps
 
-BIRTH_STEPS: ProcedureSteps[BirthDeclaration] = GroupSteps(
-    group=ProcedureGroup.BIRTH,
-    name=Message.of("group.birth"),
-    claims=birth_requests.identity_claims,
-    registration=StepSpec(
-        Procedure.BIRTH_REGISTRATION,
-        JusticeService.register_birth,
-        birth_requests.birth_registration,
-        BirthRegistrationResult,
-    ),
-    record_name=Message.of("record.birth"),
-    after_registration=(
-        AgencyStepOnRecord(
-            Procedure.RESIDENCE_REGISTRATION,
-            PoliceService.register_residence,
-            birth_requests.residence_registration,
-            ResidenceRegistrationResult,
-        ),
-        AgencyStepOnRecord(
-            Procedure.HEALTH_INSURANCE_CARD,
-            SocialSecurityService.issue_health_insurance_card,
-            birth_requests.health_insurance_card,
-            HealthInsuranceCardResult,
-        ),
-    ),
-)
-
-DEATH_STEPS: ProcedureSteps[DeathDeclaration] = GroupSteps(
-    group=ProcedureGroup.DEATH,
-    name=Message.of("group.death"),
-    claims=death_requests.identity_claims,
-    registration=StepSpec(
-        Procedure.DEATH_REGISTRATION,
-        JusticeService.register_death,
-        death_requests.death_registration,
-        DeathRegistrationResult,
-    ),
-    record_name=Message.of("record.death"),
-    after_registration=(
-        AgencyStepOnRecord(
-            Procedure.RESIDENCE_REMOVAL,
-            PoliceService.remove_residence,
-            death_requests.residence_removal,
-            ResidenceRemovalResult,
-        ),
-        AgencyStepOnRecord(
-            Procedure.FUNERAL_ALLOWANCE,
-            SocialSecurityService.settle_funeral_allowance,
-            death_requests.funeral_allowance,
-            FuneralAllowanceResult,
-            death_requests.chosen_by_family(Procedure.FUNERAL_ALLOWANCE),
-        ),
-        AgencyStepOnRecord(
-            Procedure.SURVIVOR_BENEFIT,
-            SocialSecurityService.settle_survivor_benefit,
-            death_requests.survivor_benefit,
-            SurvivorBenefitResult,
-            death_requests.chosen_by_family(Procedure.SURVIVOR_BENEFIT),
-        ),
-    ),
-)
-
-# Every procedure group, by its name: what reads a declaration of any group looks its group up
-# here rather than telling the groups apart itself.
 PROCEDURE_GROUPS: Mapping[ProcedureGroup, ProcedureSteps[Any]] = MappingProxyType(
     {steps.group: steps for steps in (BIRTH_STEPS, DEATH_STEPS)}
 )

@@ -6,17 +6,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Generic, Protocol
+from typing import Any, Generic
 
-import nexusrpc
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from agency_contracts.decisions import CaseFollowUp
-    from agency_contracts.services import JusticeService, PoliceService, SocialSecurityService
     from legal_deadlines.legal_clock import LegalClock
     from messages import Message
-    from schemas.common import Agency, ProcedureGroup
+    from schemas.common import ProcedureGroup
     from schemas.decisions import WithdrawalRequest
     from schemas.status import DeclarationState
     from schemas.workflow_inputs import OrchestrationOptions
@@ -26,19 +23,6 @@ from workflows.deadline_clock import DeadlineClock
 from workflows.declarant_notices import DeclarantNotices
 from workflows.declaration_progress import DeclarationProgress
 from workflows.group_steps import ProcedureSteps
-
-
-class CaseService(Protocol):
-    """An agency's Nexus service that keeps cases: each takes reminders and escalations."""
-
-    follow_up_case: nexusrpc.Operation[CaseFollowUp, None]
-
-
-AGENCY_SERVICES: dict[Agency, type[CaseService]] = {
-    Agency.JUSTICE: JusticeService,
-    Agency.POLICE: PoliceService,
-    Agency.SOCIAL_SECURITY: SocialSecurityService,
-}
 
 
 @dataclass
@@ -85,16 +69,10 @@ class RunningDeclaration(Generic[DeclarationT]):
     def call_timeout(self) -> timedelta:
         return timedelta(seconds=self.options.agency_call_timeout_seconds)
 
-    def agency(self, agency: Agency) -> workflow.NexusClient[CaseService]:
-        """The agency's Nexus service, reached through its endpoint."""
+    def agency(self, agency: str) -> workflow.NexusClient[Any]:
+        """The agency's Nexus service (named as the agency is), reached through its endpoint."""
         return workflow.create_nexus_client(
-            service=AGENCY_SERVICES[agency],
-            endpoint=getattr(self.options.endpoints, agency.value),
-        )
-
-    def police(self) -> workflow.NexusClient[PoliceService]:
-        return workflow.create_nexus_client(
-            service=PoliceService, endpoint=self.options.endpoints.police
+            service=agency, endpoint=self.options.endpoints.of(agency)
         )
 
     def refuse(self, cause: Message) -> None:

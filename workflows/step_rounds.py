@@ -6,6 +6,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from agency_contracts.decisions import REFUSAL_REASONS
     from legal_deadlines.procedure_limits import SUPPLEMENT_WAIT_WORKING_DAYS
     from messages import Message, Text
     from schemas.results import BenefitDecision, StepResult
@@ -15,7 +16,6 @@ with workflow.unsafe.imports_passed_through():
 from workflows import step_metrics
 from workflows.agency_decision import decide
 from workflows.agency_steps import DeclarationT, RequestT, ResultT, StepSpec, Submission
-from workflows.agency_submission import REFUSAL_REASONS
 from workflows.citizen import await_supplement
 from workflows.dossier_check import check_dossier
 from workflows.running_declaration import RunningDeclaration

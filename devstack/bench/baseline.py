@@ -161,10 +161,12 @@ class BaselineDeclarationWorkflow:
     @workflow.run
     async def run(self, shape: BaselineShape) -> None:
         endpoints = shape.endpoints
-        police = workflow.create_nexus_client(service=BarePolice, endpoint=endpoints.police)
-        justice = workflow.create_nexus_client(service=BareJustice, endpoint=endpoints.justice)
+        police = workflow.create_nexus_client(service=BarePolice, endpoint=endpoints.of("police"))
+        justice = workflow.create_nexus_client(
+            service=BareJustice, endpoint=endpoints.of("justice")
+        )
         social = workflow.create_nexus_client(
-            service=BareSocialSecurity, endpoint=endpoints.social_security
+            service=BareSocialSecurity, endpoint=endpoints.of("social_security")
         )
         # The attachments check and the registry cross-check, side by side.
         await asyncio.gather(
@@ -185,7 +187,7 @@ class BaselineDeclarationWorkflow:
         ]
         await asyncio.gather(*(self._case(c) for c in cases[: shape.parallel_steps]))
         if shape.post_results:
-            post = workflow.create_nexus_client(service=BarePostal, endpoint=endpoints.postal)
+            post = workflow.create_nexus_client(service=BarePostal, endpoint=endpoints.of("postal"))
             await post.execute_operation(BarePostal.post_results, self._request("post"))
         await self._report()  # the final report
 

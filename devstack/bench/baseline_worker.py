@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 
 import worker
-from agency_gateway.case_worker import RoleWorker, case_worker
+from adapters.case_worker.worker import case_worker
 from devstack.bench.baseline import (
     BareJusticeHandler,
     BarePoliceHandler,
@@ -30,8 +30,9 @@ from devstack.bench.baseline import (
 )
 from schemas.workflow_inputs import orchestrator_task_queue
 from settings import AgencyWorkerSettings, Settings
+from temporal_connection.role_worker import RoleWorker
+from temporal_connection.workflow_runner import workflow_runner
 from worker import workflow_worker
-from workflows.runner import workflow_runner
 
 HANDLERS: dict[str, type] = {
     "justice": BareJusticeHandler,

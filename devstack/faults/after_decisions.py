@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agency_contracts.procedures import DOCUMENT_KINDS
 from devstack.faults.portal_records import GatewayMessage, NoticeRow, StoredDocument
 from schemas.common import Procedure
-from schemas.documents import DOCUMENT_KINDS
 from schemas.status import DeliveryState, StepState
 from store.notice_outbox import SENT, SETTLED
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from adapters.case_worker.agency_case import case_workflow_id
+from adapters.case_worker.result_document import document_workflow_id
+from adapters.postal.shipment_delivery import delivery_workflow_id
 from devstack.faults.portal_records import notices, store_declarations, stored_documents
 from schemas.parties import AGENCY_PARTIES, namespace_of
-from workflows.agency_case import case_workflow_id
-from workflows.result_document import document_workflow_id
-from workflows.shipment_delivery import delivery_workflow_id
 
 DECLARATION_PREFIX = "declaration-"
 # The workflows of the agencies' namespaces, by the prefix the product names them with.

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from agency_contracts.procedures import PROCEDURE_OF_KIND, issuer_of_kind
 from portal_api.dependencies import (
     AccessDep,
     CipherDep,
@@ -17,8 +18,7 @@ from portal_api.dependencies import (
     EngineDep,
     SettingsDep,
 )
-from schemas.common import Procedure
-from schemas.documents import PROCEDURE_OF_KIND, DocumentKind, issuer_of_kind
+from schemas.common import Agency, DocumentKind, Procedure
 from schemas.status import DeclarationStatusView, StepState
 from security.principals import Scope
 from store.declaration_status import read_status
@@ -29,14 +29,11 @@ from store.models import IssuedDocument
 router = APIRouter(tags=["documents"])
 
 
-Issuer = Literal["justice", "police", "social_security"]
-
-
 class DocumentListing(BaseModel):
     # The SHA-256 of the signed PDF.
     document_id: str
     kind: DocumentKind
-    issuer: Issuer
+    issuer: Agency
     procedure: str
     media_type: Literal["application/pdf"] = "application/pdf"
     # Where the signed PDF is downloaded: `GET /v1/declarations/{id}/documents/{document_id}`.

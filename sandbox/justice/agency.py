@@ -18,7 +18,6 @@ JUSTICE = SandboxAgency(
     desks=(
         ProcedureDesk(
             procedure="birth_registration",
-            path="/v1/birth-registrations",
             operation="register_birth",
             series="JB",
             body_model=BirthRegistrationIn,
@@ -27,7 +26,6 @@ JUSTICE = SandboxAgency(
         ),
         ProcedureDesk(
             procedure="death_registration",
-            path="/v1/death-registrations",
             operation="register_death",
             series="JD",
             body_model=DeathRegistrationIn,

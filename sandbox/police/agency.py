@@ -17,7 +17,6 @@ POLICE = SandboxAgency(
     desks=(
         ProcedureDesk(
             procedure="residence_registration",
-            path="/v1/residence-registrations",
             operation="register_residence",
             series="PR",
             body_model=ResidenceRegistrationIn,
@@ -26,7 +25,6 @@ POLICE = SandboxAgency(
         ),
         ProcedureDesk(
             procedure="residence_removal",
-            path="/v1/residence-removals",
             operation="remove_residence",
             series="PX",
             body_model=ResidenceRemovalIn,

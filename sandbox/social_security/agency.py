@@ -22,7 +22,6 @@ SOCIAL_SECURITY = SandboxAgency(
     desks=(
         ProcedureDesk(
             procedure="health_insurance_card",
-            path="/v1/health-insurance-cards",
             operation="issue_card",
             series="SC",
             body_model=HealthInsuranceCardIn,
@@ -31,7 +30,6 @@ SOCIAL_SECURITY = SandboxAgency(
         ),
         ProcedureDesk(
             procedure="funeral_allowance",
-            path="/v1/funeral-allowances",
             operation="claim_funeral_allowance",
             series="SF",
             body_model=FuneralAllowanceIn,
@@ -40,7 +38,6 @@ SOCIAL_SECURITY = SandboxAgency(
         ),
         ProcedureDesk(
             procedure="survivor_benefit",
-            path="/v1/survivor-benefits",
             operation="claim_survivor_benefit",
             series="SS",
             body_model=SurvivorBenefitIn,

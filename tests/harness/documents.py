@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from schemas.common import PROCEDURE_AGENCY, Procedure
-from schemas.documents import DOCUMENT_KINDS
+from agency_contracts.procedures import DOCUMENT_KINDS, PROCEDURE_AGENCY
+from schemas.common import Procedure
 
 
 async def verified_documents(api: httpx.AsyncClient, declaration_id: str) -> dict[str, str]:

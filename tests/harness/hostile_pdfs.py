@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from functools import cache
 
-from agency_gateway.result_documents import issue_result
+from adapters.case_worker.result_documents import issue_result
+from adapters.desks import PRINTERS
 from schemas.results import BirthRegistrationResult
 from security.document_certificates import dev_document_certificate, dev_document_key
 from security.signed_pdfs import DocumentSigner
@@ -29,7 +30,12 @@ def signed_extract() -> bytes:
         "justice", dev_document_key("justice"), dev_document_certificate("justice")
     )
     return issue_result(
-        signer, "birth-test-1", "CASE-1", _RESULT, datetime(2025, 3, 4, 9, 30, tzinfo=UTC)
+        signer,
+        "birth-test-1",
+        "CASE-1",
+        _RESULT,
+        datetime(2025, 3, 4, 9, 30, tzinfo=UTC),
+        PRINTERS["justice"],
     )
 
 

@@ -1,0 +1,1 @@
+"""The justice office's side: its desk in its case worker."""

@@ -1,0 +1,1 @@
+"""The police's side: its desk in its case worker, and the population registry's cross-check."""

@@ -1,0 +1,1 @@
+"""Social security's side: its desk in its case worker, and how its benefit decisions read."""
