@@ -33,10 +33,20 @@ class _Reserve:
             cls.held = None
 
 
+def mapped_bytes() -> int:
+    """The address space this process maps now."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 def limit_check_process(memory_bytes: int) -> None:
-    """The memory the process may ever map, and no core file when it dies of running out (a
-    crash dump would hold whatever the sender sent)."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    """The memory a check may map beyond what the process holds once loaded, and no core file
+    when it dies of running out (a crash dump would hold whatever the sender sent). The limit is
+    counted from what the process already maps, which differs from machine to machine (libraries,
+    allocator arenas): an absolute limit near it would leave the process no room to receive the
+    document, and it would die rather than answer."""
+    limit = mapped_bytes() + memory_bytes + _RESERVE_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _Reserve.take()
 

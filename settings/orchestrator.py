@@ -180,10 +180,11 @@ class Settings(NotificationSettings):
     # 30 MB, checked in 0.8 s), and memory the API took for it would stay taken. This serves both
     # the public verify route and the agencies' storing of their documents.
     document_check_workers: int = Field(default=2, ge=1)
-    # Each process's address space (RLIMIT_AS), in MiB. One with pyHanko loaded maps about
-    # 90 MiB; checking a 1.9 MB PDF of 26,000 form fields, near the most the body limit lets in,
-    # peaks near 180 MiB. A document that needs more is not valid.
-    document_check_memory_mib: int = Field(default=256, ge=128)
+    # The address space one check may map (RLIMIT_AS), in MiB, beyond the process's own once
+    # pyHanko is loaded (about 90 MiB): checking a 1.9 MB PDF of 26,000 form fields, near the
+    # most the body limit lets in, takes about 95 MiB more. A document that needs more is not
+    # valid.
+    document_check_memory_mib: int = Field(default=160, ge=32)
     # How long one check may take before its process is stopped (and the document is not valid):
     # an agency's document is checked in a few tens of milliseconds, the largest in 3 s.
     document_check_seconds: float = Field(default=10.0, gt=0)
