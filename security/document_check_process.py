@@ -8,6 +8,7 @@ import gc
 import mmap
 import resource
 from collections.abc import Mapping
+from pathlib import Path
 
 from security.signed_pdfs import DocumentVerification, Unverified, document_id, verify_pdf
 
@@ -35,8 +36,8 @@ class _Reserve:
 
 def mapped_bytes() -> int:
     """The address space this process maps now."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[0]) * resource.getpagesize()
+    pages = Path("/proc/self/statm").read_text(encoding="ascii").split()[0]
+    return int(pages) * resource.getpagesize()
 
 
 def limit_check_process(memory_bytes: int) -> None:
