@@ -102,11 +102,13 @@ async def test_each_milestone_reaches_the_declarant_once_by_sms_and_email(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("own_store")  # its schema, made before the stack starts
 async def test_a_worker_killed_mid_send_tells_each_milestone_once(
     stack_factory: StackFactory,
     services: SessionServices,
     factory: DeclarationFactory,
     tmp_path: Path,
+    own_store_url: str,
 ) -> None:
     # The providers keep each message, then take three seconds to answer: a worker killed in
     # that time never hears that its message went.
@@ -115,8 +117,11 @@ async def test_a_worker_killed_mid_send_tells_each_milestone_once(
         "SANDBOX_SMTP_REPLY_DELAY_SECONDS": "3",
     }
     with own_channels(services.launcher, tmp_path / "channels", **slow) as channels:
+        # A store of the test's own: every sender sends what its store holds, and the session's
+        # other workers would send this declaration's notices through the session's channels.
         stack = await stack_factory(
             with_workers=False,
+            database_url=own_store_url,
             sms_gateway_url=channels.sms_gateway_url,
             smtp_port=channels.smtp_port,
             notice_send_timeout_seconds=4.0,
@@ -154,15 +159,20 @@ async def test_a_worker_killed_mid_send_tells_each_milestone_once(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("own_store")  # its schema, made before the stack starts
 async def test_a_channel_down_delays_its_messages_and_never_the_declaration(
     stack_factory: StackFactory,
     services: SessionServices,
     factory: DeclarationFactory,
     tmp_path: Path,
+    own_store_url: str,
 ) -> None:
     with own_channels(services.launcher, tmp_path / "channels") as channels:
+        # A store of the test's own: every sender sends what its store holds, and the session's
+        # other workers would send this declaration's notices through the session's channels.
         stack = await stack_factory(
             with_workers=False,
+            database_url=own_store_url,
             sms_gateway_url=channels.sms_gateway_url,
             smtp_port=channels.smtp_port,
         )

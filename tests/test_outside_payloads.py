@@ -9,7 +9,11 @@ import asyncio
 from collections.abc import Sequence
 
 from temporalio.api.common.v1 import Payload, Payloads, WorkflowExecution
-from temporalio.api.enums.v1 import EventType, UpdateWorkflowExecutionLifecycleStage
+from temporalio.api.enums.v1 import (
+    EventType,
+    UpdateWorkflowExecutionLifecycleStage,
+    WorkflowTaskFailedCause,
+)
 from temporalio.api.update.v1 import Input, Meta, Request, WaitPolicy
 from temporalio.api.workflowservice.v1 import (
     SignalWorkflowExecutionRequest,
@@ -93,9 +97,22 @@ async def update_each(
 async def completed_cleanly(client: Client, workflow_id: str) -> None:
     handle = client.get_workflow_handle(workflow_id)
     await asyncio.wait_for(handle.result(), timeout=60)
-    kinds = [e.event_type async for e in handle.fetch_history_events()]
-    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
-    assert kinds[-1] == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
+    events = [e async for e in handle.fetch_history_events()]
+    failed = [
+        e.workflow_task_failed_event_attributes
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+    ]
+    # The one failed task that is not the payloads': the stack's Nexus endpoints are registered
+    # just before the test files its declaration, and on a loaded machine the server may not
+    # know them yet when the first operation is scheduled (it fails that task and retries it).
+    unknown_endpoint = (
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES
+    )
+    assert all(f.cause == unknown_endpoint and "not found" in f.failure.message for f in failed), [
+        f.failure.message for f in failed
+    ]
+    assert events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED
 
 
 async def test_bad_payloads_to_every_handler_wedge_nothing(
