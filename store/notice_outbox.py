@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -92,26 +91,40 @@ def _message_key(records: Sequence[NoticeOutboxRecord]) -> str:
     return f"{records[0].declaration_id}/{hashlib.sha256(keys.encode()).hexdigest()[:32]}"
 
 
-def waiting_groups(engine: Engine, now: datetime) -> list[tuple[str, str]]:
-    """The declarations and channels with a notice to try now."""
-    with session_scope(engine) as session:
-        statement = (
-            select(NoticeOutboxRecord.declaration_id, NoticeOutboxRecord.channel)
-            .where(col(NoticeOutboxRecord.state).in_((PENDING, SENDING)))
-            .group_by(col(NoticeOutboxRecord.declaration_id), col(NoticeOutboxRecord.channel))
-            .having(func.min(NoticeOutboxRecord.next_attempt_at) <= now)
+def _heads(session: Session) -> dict[tuple[str, str], datetime]:
+    """When each declaration's channel may next be tried: when the first of its notices not yet
+    sent may. Notices go in order, so a later one that is due waits for the first all the same
+    (it goes with it, or after it); counting it would have the sender look again at once, and
+    again, while the first waits for its documents or its retry."""
+    statement = (
+        select(
+            NoticeOutboxRecord.declaration_id,
+            NoticeOutboxRecord.channel,
+            NoticeOutboxRecord.next_attempt_at,
         )
-        return [(d, c) for d, c in session.exec(statement)]
+        .where(col(NoticeOutboxRecord.state).in_((PENDING, SENDING)))
+        .order_by(
+            col(NoticeOutboxRecord.declaration_id),
+            col(NoticeOutboxRecord.channel),
+            col(NoticeOutboxRecord.sequence),
+        )
+    )
+    heads: dict[tuple[str, str], datetime] = {}
+    for declaration_id, channel, at in session.exec(statement):
+        heads.setdefault((declaration_id, channel), _utc(at))
+    return heads
+
+
+def waiting_groups(engine: Engine, now: datetime) -> list[tuple[str, str]]:
+    """The declarations and channels whose next notice is to be tried now."""
+    with session_scope(engine) as session:
+        return [group for group, at in _heads(session).items() if at <= now]
 
 
 def next_attempt(engine: Engine) -> datetime | None:
     """When the next notice waiting is to be tried, if any is."""
     with session_scope(engine) as session:
-        statement = select(func.min(NoticeOutboxRecord.next_attempt_at)).where(
-            col(NoticeOutboxRecord.state).in_((PENDING, SENDING))
-        )
-        found: datetime | None = session.exec(statement).one()
-        return _utc(found) if found is not None else None
+        return min(_heads(session).values(), default=None)
 
 
 def take(

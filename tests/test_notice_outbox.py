@@ -1,0 +1,62 @@
+"""The notice outbox on a store of its own: a channel's notices go in order, and a later notice
+that is due does not have the sender look again and again while the first still waits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from messages import Message
+from schemas.notifications import Milestone, Notice
+from store.at_rest import StoreCipher
+from store.database import session_scope
+from store.notice_outbox import enqueue, next_attempt, take, try_again, waiting_groups
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+SETTLE, LEASE = timedelta(seconds=1.5), timedelta(seconds=20)
+
+
+def notice(declaration_id: str, sequence: int, key: str) -> Notice:
+    return Notice(
+        idempotency_key=f"{declaration_id}/{sequence}/sms",
+        declaration_id=declaration_id,
+        channel="sms",
+        recipient="0912345678",
+        sequence=sequence,
+        milestones=[
+            Milestone(
+                key=key,
+                title=Message.of("notice.title.received"),
+                text=Message.of("notice.title.received"),
+            )
+        ],
+    )
+
+
+def test_a_due_notice_behind_a_waiting_one_is_not_looked_at_before_it(
+    own_store: Engine, cipher: StoreCipher
+) -> None:
+    declaration = "LT-20261207-0000000001"
+    with session_scope(own_store) as session:
+        enqueue(session, cipher, [notice(declaration, 1, "closed:completed")], NOW)
+        session.commit()
+    first = take(own_store, cipher, declaration, "sms", NOW, settle=SETTLE, lease=LEASE)
+    assert first is not None and [n.sequence for n in first.notices] == [1]
+    # The first waits ten seconds for its documents; a later notice is recorded meanwhile.
+    recheck = NOW + timedelta(seconds=10)
+    try_again(own_store, first, recheck, attempted=False)
+    later = NOW + timedelta(seconds=1)
+    with session_scope(own_store) as session:
+        enqueue(session, cipher, [notice(declaration, 2, "delivery:posted")], later)
+        session.commit()
+
+    # Nothing to do before the first is due again, though the later one is due already.
+    assert waiting_groups(own_store, later) == []
+    assert next_attempt(own_store) == recheck
+    assert take(own_store, cipher, declaration, "sms", later, settle=SETTLE, lease=LEASE) is None
+    # Then the first goes, under the key it was taken with, and the later one after it.
+    assert waiting_groups(own_store, recheck) == [(declaration, "sms")]
+    again = take(own_store, cipher, declaration, "sms", recheck, settle=SETTLE, lease=LEASE)
+    assert again is not None
+    assert (again.message_key, [n.sequence for n in again.notices]) == (first.message_key, [1])
