@@ -22,17 +22,32 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 run: setup fonts
 	$(RUN) python -m devstack
 
-# The suite runs twice. First as developers run it: the store in SQLite, workers in the test
-# process, fresh for each test. Then as the product is deployed: the store on a PostgreSQL server
-# of its own, the workers in separate processes, two orchestrator workers sharing the load
-# (tests/test_scale_out.py shows both took work).
+# The suite runs twice, side by side: as developers run it (the store in SQLite, workers in the
+# test process, fresh for each test), and as the product is deployed (the store on a PostgreSQL
+# server of its own, the workers in separate processes, two orchestrator workers sharing the
+# load: tests/test_scale_out.py shows both took work). Each run starts its own Temporal server,
+# sandbox and ports, and keeps its files and log under var/test-runs/; much of a run is waiting
+# on servers, so the two together take about two thirds of the time one after the other. A run
+# that fails prints its whole log; one that passes, its summary.
+TEST_RUNS := var/test-runs
+
 test: setup postgresql browser fonts
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy .
 	$(RUN) lint-imports
-	$(RUN) pytest
-	LIENTHONG_TEST_STORE=postgresql $(RUN) pytest
+	@rm -rf $(TEST_RUNS) && mkdir -p $(TEST_RUNS)
+	@echo "pytest on SQLite and on PostgreSQL, side by side: $(TEST_RUNS)/sqlite.log, $(TEST_RUNS)/postgresql.log"
+	@$(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/sqlite \
+		> $(TEST_RUNS)/sqlite.log 2>&1 & sqlite=$$!; \
+	LIENTHONG_TEST_STORE=postgresql $(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/postgresql \
+		> $(TEST_RUNS)/postgresql.log 2>&1 & postgresql=$$!; \
+	wait $$sqlite; sqlite=$$?; wait $$postgresql; postgresql=$$?; \
+	for run in sqlite postgresql; do \
+		echo "=== pytest on $$run"; \
+		if [ "$${!run}" -eq 0 ]; then tail -n 3 $(TEST_RUNS)/$$run.log; else cat $(TEST_RUNS)/$$run.log; fi; \
+	done; \
+	[ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]
 
 # The PostgreSQL run starts its own throwaway server from Debian's `postgresql` package
 # (tests/harness/postgres_server.py); install the package unless its initdb is already here. Debian keeps

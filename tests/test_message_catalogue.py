@@ -9,10 +9,14 @@ from messages import Message, catalogue_problems, negotiate_language, render
 from messages.catalogue import known_codes
 from settings import PROJECT_ROOT
 
+# Only the product's folders are walked: var/ holds the files of test runs going on beside this
+# one, made and removed while it reads.
 PRODUCT_AND_SANDBOX = [
     path
-    for path in PROJECT_ROOT.rglob("*.py")
-    if path.relative_to(PROJECT_ROOT).parts[0] not in {".venv", "var", "tests", "devstack"}
+    for top in PROJECT_ROOT.iterdir()
+    if top.name not in {".venv", "var", "tests", "devstack"} and not top.name.startswith(".")
+    for path in ([top] if top.is_file() else top.rglob("*.py"))
+    if path.suffix == ".py"
 ]
 # `Message.of("code", …)`, `Message(code="code", …)` and `message("code", …)` name their code
 # as the first literal.
