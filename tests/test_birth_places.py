@@ -3,36 +3,16 @@ every official commune, and so do the agencies, whose registers are national."""
 
 from __future__ import annotations
 
-import asyncio
-import io
-import time
-
-import httpx
-from pypdf import PdfReader
-
 from devstack.declaration_factory import DeclarationFactory
 from reference_data.admin_units import official_admin_units
 from schemas.identifiers import parse_personal_id
+from tests.harness.documents import document_text
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack
 from tests.harness.waiting import wait_for_status
 
 # Đặc khu Phú Quốc (An Giang, 91) and Phường Hải Châu (Thành phố Đà Nẵng, 48).
 BORN_IN, LIVING_IN = "31078", "20242"
-
-
-async def _document_text(api: httpx.AsyncClient, declaration_id: str, kind: str) -> str:
-    """The text of the declaration's document of this kind, once it is issued."""
-    deadline = time.monotonic() + 30
-    while True:
-        listing = (await api.get(f"/v1/declarations/{declaration_id}/documents")).json()
-        found = [d for d in listing if d["kind"] == kind]
-        if found:
-            pdf = (await api.get(found[0]["url"])).content
-            text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-            return " ".join(text.split())
-        assert time.monotonic() < deadline, f"no {kind} for {declaration_id}"
-        await asyncio.sleep(0.5)
 
 
 async def test_a_birth_in_communes_outside_the_sandbox_dataset_is_registered(
@@ -62,8 +42,8 @@ async def test_a_birth_in_communes_outside_the_sandbox_dataset_is_registered(
     assert units.province_of(LIVING_IN) == "48"
 
     # The residence confirmation names the place by its official names.
-    confirmation = await _document_text(
-        stack.api, accepted["declaration_id"], "residence_confirmation"
+    confirmation = await document_text(
+        stack.api, accepted["declaration_id"], "residence_registration"
     )
     assert "Nơi thường trú: Phường Hải Châu, Thành phố Đà Nẵng" in confirmation
     assert f"Mã đơn vị hành chính cấp xã: {LIVING_IN}" in confirmation

@@ -3,15 +3,14 @@ figure computed by hand from the scenario person's record (see tests/harness/sce
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from devstack.declaration_factory import DeclarationFactory, attachment
 from messages import Language, Message
+from tests.harness.documents import document_text
 from tests.harness.portal import step, submit
 from tests.harness.scenario_people import SCENARIOS
 from tests.harness.stack import Stack
@@ -89,15 +88,6 @@ def arrears_by_hand(
             "amount_vnd": months * monthly_amount,
         }
     ]
-
-
-async def decision_text(stack: Stack, declaration_id: str, procedure: str) -> str:
-    """The signed decision the family downloads for `procedure`, as text."""
-    listing = await stack.api.get(f"/v1/declarations/{declaration_id}/documents")
-    document = next(d for d in listing.json() if d["procedure"] == procedure)
-    pdf = (await stack.api.get(document["url"])).content
-    pages = PdfReader(io.BytesIO(pdf)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 async def test_pensioner(stack: Stack, factory: DeclarationFactory) -> None:
@@ -191,7 +181,7 @@ async def test_contributor_before_and_after_2014(stack: Stack, factory: Declarat
     assert survivor["figures"]["months_of_salary"] == 36
     assert survivor["lump_sum_vnd"] == 360_000_000
     # The signed decision in Vietnamese words and numbers.
-    text = await decision_text(stack, view["declaration_id"], "survivor_benefit")
+    text = await document_text(stack.api, view["declaration_id"], "survivor_benefit")
     assert "Căn cứ: Trợ cấp tuất một lần theo thời gian đóng bảo hiểm xã hội" in text
     assert "Thời gian đóng trước năm 2014: 8 năm" in text
     assert "36 × 10.000.000 đồng = 360.000.000 đồng" in text

@@ -70,7 +70,7 @@ async def test_death_declaration_completes_for_each_choice_of_procedures(
     for agency, count in expected_cases.items():
         assert len(await agency_cases(stack.agencies[agency], accepted["declaration_id"])) == count
     # One signed document for each record, the benefit decisions among them.
-    documents = await verified_documents(stack.api, accepted["declaration_id"])
+    documents = await verified_documents(stack.api, accepted["declaration_id"], procedures)
     assert documents == expected_documents(procedures)
 
 
