@@ -25,6 +25,7 @@ from store.trust import held_decisions
 from temporal_connection.client import connect
 from tests.harness.agency_offices import agency_cases, agency_policy, open_case
 from tests.harness.configuration import agency_settings_for
+from tests.harness.documents import listed_documents
 from tests.harness.forged_tokens import forge, random_seed
 from tests.harness.portal import step, submit
 from tests.harness.stack import Stack, StackFactory
@@ -362,7 +363,9 @@ async def test_an_agency_operator_reads_only_its_own_part(
     deceased = next(factory.insured_people(lambda i: i.status == "pensioner"))
     accepted = await submit(stack.api, "death", factory.death(deceased, form="lump_sum"))
     declaration_id = accepted["declaration_id"]
-    assert (await wait_for_status(stack.api, declaration_id))["status"] == "completed"
+    view = await wait_for_status(stack.api, declaration_id)
+    assert view["status"] == "completed"
+    await listed_documents(stack.api, declaration_id, [s["procedure"] for s in view["steps"]])
     path = f"/v1/declarations/{declaration_id}"
 
     def operator(party: str) -> str:
