@@ -4,6 +4,7 @@ end."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import mmap
 import resource
@@ -54,13 +55,21 @@ def limit_check_process(memory_bytes: int) -> None:
 
 def check_document(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerification:
     """`verify_pdf` within the process's memory limit."""
-    try:
-        return verify_pdf(pdf, certificates)
-    except MemoryError:
-        pass
-    # What the check held is garbage now, some of it in reference cycles: collected, and the
-    # reserve given up, there is room to answer.
-    _Reserve.give_up()
-    gc.collect()
-    _Reserve.take()
-    return DocumentVerification.refused(document_id(pdf), Unverified.EXCEEDS_MEMORY_LIMIT)
+    if _Reserve.held is None:
+        # Given up by the check before this one.
+        _Reserve.take()
+    answer: DocumentVerification | None = None
+    # Nothing more is done while the exception is held: its frames hold what the check took.
+    with contextlib.suppress(MemoryError):
+        answer = verify_pdf(pdf, certificates)
+    if answer is None or not answer.valid:
+        # What the check held is garbage now (a document refused may have been refused near the
+        # limit), some of it in reference cycles: collected, and the reserve given up, there is
+        # room to make and send the answer (pickling it takes memory). The next check takes the
+        # reserve again, not this one: taking it back now could leave the answer no room, and
+        # the process would die instead of answering.
+        _Reserve.give_up()
+        gc.collect()
+    if answer is None:
+        answer = DocumentVerification.refused(document_id(pdf), Unverified.EXCEEDS_MEMORY_LIMIT)
+    return answer

@@ -205,6 +205,19 @@ def _loop_running() -> bool:
     return True
 
 
+def _ran_out_of_memory(error: BaseException) -> bool:
+    """Whether a parser's error is, underneath, running out of memory: pypdf and pyHanko wrap
+    some of what they catch in errors of their own."""
+    seen: BaseException | None = error
+    for _ in range(20):
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def verify_pdf(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerification:
     """Whether one agency's certificate (agency -> PEM) signed the whole document, unchanged.
 
@@ -230,15 +243,19 @@ def verify_pdf(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerificat
         reader = PdfFileReader(BytesIO(pdf), strict=False)
     except MemoryError:
         raise
-    except Exception:  # noqa: BLE001
+    except Exception as error:
+        if _ran_out_of_memory(error):
+            raise MemoryError from error
         return refused(Unverified.NOT_A_PDF)
     try:
         signatures = reader.embedded_signatures
     except MemoryError:
         raise
-    except (PdfError, ValueError):
-        return refused(Unverified.NOT_A_PDF)
-    except Exception:  # noqa: BLE001
+    except Exception as error:
+        if _ran_out_of_memory(error):
+            raise MemoryError from error
+        if isinstance(error, (PdfError, ValueError)):
+            return refused(Unverified.NOT_A_PDF)
         return refused(Unverified.SIGNATURE_UNREADABLE)
     if not signatures:
         return refused(Unverified.NOT_SIGNED)
@@ -250,7 +267,9 @@ def verify_pdf(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerificat
         issuer = trusted.get(signature.signer_cert.dump())
     except MemoryError:
         raise
-    except Exception:  # noqa: BLE001
+    except Exception as error:
+        if _ran_out_of_memory(error):
+            raise MemoryError from error
         return refused(Unverified.SIGNATURE_UNREADABLE)
     if issuer is None:
         return refused(Unverified.UNKNOWN_ISSUER)
@@ -260,11 +279,13 @@ def verify_pdf(pdf: bytes, certificates: Mapping[str, str]) -> DocumentVerificat
     )
     try:
         status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, SigningError, PdfError) as error:
-        return refused(Unverified.SIGNATURE_UNREADABLE, issuer, str(error))
     except MemoryError:
         raise
-    except Exception:  # noqa: BLE001
+    except Exception as error:
+        if _ran_out_of_memory(error):
+            raise MemoryError from error
+        if isinstance(error, (SignatureValidationError, SigningError, PdfError)):
+            return refused(Unverified.SIGNATURE_UNREADABLE, issuer, str(error))
         return refused(Unverified.SIGNATURE_UNREADABLE, issuer)
     if not (status.intact and status.valid):
         return refused(Unverified.ALTERED_AFTER_SIGNING, issuer)
