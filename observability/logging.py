@@ -179,7 +179,9 @@ def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+    # fontTools' subsetter reports every table of every document at INFO, glyph names
+    # included: the letters of a family's names, and most of a case worker's log lines.
+    for noisy in ("httpx", "httpcore", "uvicorn.access", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
