@@ -58,6 +58,8 @@ _NONCE_BYTES = 12
 _TAG_BYTES = 16
 # Labels are identifiers, never content: no longer than Temporal lets a workflow ID be.
 _LABEL_MAX_CHARS = 1000
+# Scoped codecs kept for reuse: a worker's open workflows, with room to spare.
+_SCOPES_KEPT = 4096
 
 log = get_logger(__name__)
 
@@ -83,6 +85,10 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
         self._workflow_id: str | None = None
         # In a Nexus operation's context a payload is labelled with the declaration it names.
         self._in_nexus = False
+        # Shared by every scope of this codec: the SDK asks for a codec in the context of each
+        # payload a workflow writes or reads, and a profile showed copying one each time cost
+        # several percent of the orchestrator worker's time.
+        self._scopes: dict[tuple[str | None, str, bool], Self] = {}
 
     def with_context(self, context: SerializationContext) -> Self:
         workflow_id, peer, in_nexus = None, "", False
@@ -93,12 +99,18 @@ class EncryptionCodec(PayloadCodec, WithSerializationContext):
             in_nexus = True
             if context.service in self._active:
                 peer = context.service
-        if (workflow_id, peer, in_nexus) == (self._workflow_id, self._peer, self._in_nexus):
+        label = (workflow_id, peer, in_nexus)
+        if label == (self._workflow_id, self._peer, self._in_nexus):
             return self
-        # The SDK asks for a codec in each payload's context: share the ciphers, which are
-        # costly to build, and change only the ring in use and the labels.
-        scoped = copy.copy(self)
-        scoped._workflow_id, scoped._peer, scoped._in_nexus = workflow_id, peer, in_nexus
+        scoped = self._scopes.get(label)
+        if scoped is None:
+            if len(self._scopes) >= _SCOPES_KEPT:
+                self._scopes.clear()
+            # The ciphers, costly to build, are shared: only the ring in use and the labels
+            # change.
+            scoped = copy.copy(self)
+            scoped._workflow_id, scoped._peer, scoped._in_nexus = label
+            self._scopes[label] = scoped
         return scoped
 
     def for_peer(self, party: str) -> Self:

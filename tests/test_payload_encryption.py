@@ -27,6 +27,7 @@ from agency_contracts.services import (
 )
 from devstack.declaration_factory import DeclarationFactory
 from security.key_rings import KeyRing
+from temporal_connection.data_converter import CodecContextDataConverter
 from temporal_connection.encryption_codec import (
     DECLARATION_ID,
     ENCODING,
@@ -344,6 +345,37 @@ def test_payloads_in_a_workflow_keep_the_workflow_label_only() -> None:
     )
     assert labels_of(sealed) == PayloadLabels("declaration-LT-1", None)
     assert in_history.decrypt(sealed).metadata["encoding"] == b"json/plain"
+
+
+def test_a_scope_is_made_once_and_keeps_its_own_labels() -> None:
+    """The SDK asks for a codec (and a converter) in each payload's context: the same context
+    gets the same one back, and each keeps its own workflow's label and ring."""
+    orchestrator, _ = _orchestrator_and_justice()
+    converter = CodecContextDataConverter(
+        payload_converter_class=pydantic_data_converter.payload_converter_class,
+        payload_codec=orchestrator,
+    )
+    contexts = {
+        n: WorkflowSerializationContext(namespace="lienthong", workflow_id=f"declaration-LT-{n}")
+        for n in (1, 2)
+    }
+    first, again = (converter.with_context(contexts[1]) for _ in range(2))
+    second = converter.with_context(contexts[2])
+    assert first is again and first is not second
+    assert first.payload_converter is converter.payload_converter
+    for n, scoped in ((1, first), (2, second)):
+        assert isinstance(scoped.payload_codec, EncryptionCodec)
+        assert workflow_of(scoped.payload_codec.encrypt(PLAIN)) == f"declaration-LT-{n}"
+    to_justice = orchestrator.with_context(
+        NexusSerializationContext(endpoint="e", service="justice", operation="register_birth")
+    )
+    assert to_justice is orchestrator.with_context(
+        NexusSerializationContext(endpoint="e", service="justice", operation="register_birth")
+    )
+    sealed = to_justice.encrypt(PLAIN)
+    assert sealed.metadata[KEY_ID] == b"justice-1"
+    assert isinstance(first.payload_codec, EncryptionCodec)
+    assert first.payload_codec.with_context(contexts[2]) is second.payload_codec
 
 
 def test_payloads_sealed_before_the_declaration_label_still_open() -> None:

@@ -279,10 +279,11 @@ class DeclarationProgress:
             report = ProgressReport(
                 view=self.view.model_copy(deep=True), events=events, notices=notices
             )
+            # No summary: the activity's name says what it does, and one written with each
+            # report is a payload to seal in every workflow task.
             await workflow.execute_local_activity_method(
                 RecordActivities.save_progress,
                 report,
                 start_to_close_timeout=timedelta(seconds=15),
-                summary=f"record progress of {self.view.declaration_id}",
             )
             del self._events[: len(events)]
