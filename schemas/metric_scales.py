@@ -33,6 +33,13 @@ AGENCY_DECISION_TIME_BUCKETS: Sequence[float] = (
     45 * DAY,
 )
 
+# Recorded as a duration by the case workers: `lienthong_document_issue_cpu_seconds`.
+DOCUMENT_ISSUE_CPU = "lienthong_document_issue_cpu"
+
+# Printing and signing one result takes milliseconds; the last buckets keep a slow one apart.
+DOCUMENT_ISSUE_CPU_BUCKETS: Sequence[float] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
+
 WORKFLOW_HISTOGRAM_BUCKETS: Mapping[str, Sequence[float]] = {
     AGENCY_DECISION_TIME: AGENCY_DECISION_TIME_BUCKETS,
+    DOCUMENT_ISSUE_CPU: DOCUMENT_ISSUE_CPU_BUCKETS,
 }

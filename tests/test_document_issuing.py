@@ -10,6 +10,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
+import httpx
 from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from prometheus_client.parser import text_string_to_metric_families
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader as PyHankoReader
 from pyhanko.sign import signers
@@ -27,9 +29,12 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, PdfObject, StreamObject
+from temporalio.runtime import Runtime, TelemetryConfig
 
+from adapters.case_worker.document_metrics import DocumentMetrics
 from adapters.case_worker.result_documents import issue_result, render_result
 from adapters.desks import PRINTERS
+from devstack.processes import free_port
 from messages import Message
 from schemas.results import (
     BeneficiaryShare,
@@ -39,6 +44,7 @@ from schemas.results import (
 )
 from security.document_certificates import dev_document_certificate, dev_document_key
 from security.signed_pdfs import DocumentSigner, sign_pdf, verify_pdf
+from temporal_connection.runtime import prometheus_config
 from tests.test_documents import ISSUED_AT, RESULTS, TRUSTED
 
 # How the justice office prints its records.
@@ -273,3 +279,31 @@ def test_the_shared_signer_signs_as_pyhanko_signs_by_default() -> None:
     # The same room for the signature as pyHanko reserves when it estimates it each time.
     assert len(shared[0]) == len(shared[1]) == len(plain)
     assert all(verify_pdf(signed, TRUSTED).valid for signed in [*shared, plain])
+
+
+def test_each_document_s_printing_cpu_is_counted_by_agency_and_kind() -> None:
+    address = f"127.0.0.1:{free_port()}"
+    runtime = Runtime(telemetry=TelemetryConfig(metrics=prometheus_config(address)))
+    metrics = DocumentMetrics(runtime.metric_meter, "justice")
+    signer = _justice()
+    for result in (FIRST, SECOND):
+        pdf = metrics.timed(
+            "birth_extract",
+            lambda r=result: issue_result(signer, "LT-1", "JB-1", r, ISSUED_AT, JUSTICE),  # type: ignore[misc]
+        )
+        assert pdf.startswith(b"%PDF")
+    page = httpx.get(f"http://{address}/metrics", timeout=10).text
+    samples = {
+        sample.name: sample
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+        if sample.name.startswith("lienthong_document_issue_cpu_seconds")
+    }
+    count = samples["lienthong_document_issue_cpu_seconds_count"]
+    assert count.value == 2
+    assert {k: count.labels[k] for k in ("agency", "kind")} == {
+        "agency": "justice",
+        "kind": "birth_extract",
+    }
+    # Printing and signing take CPU; well under a second each, not nothing.
+    assert 0 < samples["lienthong_document_issue_cpu_seconds_sum"].value < 2

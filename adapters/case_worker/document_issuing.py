@@ -5,10 +5,12 @@ declaration at the portal. Only the document's name goes back into the case's hi
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from adapters.case_worker.document_metrics import DocumentMetrics
 from adapters.case_worker.portal_documents import (
     DocumentRefused,
     PortalDocumentsClient,
@@ -29,17 +31,22 @@ log = get_logger(__name__)
 
 class DocumentIssuing:
     def __init__(
-        self, signer: DocumentSigner, portal: PortalDocumentsClient, printed: Printer
+        self,
+        signer: DocumentSigner,
+        portal: PortalDocumentsClient,
+        printed: Printer,
+        metrics: DocumentMetrics,
     ) -> None:
         self.signer = signer
         self.portal = portal
         self.printed = printed
+        self.metrics = metrics
 
     @activity.defn(name=ISSUE_DOCUMENT)
     async def issue_document(self, issue: DocumentIssue) -> IssuedDocumentRef:
         bind_activity_context(issue.declaration_id)
-        # pyHanko signs in an event loop of its own: off the worker's.
-        pdf = await asyncio.to_thread(
+        kind = DOCUMENT_KINDS[issue.procedure]
+        printing = functools.partial(
             issue_result,
             self.signer,
             issue.declaration_id,
@@ -48,10 +55,10 @@ class DocumentIssuing:
             issue.issued_at,
             self.printed,
         )
+        # pyHanko signs in an event loop of its own: off the worker's.
+        pdf = await asyncio.to_thread(self.metrics.timed, kind, printing)
         try:
-            stored = await self.portal.store(
-                issue.declaration_id, DOCUMENT_KINDS[issue.procedure], pdf
-            )
+            stored = await self.portal.store(issue.declaration_id, kind, pdf)
         except PortalUnavailable as outage:
             raise ApplicationError(str(outage), type="PortalUnavailable") from None
         except DocumentRefused as refusal:

@@ -16,6 +16,7 @@ from adapters.case_worker.agency_http import AgencyHttpClient
 from adapters.case_worker.case_activities import AgencyCaseActivities, submissions
 from adapters.case_worker.case_follow_ups import AgencyCaseClient
 from adapters.case_worker.document_issuing import DocumentIssuing
+from adapters.case_worker.document_metrics import DocumentMetrics
 from adapters.case_worker.feed_metrics import FeedMetrics
 from adapters.case_worker.portal_documents import PortalDocumentsClient
 from schemas.common import Agency
@@ -54,7 +55,12 @@ def desk_worker(desk: AgencyDesk, client: Client, settings: AgencyWorkerSettings
         # approved record becomes a signed electronic result, with the agency's own key.
         follow_ups = AgencyCaseActivities(Agency(desk.agency), AgencyCaseClient(http))
         portal = PortalDocumentsClient(settings.portal_url, settings.portal_signing_key)
-        issuing = DocumentIssuing(settings.document_signer, portal, desk.printed)
+        issuing = DocumentIssuing(
+            settings.document_signer,
+            portal,
+            desk.printed,
+            DocumentMetrics(process_runtime().metric_meter, settings.agency),
+        )
         activities += [
             *submissions(desk.agency, http),
             follow_ups.cancel_case,

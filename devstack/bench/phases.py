@@ -19,7 +19,14 @@ from devstack.bench.load import (
     start_baselines,
 )
 from devstack.bench.profiling import start_profilers, stop_profilers
-from devstack.bench.readings import cpu_by_process, cpu_seconds, cpu_spent, pid_of, rss_mb
+from devstack.bench.readings import (
+    cpu_by_process,
+    cpu_seconds,
+    cpu_spent,
+    document_cpu,
+    pid_of,
+    rss_mb,
+)
 from devstack.bench.records import documents_settled, recorded
 from devstack.bench.report import PhaseResult, measure, results
 from devstack.bench.stack import PRODUCT_AGENCIES, BenchStack
@@ -49,6 +56,7 @@ async def run_phase(
     """Start the phase's workflows, wait until all have closed, and measure them, with the CPU
     each process spent meanwhile; for the product, with what its stores recorded meanwhile."""
     cpu_before = cpu_by_process(stack.processes)
+    documents_before = await asyncio.to_thread(document_cpu, stack.agency_metrics_url)
     started = await start()
     closed = await closed_workflows(client, set(started), prefix, timeout)
     spent = cpu_spent(cpu_before, cpu_by_process(stack.processes))
@@ -70,6 +78,9 @@ async def run_phase(
             started,
             documents,
             cpu_before[PRODUCT_AGENCIES],
+            (await asyncio.to_thread(document_cpu, stack.agency_metrics_url)).since(
+                documents_before
+            ),
         )
     result = measure(phase, started, closed, worker, spent, stored, **notes)
     print(f"  {result}", flush=True)

@@ -1,9 +1,13 @@
-"""CPU and memory readings of the stack's processes, from /proc."""
+"""CPU and memory readings of the stack's processes, from /proc; and what the case workers say
+their documents' printing and signatures cost, from their metrics."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from devstack.bench.stack import TEMPORAL
 from devstack.processes import ManagedProcess
@@ -42,3 +46,30 @@ def rss_mb(pid: int, field_name: str = "VmHWM") -> float:
         if line.startswith(field_name + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+DOCUMENT_CPU = "lienthong_document_issue_cpu_seconds"
+
+
+@dataclass(frozen=True)
+class DocumentCpu:
+    """The CPU seconds the case workers recorded for the documents they printed and signed so
+    far, and how many documents that was."""
+
+    seconds: float = 0.0
+    documents: int = 0
+
+    def since(self, before: DocumentCpu) -> DocumentCpu:
+        return DocumentCpu(self.seconds - before.seconds, self.documents - before.documents)
+
+
+def document_cpu(metrics_url: str) -> DocumentCpu:
+    """Summed over agencies and kinds of document, from the histogram's `_sum` and `_count`."""
+    seconds, documents = 0.0, 0
+    for line in httpx.get(metrics_url, timeout=10).text.splitlines():
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name == f"{DOCUMENT_CPU}_sum":
+            seconds += float(line.rsplit(" ", 1)[1])
+        elif name == f"{DOCUMENT_CPU}_count":
+            documents += int(float(line.rsplit(" ", 1)[1]))
+    return DocumentCpu(seconds, documents)

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlmodel import Session, col, select
 
+from devstack.bench.readings import DocumentCpu
 from sandbox.sms_gateway.outbox import OutboxMessage
 from store.database import engine_for, session_scope
 from store.models import DeclarationRecord, IssuedDocument, NoticeOutboxRecord
@@ -33,6 +34,8 @@ class Recorded:
     documents_stored: int
     # The case workers' CPU from the phase's start until its last document was stored.
     case_worker_cpu_seconds: float
+    # What the case workers recorded of their documents' printing and signatures meanwhile.
+    document_cpu: DocumentCpu
     sms_messages: int
     sms_segments: int
     # When each workflow's declaration reached a final status, and when the last message of
@@ -157,12 +160,14 @@ def recorded(
     workflow_ids: Iterable[str],
     documents: Settled,
     case_worker_cpu_before: float,
+    document_cpu: DocumentCpu,
 ) -> Recorded:
     wanted = list(workflow_ids)
     messages, segments = sms_sent(outbox, [declaration_of(w) for w in wanted])
     return Recorded(
         documents_stored=documents.documents,
         case_worker_cpu_seconds=documents.case_worker_cpu - case_worker_cpu_before,
+        document_cpu=document_cpu,
         sms_messages=messages,
         sms_segments=segments,
         outcome_times=outcome_times(database_url, wanted),

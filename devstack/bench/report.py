@@ -44,6 +44,8 @@ class PhaseResult:
     # portal stored for the phase's declarations; the SMS the gateway accepted over the phase,
     # and the segments it counted, per declaration.
     case_worker_cpu_ms_per_document: float | None = None
+    # Of that, what printing and signing one document took, as the case workers measured it.
+    document_cpu_ms_per_document: float | None = None
     sms_messages_per_declaration: float | None = None
     sms_segments_per_declaration: float | None = None
     # From the submission until the declaration's outcome was in its status (the store's close
@@ -111,6 +113,9 @@ def _add_records(result: PhaseResult, submitted: dict[str, float], recorded: Rec
     result.case_worker_cpu_ms_per_document = per_document(
         recorded.case_worker_cpu_seconds, recorded.documents_stored
     )
+    result.document_cpu_ms_per_document = per_document(
+        recorded.document_cpu.seconds, recorded.document_cpu.documents
+    )
     result.sms_messages_per_declaration = round(recorded.sms_messages / count, 2)
     result.sms_segments_per_declaration = round(recorded.sms_segments / count, 2)
     outcomes = [
@@ -130,6 +135,7 @@ def _add_records(result: PhaseResult, submitted: dict[str, float], recorded: Rec
     result.notes.update(
         documents_stored=recorded.documents_stored,
         case_worker_cpu_seconds=round(recorded.case_worker_cpu_seconds, 1),
+        documents_printed=recorded.document_cpu.documents,
         sms_messages=recorded.sms_messages,
         sms_segments=recorded.sms_segments,
         outcome_in_status=len(outcomes),
@@ -209,6 +215,7 @@ def results(
         ),
         "per_declaration": summary(product, baseline, half),
         "case_worker_cpu_ms_per_document": product.case_worker_cpu_ms_per_document,
+        "document_cpu_ms_per_document": product.document_cpu_ms_per_document,
         "sms_segments_per_declaration": product.sms_segments_per_declaration,
         "sms_messages_per_declaration": product.sms_messages_per_declaration,
         "latencies_at_half_peak_rate_seconds": half_rate_latencies(half),

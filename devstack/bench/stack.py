@@ -18,8 +18,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from devstack.launcher import LocalStack, Starting
-from devstack.processes import ManagedProcess
-from devstack.stack_layout import StackLayout, StackOptions, StackPorts
+from devstack.processes import ManagedProcess, free_port
+from devstack.stack_layout import StackLayout, StackOptions, StackPorts, worker_env
 from devstack.temporal_server.nexus_endpoints import register_on_dev_server
 from sandbox.dataset_generator import write_dataset
 from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of
@@ -46,6 +46,13 @@ class BenchStack:
     local: LocalStack
     settings: Settings
     dataset_dir: Path
+    # Where the agencies' case workers serve their metrics: the CPU each document's printing
+    # and signature took (`lienthong_document_issue_cpu_seconds`).
+    agency_metrics_port: int
+
+    @property
+    def agency_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.agency_metrics_port}/metrics"
 
     @property
     def prefix(self) -> str:
@@ -92,7 +99,14 @@ class BenchStack:
                 self._orchestrator_queues(self.prefix),
             ),
             self._polling(
-                local.spawn_worker(agencies, name=PRODUCT_AGENCIES),
+                local.spawn_worker(
+                    agencies,
+                    name=PRODUCT_AGENCIES,
+                    env={
+                        **worker_env(local.env, local.ports),
+                        "METRICS_BIND_ADDRESS": f"127.0.0.1:{self.agency_metrics_port}",
+                    },
+                ),
                 self._agency_queues(self.prefix),
             ),
             self._polling(
@@ -201,4 +215,4 @@ def bench_stack(households: int, max_cached_workflows: int | None) -> BenchStack
     settings = Settings.model_validate(
         {k.lower(): v for k, v in local.env.items() if k.lower() in Settings.model_fields}
     )
-    return BenchStack(local, settings, dataset)
+    return BenchStack(local, settings, dataset, free_port())
