@@ -20,7 +20,8 @@ class Milestone(BaseModel):
 
     @property
     def holds(self) -> bool:
-        """A step's result, which waits a short while for the steps that settle with it."""
+        """A step's result, which waits for the declaration's outcome (up to a settle window):
+        a family hears of its steps with the outcome, not one by one."""
         return self.key.startswith("step:")
 
     @property
@@ -52,7 +53,7 @@ class Notice(BaseModel):
     # The documents the portal must hold before the message goes, by kind: a family told its
     # results are ready finds them there.
     expected_documents: list[str] = Field(default_factory=list)
-    # A step's result waits a short while for the steps that settle with it.
+    # A step's result waits for the outcome, or the next notice that does not wait.
     holds: bool = False
     # The declaration's outcome: nothing more is to settle, so nothing waits.
     closes: bool = False

@@ -42,9 +42,11 @@ class NotificationSettings(PartySettings):
     # waits for it).
     notice_send_timeout_seconds: float = Field(default=30.0, gt=0)
     notice_give_up_hours: float = Field(default=72.0, gt=0)
-    # How long a step's result waits for the steps that settle with it, to go as one message
-    # (the outcome goes at once, with whatever is still waiting).
-    notice_settle_seconds: float = Field(default=1.5, ge=0)
+    # How long a step's result waits for the declaration's outcome, to go as one message with
+    # it (the outcome, or a request for a supplement, goes at once with whatever is waiting).
+    # Decisions an agency makes at once follow each other within seconds, even under load;
+    # an officer's take days, and a step decided that long before the rest is told on its own.
+    notice_settle_seconds: float = Field(default=600.0, ge=0)
     # How often the sender looks for notices other workers recorded (it is woken at once for
     # those its own worker records).
     notice_poll_seconds: float = Field(default=1.0, gt=0)

@@ -6,8 +6,10 @@ costs the declaration's history nothing. The sender (`notice_sending`) takes the
 
 Per declaration and channel, notices go out in order. What is pending when the first of them is
 due goes as one message: the steps that settle together, the outcome and the results on their
-way are one SMS, not five. A step's result waits a short while for the others (`holds`); any
-other notice, or an outcome that closes the declaration, is due at once. The message's key is
+way are one SMS, not five. A step's result waits (`holds`) for the declaration's outcome, or for
+the next notice that does not wait (a request for a supplement), up to the settle window; that
+notice, or an outcome that closes the declaration, is due at once, and takes the waiting steps
+with it. The message's key is
 fixed when its notices are taken, so a resend after a crash is the same message, with the same
 idempotency key at the provider.
 
@@ -46,10 +48,13 @@ def enqueue(
     session: Session, cipher: StoreCipher, notices: Sequence[Notice], now: datetime
 ) -> None:
     """Keep the notices of a report, in the report's transaction. A report written again (a
-    retried local activity) adds nothing: the notices are keyed."""
+    retried local activity) adds nothing: the notices are keyed. A notice that does not wait
+    makes the steps' results waiting before it on its channel due now: they go with it."""
     for notice in notices:
         if session.get(NoticeOutboxRecord, notice.idempotency_key) is not None:
             continue
+        if not notice.holds:
+            _due_now(session, notice.declaration_id, notice.channel, now)
         session.add(
             NoticeOutboxRecord(
                 idempotency_key=notice.idempotency_key,
@@ -66,6 +71,22 @@ def enqueue(
                 next_attempt_at=now,
             )
         )
+
+
+def _due_now(session: Session, declaration_id: str, channel: str, now: datetime) -> None:
+    waiting = session.exec(
+        select(NoticeOutboxRecord).where(
+            NoticeOutboxRecord.declaration_id == declaration_id,
+            NoticeOutboxRecord.channel == channel,
+            NoticeOutboxRecord.state == PENDING,
+            col(NoticeOutboxRecord.message_key).is_(None),
+            col(NoticeOutboxRecord.holds).is_(True),
+            col(NoticeOutboxRecord.next_attempt_at) > now,
+        )
+    )
+    for record in waiting:
+        record.next_attempt_at = now
+        session.add(record)
 
 
 @dataclass(frozen=True)
@@ -162,8 +183,9 @@ def take(
             # Taken before and not sent: the same notices, under the same key.
             records = [r for r in records if r.message_key == first.message_key]
         else:
-            due = not first.holds or _utc(first.created_at) + settle <= now
-            if not due and not any(r.closes for r in records):
+            # Steps' results wait, unless a notice behind them does not.
+            due = not all(r.holds for r in records) or _utc(first.created_at) + settle <= now
+            if not due:
                 first.next_attempt_at = _utc(first.created_at) + settle
                 session.add(first)
                 session.commit()

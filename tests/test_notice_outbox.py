@@ -9,28 +9,32 @@ from sqlalchemy.engine import Engine
 
 from messages import Message
 from schemas.notifications import Milestone, Notice
+from settings.notifications import NotificationSettings
 from store.at_rest import StoreCipher
 from store.database import session_scope
 from store.notice_outbox import enqueue, next_attempt, take, try_again, waiting_groups
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 SETTLE, LEASE = timedelta(seconds=1.5), timedelta(seconds=20)
+# The product's own settle window.
+WINDOW = timedelta(seconds=NotificationSettings.model_fields["notice_settle_seconds"].default)
 
 
 def notice(declaration_id: str, sequence: int, key: str) -> Notice:
+    milestone = Milestone(
+        key=key,
+        title=Message.of("notice.title.received"),
+        text=Message.of("notice.title.received"),
+    )
     return Notice(
         idempotency_key=f"{declaration_id}/{sequence}/sms",
         declaration_id=declaration_id,
         channel="sms",
         recipient="0912345678",
         sequence=sequence,
-        milestones=[
-            Milestone(
-                key=key,
-                title=Message.of("notice.title.received"),
-                text=Message.of("notice.title.received"),
-            )
-        ],
+        milestones=[milestone],
+        holds=milestone.holds,
+        closes=milestone.closes,
     )
 
 
@@ -60,3 +64,40 @@ def test_a_due_notice_behind_a_waiting_one_is_not_looked_at_before_it(
     again = take(own_store, cipher, declaration, "sms", recheck, settle=SETTLE, lease=LEASE)
     assert again is not None
     assert (again.message_key, [n.sequence for n in again.notices]) == (first.message_key, [1])
+
+
+def test_a_step_s_result_waits_for_the_outcome_and_goes_with_it(
+    own_store: Engine, cipher: StoreCipher
+) -> None:
+    declaration = "LT-20261207-0000000002"
+    with session_scope(own_store) as session:
+        enqueue(
+            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
+        )
+        session.commit()
+    # Under load the next steps take more than a moment: the registration's result waits.
+    later = NOW + timedelta(seconds=30)
+    assert take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE) is None
+    assert next_attempt(own_store) == NOW + WINDOW
+    # The outcome comes: due at once, and the waiting result goes in its message.
+    closing = notice(declaration, 2, "closed:completed")
+    with session_scope(own_store) as session:
+        enqueue(session, cipher, [closing], later)
+        session.commit()
+    assert waiting_groups(own_store, later) == [(declaration, "sms")]
+    taken = take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE)
+    assert taken is not None and [n.sequence for n in taken.notices] == [1, 2]
+
+
+def test_a_step_s_result_told_on_its_own_once_the_window_has_passed(
+    own_store: Engine, cipher: StoreCipher
+) -> None:
+    """An officer's decision days before the rest's is not held back until the outcome."""
+    declaration = "LT-20261207-0000000003"
+    with session_scope(own_store) as session:
+        enqueue(
+            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
+        )
+        session.commit()
+    taken = take(own_store, cipher, declaration, "sms", NOW + WINDOW, settle=WINDOW, lease=LEASE)
+    assert taken is not None and [n.sequence for n in taken.notices] == [1]
