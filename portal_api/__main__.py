@@ -23,7 +23,12 @@ def main() -> None:
     if settings.api_metrics_bind_address:
         serve_metrics(settings.api_metrics_bind_address, engine_for(settings.database_url))
     uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=settings.api_keep_alive_seconds,
     )
 
 

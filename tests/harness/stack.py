@@ -87,12 +87,18 @@ async def start_stack_endpoints(client: Client, settings: Settings) -> None:
     await register_nexus_endpoints(client, settings.task_queue_prefix)
 
 
-async def serve(app: ASGIApp, stack: AsyncExitStack) -> str:
+async def serve(app: ASGIApp, stack: AsyncExitStack, keep_alive_seconds: int = 5) -> str:
     """Serve an ASGI app on a free loopback port until the stack closes; return its URL."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            timeout_keep_alive=keep_alive_seconds,
         )
     )
     task = asyncio.create_task(server.serve())
@@ -110,7 +116,9 @@ async def serve(app: ASGIApp, stack: AsyncExitStack) -> str:
 
 
 async def serve_api(settings: Settings, stack: AsyncExitStack) -> str:
-    return await serve(create_app(settings), stack)
+    # As `python -m portal_api` serves it: the tests' clients poll it hard, and one that reuses
+    # a connection the server is closing for idleness would lose its request.
+    return await serve(create_app(settings), stack, settings.api_keep_alive_seconds)
 
 
 async def start_workers(
