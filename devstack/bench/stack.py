@@ -104,7 +104,14 @@ class BenchStack:
                     name=PRODUCT_AGENCIES,
                     env={
                         **worker_env(local.env, local.ports),
-                        "METRICS_BIND_ADDRESS": f"127.0.0.1:{self.agency_metrics_port}",
+                        # Read under each agency's prefix; the process's first client serves
+                        # them, whichever agency it is.
+                        **{
+                            f"{agency.upper()}_METRICS_BIND_ADDRESS": (
+                                f"127.0.0.1:{self.agency_metrics_port}"
+                            )
+                            for agency in AGENCY_PARTIES
+                        },
                     },
                 ),
                 self._agency_queues(self.prefix),
