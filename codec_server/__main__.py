@@ -24,6 +24,7 @@ def main() -> None:
         port=args.port,
         log_config=None,
         access_log=False,
+        timeout_keep_alive=settings.api_keep_alive_seconds,
     )
 
 

@@ -45,7 +45,14 @@ def main() -> None:
     app = agency.create_app(
         settings.state_dir, settings.data_dir, credentials, agency.policy(settings)
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=settings.keep_alive_seconds,
+    )
 
 
 if __name__ == "__main__":

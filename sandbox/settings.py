@@ -37,6 +37,9 @@ class SandboxSettings(BaseSettings):
     )
 
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("log_level", "LOG_LEVEL"))
+    # How long a sandbox service keeps an idle connection: longer than its clients do (httpx
+    # keeps one 5 s), so that a client never sends a request on a connection being closed.
+    keep_alive_seconds: int = Field(default=75, ge=1)
 
     # The people, insured persons and administrative units the agencies' registers start from
     # (the format of `../shared/sandbox/`), and where each agency keeps its own database.

@@ -195,9 +195,10 @@ class Settings(NotificationSettings):
     # Where the portal API serves its Prometheus metrics (host:port), apart from the public API
     # so that only the scraper reaches them; unset, none are served.
     api_metrics_bind_address: str | None = None
-    # How long the portal API keeps an idle connection open. Longer than its clients' own idle
-    # limits (httpx and most load balancers keep one 5 to 60 s), so that the client always closes
-    # first: a server closing at the moment a client reuses the connection loses that request.
+    # How long the portal API and the codec server keep an idle connection open. Longer than
+    # their clients' own idle limits (httpx and most load balancers keep one 5 to 60 s), so that
+    # the client always closes first: a server closing at the moment a client reuses the
+    # connection loses that request.
     api_keep_alive_seconds: int = Field(default=75, ge=1)
 
     # Personal data at rest in the store (attachments, statuses, results, rejection reasons) is

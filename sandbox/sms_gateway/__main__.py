@@ -24,7 +24,14 @@ def main() -> None:
     app = sms_gateway_app(
         Outbox(settings.state_dir / OUTBOX_FILE), accounts, settings.sms_response_delay_seconds
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=settings.keep_alive_seconds,
+    )
 
 
 if __name__ == "__main__":
