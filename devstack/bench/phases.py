@@ -33,6 +33,7 @@ from devstack.bench.stack import PRODUCT_AGENCIES, BenchStack
 from devstack.declaration_factory import DeclarationFactory
 from devstack.processes import ManagedProcess
 from sandbox.settings import SandboxSettings
+from schemas.parties import case_task_queue, namespace_of
 from schemas.workflow_inputs import orchestrator_task_queue
 from temporal_connection.client import connect
 
@@ -87,9 +88,27 @@ async def run_phase(
     return result
 
 
-async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, Any]:
+async def cases_waiting(justice: Client, prefix: str, at_least: int, timeout: float) -> int:
+    """The justice office's cases open on its officers, once there are `at_least` of them: a
+    birth is only held once its case is open (filing is faster than the checks before it)."""
+    query = (
+        f'TaskQueue = "{case_task_queue(prefix, "justice")}" '
+        'AND WorkflowType = "AgencyCase" AND ExecutionStatus = "Running"'
+    )
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        waiting = (await justice.count_workflows(query)).count
+        if waiting >= at_least or asyncio.get_running_loop().time() > deadline:
+            return waiting
+        await asyncio.sleep(2)
+
+
+async def hold_open(
+    stack: BenchStack, client: Client, count: int, timeout: float
+) -> dict[str, Any]:
     """File `count` births that wait on the justice office's officers, and follow the
-    orchestrator worker's memory as they pile up."""
+    orchestrator worker's and the case workers' memory as they pile up, each sample taken once
+    every birth filed so far has its case open at the justice office."""
     officer_key = SandboxSettings().officer_key("justice")
     async with httpx.AsyncClient(headers={"Authorization": f"Bearer {officer_key}"}) as justice:
         await justice.put(
@@ -103,6 +122,9 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     agencies = pid_of(stack.process(PRODUCT_AGENCIES))
     temporal_db = stack.local.layout.temporal_db
     db_before = _database_bytes(temporal_db)
+    justice_namespace = await Client.connect(
+        stack.settings.temporal_address, namespace=namespace_of("justice")
+    )
     batch = 500
     for start in range(0, count, batch):
         couple = next(couples)
@@ -112,9 +134,12 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
             for day in range(min(batch, count - start))
         ]
         await file_declarations(stack, bodies, concurrency=32)
+        held = start + len(bodies)
+        cases = await cases_waiting(justice_namespace, stack.prefix, held, timeout)
         samples.append(
             {
-                "open_declarations": start + len(bodies),
+                "open_declarations": held,
+                "justice_cases_open": cases,
                 "worker_rss_mb": round(rss_mb(pid, "VmRSS"), 1),
                 "case_workers_rss_mb": round(rss_mb(agencies, "VmRSS"), 1),
                 "temporal_db_mb": round(_database_bytes(temporal_db) / 2**20, 1),
@@ -129,6 +154,7 @@ async def hold_open(stack: BenchStack, client: Client, count: int) -> dict[str, 
     return {
         "samples": samples,
         "running_workflows": waiting.count,
+        "justice_cases_open": await cases_waiting(justice_namespace, stack.prefix, count, 0),
         "worker_rss_mb_after": round(rss_mb(pid, "VmRSS"), 1),
         "worker_peak_rss_mb": round(rss_mb(pid), 1),
         "case_workers_rss_mb_after": round(rss_mb(agencies, "VmRSS"), 1),
@@ -209,5 +235,5 @@ async def run(stack: BenchStack, args: argparse.Namespace) -> dict[str, Any]:
     report = results(args, product, baseline, half)
     if args.hold:
         print(f"Holding {args.hold} declarations open on the justice officers …", flush=True)
-        report["held_open"] = await hold_open(stack, client, args.hold)
+        report["held_open"] = await hold_open(stack, client, args.hold, args.timeout)
     return report
