@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
 from codec_server.app import create_codec_app
+from observability.http_serving import serve_http
 from observability.logging import configure_logging
 from settings import get_settings
 
@@ -18,14 +17,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     configure_logging("codec-server", settings.log_level)
-    uvicorn.run(
-        create_codec_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_keep_alive=settings.api_keep_alive_seconds,
-    )
+    serve_http(create_codec_app(settings), args.host, args.port, settings.api_keep_alive_seconds)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
+from observability.http_serving import serve_http
 from observability.logging import configure_logging
 from portal_api.app import create_app
 from portal_api.metrics import serve_metrics
@@ -22,14 +21,7 @@ def main() -> None:
     configure_logging("portal-api", settings.log_level)
     if settings.api_metrics_bind_address:
         serve_metrics(settings.api_metrics_bind_address, engine_for(settings.database_url))
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_keep_alive=settings.api_keep_alive_seconds,
-    )
+    serve_http(create_app(settings), args.host, args.port, settings.api_keep_alive_seconds)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
+from observability.http_serving import serve_http
 from observability.logging import configure_logging
 from sandbox.casebook.agency import SandboxAgency
 from sandbox.casebook.credentials import AgencyCredentials
@@ -45,14 +44,7 @@ def main() -> None:
     app = agency.create_app(
         settings.state_dir, settings.data_dir, credentials, agency.policy(settings)
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_keep_alive=settings.keep_alive_seconds,
-    )
+    serve_http(app, args.host, args.port, settings.keep_alive_seconds)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-import uvicorn
-
+from observability.http_serving import serve_http
 from observability.logging import configure_logging
 from sandbox.settings import get_sandbox_settings
 from sandbox.sms_gateway import OUTBOX_FILE
@@ -24,14 +23,7 @@ def main() -> None:
     app = sms_gateway_app(
         Outbox(settings.state_dir / OUTBOX_FILE), accounts, settings.sms_response_delay_seconds
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_keep_alive=settings.keep_alive_seconds,
-    )
+    serve_http(app, args.host, args.port, settings.keep_alive_seconds)
 
 
 if __name__ == "__main__":
