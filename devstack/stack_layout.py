@@ -11,7 +11,7 @@ from pathlib import Path
 from devstack.processes import free_port
 from sandbox.mail_server import MAILBOX_DIR, TRANSACTIONS_FILE
 from sandbox.sms_gateway import OUTBOX_FILE
-from schemas.parties import AGENCY_PARTIES
+from schemas.parties import AGENCY_PARTIES, settings_prefix
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def stack_env(layout: StackLayout, ports: StackPorts, options: StackOptions) -> 
         "DECISION_POLL_INTERVAL_SECONDS": options.decision_poll_interval_seconds,
     }
     for agency in AGENCY_PARTIES:
-        prefix = f"{agency.upper()}_"
+        prefix = settings_prefix(agency)
         env[f"{prefix}SYSTEM_URL"] = ports.agency_url(agency)
         # Where the agency stores the signed results it issues.
         env[f"{prefix}PORTAL_URL"] = ports.api_url

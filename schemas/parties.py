@@ -51,6 +51,11 @@ def namespace_of(party: str) -> str:
     return "lienthong" if party == "orchestrator" else party.replace("_", "-")
 
 
+def settings_prefix(agency: str) -> str:
+    """The prefix an agency's worker reads its settings under: `JUSTICE_` for `justice`."""
+    return f"{agency.upper()}_"
+
+
 def endpoint_name(prefix: str, agency: str) -> str:
     """The Nexus endpoint that reaches an agency's case workers."""
     return f"{prefix}-{agency.replace('_', '-')}"

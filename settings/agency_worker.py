@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, model_validator
 
-from schemas.parties import AGENCY_PARTIES, AgencyParty, namespace_of
+from schemas.parties import AGENCY_PARTIES, AgencyParty, namespace_of, settings_prefix
 from security.dev_credentials import dev_secret, is_dev_value
 from security.document_certificates import (
     ISSUING_AGENCIES,
@@ -81,8 +81,7 @@ class AgencyWorkerSettings(PartySettings):
 
     @classmethod
     def for_agency(cls, agency: str, **overrides: Any) -> AgencyWorkerSettings:
-        prefix = f"{agency.upper()}_"
-        return cls(agency=agency, _env_prefix=prefix, **overrides)
+        return cls(agency=agency, _env_prefix=settings_prefix(agency), **overrides)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production_config(self) -> AgencyWorkerSettings:

@@ -20,7 +20,7 @@ from adapters.case_worker.document_metrics import DocumentMetrics
 from adapters.case_worker.feed_metrics import FeedMetrics
 from adapters.case_worker.portal_documents import PortalDocumentsClient
 from schemas.common import Agency
-from schemas.parties import case_task_queue
+from schemas.parties import case_task_queue, settings_prefix
 from settings import AgencyWorkerSettings
 from temporal_connection.role_worker import RoleWorker
 from temporal_connection.runtime import process_runtime
@@ -106,7 +106,7 @@ def agency_settings(agency: str, environ: Mapping[str, str]) -> AgencyWorkerSett
     own = AgencyWorkerSettings.for_agency(agency)
     if own.environment == "production":
         return own
-    prefix = f"{agency.upper()}_"
+    prefix = settings_prefix(agency)
     shared = {
         name: environ[name.upper()]
         for name in ("temporal_address", "task_queue_prefix")

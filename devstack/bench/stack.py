@@ -22,7 +22,7 @@ from devstack.processes import ManagedProcess, free_port
 from devstack.stack_layout import StackLayout, StackOptions, StackPorts, worker_env
 from devstack.temporal_server.nexus_endpoints import register_on_dev_server
 from sandbox.dataset_generator import write_dataset
-from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of
+from schemas.parties import AGENCY_PARTIES, case_task_queue, namespace_of, settings_prefix
 from schemas.workflow_inputs import orchestrator_task_queue
 from settings import PROJECT_ROOT, Settings
 
@@ -107,7 +107,7 @@ class BenchStack:
                         # Read under each agency's prefix; the process's first client serves
                         # them, whichever agency it is.
                         **{
-                            f"{agency.upper()}_METRICS_BIND_ADDRESS": (
+                            f"{settings_prefix(agency)}METRICS_BIND_ADDRESS": (
                                 f"127.0.0.1:{self.agency_metrics_port}"
                             )
                             for agency in AGENCY_PARTIES

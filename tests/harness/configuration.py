@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from schemas.parties import AGENCY_PARTIES
+from schemas.parties import AGENCY_PARTIES, settings_prefix
 from settings import AgencyWorkerSettings, PartySettings, Settings
 from tests.harness.session_services import SessionServices
 
@@ -89,5 +89,5 @@ def stack_env(
     env = settings_env(settings, services.env)
     for agency in AGENCY_PARTIES:
         own = agency_settings_for(services, settings, agency, portal_url)
-        env = settings_env(own, env, prefix=f"{agency.upper()}_")
+        env = settings_env(own, env, prefix=settings_prefix(agency))
     return env
