@@ -21,6 +21,10 @@ DOCUMENT_RETRY_POLICY = RetryPolicy(
     maximum_interval=timedelta(seconds=60),
     non_retryable_error_types=["DocumentRefused"],
 )
+# Printing and signing take milliseconds and storing one at the portal a few seconds at most:
+# a worker that died holding the document is given up on soon, not after a minute, and the
+# portal keeps one copy of a document issued twice.
+ISSUE_TIMEOUT = timedelta(seconds=20)
 
 
 def document_workflow_id(case_reference: str) -> str:
@@ -37,7 +41,7 @@ class ResultDocumentWorkflow:
                 ISSUE_DOCUMENT,
                 issue,
                 result_type=IssuedDocumentRef,
-                start_to_close_timeout=timedelta(minutes=1),
+                start_to_close_timeout=ISSUE_TIMEOUT,
                 retry_policy=DOCUMENT_RETRY_POLICY,
                 summary=f"issue the {issue.procedure.value} document",
             )
