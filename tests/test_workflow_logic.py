@@ -393,3 +393,22 @@ async def test_a_start_the_portal_did_not_attest_asks_no_agency(
     assert view.status == "failed", view
     assert view.status_reason_code == "not_attested"
     assert agencies.asked == []
+
+
+async def test_a_card_refused_after_the_registration_leaves_the_other_steps_standing(
+    temporal: WorkflowEnvironment, bundled_factory: DeclarationFactory
+) -> None:
+    decide = {**BIRTH_APPROVED, "health_insurance_card": reject("card_already_issued")}
+    agencies, records = Agencies(decide), Records()
+    body = bundled_factory.birth(next(bundled_factory.couples()), delivery="electronic")
+    view = await run_birth(temporal, body, agencies, records, "LT-LOGIC-BIRTH-4")
+    assert view.status == "partially_completed", view
+    assert {s.procedure.value: s.status for s in view.steps} == {
+        "birth_registration": "approved",
+        "residence_registration": "approved",
+        "health_insurance_card": "rejected",
+    }
+    assert sorted(agencies.procedures_asked()) == sorted(BIRTH_APPROVED)
+    # Every report the workflow kept is of this declaration, and the last is its outcome.
+    assert {r.view.declaration_id for r in records.reports} == {"LT-LOGIC-BIRTH-4"}
+    assert records.reports[-1].view.status == "partially_completed"
