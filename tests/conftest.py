@@ -46,6 +46,17 @@ def pytest_configure(config: pytest.Config) -> None:
     configure_logging("tests", "INFO")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The PostgreSQL run is there for what the store does; a test that keeps nothing in it
+    # would only repeat the SQLite run's, on the same two cores that run beside it.
+    if not POSTGRESQL_MODE:
+        return
+    repeated = pytest.mark.skip(reason="keeps nothing in the store: the SQLite run runs it")
+    for item in items:
+        if item.get_closest_marker("store_free") is not None:
+            item.add_marker(repeated)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if POSTGRESQL_MODE:
         return (

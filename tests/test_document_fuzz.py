@@ -20,6 +20,8 @@ from tests.harness.hostile_pdfs import (
     signed_extract,
 )
 
+pytestmark = pytest.mark.store_free
+
 TRUSTED = {a: dev_document_certificate(a) for a in ISSUING_AGENCIES}
 SEED = 20261207
 COUNT = 400

@@ -19,6 +19,8 @@ from sandbox.mail_server.mailbox_reader import read_mailbox, read_transactions
 from security.dev_credentials import DEV_SMTP_USERNAME, dev_smtp_password
 from tests.harness.session_services import SessionServices
 
+pytestmark = pytest.mark.store_free
+
 SENDER = "thongbao@lienthong.gov.vn"
 
 

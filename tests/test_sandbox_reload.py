@@ -10,6 +10,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, func, select
@@ -21,6 +22,8 @@ from sandbox.dataset import dataset_fingerprint, load_dataset
 from sandbox.police.agency import POLICE
 from sandbox.police.tables import RegistryPerson
 from sandbox.settings import DEFAULT_DATASET_DIR, SandboxSettings
+
+pytestmark = pytest.mark.store_free
 
 DATASET_FILES = ("admin_units.json", "population.json", "insured.json")
 CASE_SERIES = "case:PR"

@@ -21,6 +21,8 @@ from sandbox.sms_gateway.segments import count_segments
 from security.dev_credentials import DEV_SMS_ACCOUNT_SID, dev_sms_auth_token
 from tests.harness.session_services import SessionServices
 
+pytestmark = pytest.mark.store_free
+
 AUTH = (DEV_SMS_ACCOUNT_SID, dev_sms_auth_token())
 MESSAGES = f"/2010-04-01/Accounts/{DEV_SMS_ACCOUNT_SID}/Messages.json"
 VIETNAMESE = "Giấy khai sinh của con ông/bà đã được cấp. Mã hồ sơ: "

@@ -17,6 +17,8 @@ import pytest
 
 from settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.store_free
+
 
 def _start_launcher(run_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, object]]:
     log = (run_dir / "launcher.log").open("wb")

@@ -65,6 +65,8 @@ from temporal_connection.search_attributes import dev_server_flags
 from temporal_connection.workflow_runner import workflow_runner
 from workflows.birth import BirthDeclarationWorkflow
 
+pytestmark = pytest.mark.store_free
+
 PREFIX = "logic"
 TODAY = today_in_viet_nam()
 

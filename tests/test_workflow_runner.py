@@ -34,6 +34,8 @@ from temporal_connection.workflow_runner import (
 from workflows.birth import BirthDeclarationWorkflow
 from workflows.death import DeathDeclarationWorkflow
 
+pytestmark = pytest.mark.store_free
+
 HISTORIES = Path(__file__).parent / "histories"
 
 # Every answer, as (the shortcut's, the sandbox's own), from every run of the replay.
