@@ -38,9 +38,10 @@ test: setup postgresql browser fonts
 	$(RUN) lint-imports
 	@rm -rf $(TEST_RUNS) && mkdir -p $(TEST_RUNS)
 	@echo "pytest on SQLite and on PostgreSQL, side by side: $(TEST_RUNS)/sqlite.log, $(TEST_RUNS)/postgresql.log"
-	@$(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/sqlite \
+	@LIENTHONG_STORE_FREE_TESTS=skip $(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/sqlite \
 		> $(TEST_RUNS)/sqlite.log 2>&1 & sqlite=$$!; \
-	LIENTHONG_TEST_STORE=postgresql $(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/postgresql \
+	LIENTHONG_TEST_STORE=postgresql LIENTHONG_STORE_FREE_TESTS=run \
+		$(RUN) pytest -p no:cacheprovider --basetemp=$(TEST_RUNS)/postgresql \
 		> $(TEST_RUNS)/postgresql.log 2>&1 & postgresql=$$!; \
 	wait $$sqlite; sqlite=$$?; wait $$postgresql; postgresql=$$?; \
 	for run in sqlite postgresql; do \

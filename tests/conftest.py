@@ -36,7 +36,7 @@ from tests.harness.shared_workers import (
     shared_worker_processes,
 )
 from tests.harness.stack import Stack, StackFactory, stack_builder
-from tests.harness.store_mode import POSTGRESQL_MODE, store_mode_problem
+from tests.harness.store_mode import POSTGRESQL_MODE, STORE_FREE_TESTS, store_mode_problem
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,14 +47,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # The PostgreSQL run is there for what the store does; a test that keeps nothing in it
-    # would only repeat the SQLite run's, on the same two cores that run beside it.
-    if not POSTGRESQL_MODE:
+    # A test that keeps nothing in the store would only repeat itself in the other store's run,
+    # on the same two cores that run beside it.
+    if STORE_FREE_TESTS == "run":
         return
-    repeated = pytest.mark.skip(reason="keeps nothing in the store: the SQLite run runs it")
+    elsewhere = pytest.mark.skip(reason="keeps nothing in the store: the other store's run runs it")
     for item in items:
         if item.get_closest_marker("store_free") is not None:
-            item.add_marker(repeated)
+            item.add_marker(elsewhere)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
