@@ -268,6 +268,10 @@ async def test_the_cli_shows_a_history_decoded_through_the_codec_server(
     accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
     declaration_id = accepted["declaration_id"]
     assert (await wait_for_status(stack.api, declaration_id))["status"] == "completed"
+    # The workflow closes once its results are delivered, after the status reads completed:
+    # shown before, its history would be shorter than the one read below.
+    workflow = stack.client.get_workflow_handle(accepted["workflow_id"])
+    await asyncio.wait_for(workflow.result(), timeout=60)
     operator = stack.token("operator", audience="codec-server")
     shown = await _temporal_cli(
         stack,
