@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
+from temporalio.worker import Replayer, WorkflowRunner
 
 from adapters.case_worker.agency_case import AgencyCaseWorkflow, case_workflow_id
 from adapters.case_worker.result_document import ResultDocumentWorkflow, document_workflow_id
@@ -49,18 +49,18 @@ CASES = {
 }
 
 
-def replayer(name: str) -> Replayer:
+def replayer(name: str, runner: WorkflowRunner | None = None) -> Replayer:
     if name.startswith("case_"):
         agency = next(a for a in AGENCY_PARTIES if a in name)
         return Replayer(
             workflows=[AgencyCaseWorkflow, ResultDocumentWorkflow, ShipmentDeliveryWorkflow],
             data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),
-            workflow_runner=workflow_runner(),
+            workflow_runner=runner or workflow_runner(),
         )
     return Replayer(
         workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
         data_converter=build_data_converter(Settings()),
-        workflow_runner=workflow_runner(),
+        workflow_runner=runner or workflow_runner(),
     )
 
 

@@ -43,9 +43,8 @@ from agency_contracts.services import (
 )
 from devstack.declaration_factory import DeclarationFactory, today_in_viet_nam
 from devstack.temporal_server.build import binary_path
+from devstack.temporal_server.launch import NEXUS_ENDPOINT_REFRESH
 from devstack.temporal_server.nexus_endpoints import register_nexus_endpoints
-from schemas.birth import BirthDeclaration
-from schemas.common import AttachmentRef
 from schemas.decisions import AttachmentCheck, Escalation
 from schemas.parties import AGENCY_PARTIES, CASE_AGENCIES, case_task_queue, namespace_of
 from schemas.progress import ProgressReport
@@ -63,6 +62,7 @@ from schemas.workflow_inputs import (
 )
 from temporal_connection.search_attributes import dev_server_flags
 from temporal_connection.workflow_runner import workflow_runner
+from tests.harness import filed_declarations
 from workflows.birth import BirthDeclarationWorkflow
 
 pytestmark = pytest.mark.store_free
@@ -81,8 +81,7 @@ async def temporal() -> AsyncIterator[WorkflowEnvironment]:
         dev_server_extra_args=[
             *dev_server_flags(),
             *agencies,
-            "--dynamic-config-value",
-            'system.refreshNexusEndpointsMinWait="10ms"',
+            *NEXUS_ENDPOINT_REFRESH,
         ],
     ) as env:
         await register_nexus_endpoints(env.client, PREFIX)
@@ -304,18 +303,7 @@ async def run_birth(
                 nexus_service_handlers=[stub_handler(agency, agencies)],
             )
         )
-    declaration = BirthDeclaration(
-        **{k: v for k, v in body.items() if k != "attachments"},
-        attachments=[
-            AttachmentRef(
-                kind="birth_certificate",
-                filename="giay-chung-sinh.pdf",
-                media_type="application/pdf",
-                sha256="a" * 64,
-                size_bytes=1024,
-            )
-        ],
-    )
+    declaration = filed_declarations.birth(body)
     orchestrator = Worker(
         client,
         task_queue=orchestrator_task_queue(PREFIX),

@@ -20,19 +20,12 @@ from temporalio.worker import Replayer, WorkflowInstance, WorkflowInstanceDetail
 from temporalio.worker._command_aware_visitor import CommandInfo
 from temporalio.worker.workflow_sandbox._runner import _Instance
 
-from adapters.case_worker.agency_case import AgencyCaseWorkflow
-from adapters.case_worker.result_document import ResultDocumentWorkflow
-from adapters.postal.shipment_delivery import ShipmentDeliveryWorkflow
-from schemas.parties import AGENCY_PARTIES
-from settings import AgencyWorkerSettings, Settings
-from temporal_connection.data_converter import build_data_converter
 from temporal_connection.workflow_runner import (
     WorkflowSandbox,
     _SandboxedWorkflow,
     workflow_runner,
 )
-from workflows.birth import BirthDeclarationWorkflow
-from workflows.death import DeathDeclarationWorkflow
+from tests.test_replay import replayer
 
 pytestmark = pytest.mark.store_free
 
@@ -71,18 +64,8 @@ class _ComparingSandbox(WorkflowSandbox):
 
 
 def _replayer(name: str, answers: Answers) -> Replayer:
-    sandbox = _ComparingSandbox(restrictions=workflow_runner().restrictions, answers=answers)
-    if name.startswith("case_"):
-        agency = next(a for a in AGENCY_PARTIES if a in name)
-        return Replayer(
-            workflows=[AgencyCaseWorkflow, ResultDocumentWorkflow, ShipmentDeliveryWorkflow],
-            data_converter=build_data_converter(AgencyWorkerSettings.for_agency(agency)),
-            workflow_runner=sandbox,
-        )
-    return Replayer(
-        workflows=[BirthDeclarationWorkflow, DeathDeclarationWorkflow],
-        data_converter=build_data_converter(Settings()),
-        workflow_runner=sandbox,
+    return replayer(
+        name, _ComparingSandbox(restrictions=workflow_runner().restrictions, answers=answers)
     )
 
 

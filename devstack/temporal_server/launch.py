@@ -9,6 +9,15 @@ from devstack.temporal_server.build import ensure_built
 from schemas.parties import AGENCY_PARTIES, namespace_of
 from temporal_connection.search_attributes import dev_server_flags
 
+# The history service learns of a new Nexus endpoint at its next poll, by default at least a
+# second after the last change. The dev stack and every test register their endpoints just
+# before a declaration calls them; a call to one not yet seen fails its workflow task, which
+# the server retries only 10 s later (22 times in one test run).
+NEXUS_ENDPOINT_REFRESH = (
+    "--dynamic-config-value",
+    'system.refreshNexusEndpointsMinWait="10ms"',
+)
+
 
 def dev_server_command(
     db_path: Path,
@@ -42,12 +51,7 @@ def dev_server_command(
         "journal_mode=wal",
         "--sqlite-pragma",
         "synchronous=normal",
-        # The history service learns of a new Nexus endpoint at its next poll, by default at
-        # least a second after the last change. The dev stack and every test register their
-        # endpoints just before a declaration calls them; a call to one not yet seen fails its
-        # workflow task, which the server retries only 10 s later (22 times in one test run).
-        "--dynamic-config-value",
-        'system.refreshNexusEndpointsMinWait="10ms"',
+        *NEXUS_ENDPOINT_REFRESH,
     ]
     command += ["--headless"] if headless else ["--ui-port", str(ui_port)]
     # No codec endpoint at the cluster level: the UI would then call it without credentials,
