@@ -122,8 +122,13 @@ async def test_status_outlives_the_workflow_in_temporal(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
     accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-    completed = await wait_for_status(stack.api, accepted["declaration_id"])
-    assert completed["status"] == "completed"
+    assert (await wait_for_status(stack.api, accepted["declaration_id"]))["status"] == "completed"
+    # The workflow closes once its results are delivered, after the status reads completed: the
+    # status kept is the one the closed workflow left, not one the delivery still changes.
+    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
+    await asyncio.wait_for(handle.result(), timeout=60)
+    completed = (await stack.api.get(f"/v1/declarations/{accepted['declaration_id']}")).json()
+    assert completed["delivery"]["status"] == "delivered", completed
 
     # What the namespace's retention does after its period: the execution is deleted.
     await stack.client.workflow_service.delete_workflow_execution(
@@ -132,7 +137,6 @@ async def test_status_outlives_the_workflow_in_temporal(
             workflow_execution=WorkflowExecution(workflow_id=accepted["workflow_id"]),
         )
     )
-    handle = stack.client.get_workflow_handle(accepted["workflow_id"])
     # The server deletes in the background; on the dev server that takes about half a minute.
     for _ in range(240):
         try:
