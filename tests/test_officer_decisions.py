@@ -10,7 +10,7 @@ from devstack.declaration_factory import DeclarationFactory, attachment
 from tests.harness.agency_offices import agency_cases, agency_policy, officer_decides, open_case
 from tests.harness.notices import unique_phone, wait_for_sms
 from tests.harness.portal import step, submit
-from tests.harness.stack import Stack, StackFactory
+from tests.harness.stack import Stack
 from tests.harness.supplement_requests import illegible_birth_certificate, supplement_request
 from tests.harness.waiting import wait_for_status, wait_for_step
 from workflows.milestones import day
@@ -114,30 +114,6 @@ async def test_supplement_requested_and_answered_in_time(
     # Only the police step ran again.
     assert len(await agency_cases(stack.agencies["justice"], declaration_id)) == 1
     assert len(await agency_cases(stack.agencies["social_security"], declaration_id)) == 1
-
-
-async def test_unanswered_supplement_is_refused_after_seven_working_days(
-    stack_factory: StackFactory, factory: DeclarationFactory
-) -> None:
-    stack = await stack_factory(working_day_seconds=0.4)
-    async with agency_policy(stack, "police", "manual"):
-        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        opened = await open_case(stack, accepted["declaration_id"], "residence_registration")
-        await officer_decides(
-            stack,
-            "police",
-            opened["case_number"],
-            "request_supplement",
-            supplement=supplement_request(
-                "Attach the household head's consent.", documents=["authorization"]
-            ),
-        )
-        view = await wait_for_status(stack.api, accepted["declaration_id"], timeout=30)
-    assert view["status"] == "partially_completed"
-    residence = step(view, "residence_registration")
-    assert residence["status"] == "rejected"
-    assert "không được nộp trong 7 ngày làm việc" in residence["reason"]
-    assert residence["reason_code"] == "supplement_not_received"
 
 
 async def test_justice_supplement_holds_the_steps_that_need_the_birth_record(

@@ -188,41 +188,6 @@ async def test_a_corrected_person_is_checked_with_the_registry_again(
     assert step(view, "birth_registration")["status"] == "approved"
 
 
-async def test_the_longest_correction_path_is_bounded(
-    stack: Stack, factory: DeclarationFactory
-) -> None:
-    """An agency that keeps asking for corrections gets an answer five times; then the step is
-    refused, so a declaration's history stays bounded on its longest path."""
-    async with agency_policy(stack, "justice", "manual"):
-        accepted = await submit(stack.api, "birth", factory.birth(next(factory.couples())))
-        declaration_id = accepted["declaration_id"]
-        for round_number in range(1, 6):
-            case = await open_case(stack, declaration_id, "birth_registration")
-            assert case["round"] == round_number
-            await officer_decides(
-                stack,
-                "justice",
-                case["case_number"],
-                "request_supplement",
-                supplement={"fields": ["residence.address_line"], "message": "Again, please."},
-            )
-            if round_number == 5:
-                break
-            await wait_for_status(stack.api, declaration_id, frozenset({"awaiting_supplement"}))
-            answer = await stack.api.post(
-                f"/v1/declarations/{declaration_id}/supplement",
-                json={"changes": {"residence": {"address_line": f"Số {round_number} phố Huế"}}},
-            )
-            assert answer.status_code == 202, answer.text
-        view = await wait_for_status(stack.api, declaration_id)
-    assert view["status"] == "rejected"
-    assert "5 lần" in step(view, "birth_registration")["reason"]
-    assert step(view, "birth_registration")["reason_code"] == "too_many_correction_rounds"
-    assert len(await agency_cases(stack.agencies["justice"], declaration_id)) == 5
-    description = await stack.client.get_workflow_handle(accepted["workflow_id"]).describe()
-    assert description.raw_description.workflow_execution_info.history_length < 400
-
-
 async def test_a_supplement_cannot_replace_the_claimant(
     stack: Stack, factory: DeclarationFactory
 ) -> None:
