@@ -60,15 +60,14 @@ async def test_a_birth_asks_the_justice_office_first_then_the_others_once_each(
             if n.channel == channel
             for m in n.milestones
         ]
-        assert told == [
-            "received",
-            "step:birth_registration:1:approved",
-            *sorted(told[2:4]),
+        assert told[:2] == ["received", "step:birth_registration:1:approved"]
+        assert told[4:] == [
             "closed:completed",
             "documents_ready",
             "delivery:posted",
             "delivery:delivered",
         ]
+        # The two steps after the registration run side by side: either may settle first.
         assert sorted(told[2:4]) == [
             "step:health_insurance_card:1:approved",
             "step:residence_registration:1:approved",
