@@ -6,8 +6,6 @@ lets them (tests.harness.stub_agencies); a working day lasts about a second."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from functools import partial
@@ -25,6 +23,7 @@ from schemas.common import Procedure
 from schemas.status import DeclarationStatusView
 from schemas.supplements import SupplementNeed
 from tests.harness import filed_declarations
+from tests.harness.forged_tokens import random_seed
 from tests.harness.stub_agencies import (
     BIRTH_APPROVED,
     Agencies,
@@ -66,12 +65,12 @@ def asks_for(field: str, message: str) -> Decide:
     return decide
 
 
-def held(until: asyncio.Event, then: Decide) -> Decide:
-    """An officer who decides as `then` once the test sets `until`."""
+def held(until: asyncio.Event, procedure: str) -> Decide:
+    """An officer who approves `procedure` once the test sets `until`."""
 
     async def decide(request: CaseRequest) -> OfficerDecision:
         await until.wait()
-        decided = then(request)
+        decided = BIRTH_APPROVED[procedure](request)
         assert isinstance(decided, OfficerDecision)
         return decided
 
@@ -150,7 +149,7 @@ async def test_a_supplement_answered_in_time_sends_the_step_again_as_its_second_
             corrected,
             ["child"],
             [request.request_id],
-            seed=base64.b64encode(os.urandom(32)).decode(),
+            seed=random_seed(),
         )
         with pytest.raises(WorkflowUpdateFailedError):
             await handle.execute_update(BirthDeclarationWorkflow.answer_supplement, forged)
@@ -259,7 +258,7 @@ async def test_a_withdrawal_while_the_officer_decides_cancels_the_case(
     never = asyncio.Event()
     decide = {
         **BIRTH_APPROVED,
-        "birth_registration": held(never, BIRTH_APPROVED["birth_registration"]),
+        "birth_registration": held(never, "birth_registration"),
     }
     agencies, records = Agencies(decide), Records()
     body = bundled_factory.birth(next(bundled_factory.couples()), delivery="post")
@@ -294,8 +293,8 @@ async def test_a_withdrawal_after_the_registration_keeps_it_and_cancels_the_rest
     never = asyncio.Event()
     decide = {
         "birth_registration": BIRTH_APPROVED["birth_registration"],
-        "residence_registration": held(never, BIRTH_APPROVED["residence_registration"]),
-        "health_insurance_card": held(never, BIRTH_APPROVED["health_insurance_card"]),
+        "residence_registration": held(never, "residence_registration"),
+        "health_insurance_card": held(never, "health_insurance_card"),
     }
     agencies, records = Agencies(decide), Records()
     body = bundled_factory.birth(next(bundled_factory.couples()), delivery="electronic")
@@ -335,7 +334,7 @@ async def test_a_slow_officer_is_reminded_then_escalated_and_the_step_is_overdue
     escalated = asyncio.Event()
     decide = {
         **BIRTH_APPROVED,
-        "birth_registration": held(escalated, BIRTH_APPROVED["birth_registration"]),
+        "birth_registration": held(escalated, "birth_registration"),
     }
     agencies, records = Agencies(decide), Records()
     body = bundled_factory.birth(next(bundled_factory.couples()), delivery="electronic")

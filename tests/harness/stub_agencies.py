@@ -76,12 +76,11 @@ def _procedures(agency: str) -> set[str]:
 
 def in_turn(*decides: Decide) -> Decide:
     """Each round of a step decided by the next of `decides`, the last for every round after."""
-    rounds = iter(decides)
-    last: list[Decide] = []
+    rounds = list(decides)
 
     def decide(request: Any) -> OfficerDecision | Awaitable[OfficerDecision]:
-        last[:] = [next(rounds, *last)]
-        return last[0](request)
+        current = rounds.pop(0) if len(rounds) > 1 else rounds[0]
+        return current(request)
 
     return decide
 

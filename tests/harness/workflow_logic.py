@@ -4,8 +4,6 @@ keep what they are given; and the citizen's updates, signed as the portal API si
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -45,6 +43,7 @@ from security.requesters import attest
 from temporal_connection.search_attributes import dev_server_flags
 from temporal_connection.workflow_runner import workflow_runner
 from tests.harness import filed_declarations
+from tests.harness.forged_tokens import random_seed
 from tests.harness.stub_agencies import Agencies, agency_workers
 from workflows.birth import BirthDeclarationWorkflow
 
@@ -75,7 +74,7 @@ class Records:
     start_problem: str | None = None
     reports: list[ProgressReport] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
-    portal_seed: str = field(default_factory=lambda: base64.b64encode(os.urandom(32)).decode())
+    portal_seed: str = field(default_factory=random_seed)
 
     def activities(self) -> list[Callable[..., Any]]:
         @activity.defn(name="trust.verify_start")
