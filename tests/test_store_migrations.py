@@ -9,9 +9,11 @@ PostgreSQL run."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +31,7 @@ from store.migrations.revisions import VERSION_TABLE, head_revisions, recorded_r
 from store.migrations.upgrade import RELEASE_E094EEE, UnknownRevision
 from store.models import STORE_METADATA
 from store.schema import schema_lock, upgrade_store
+from store.sqlite_connections import tune_sqlite
 
 
 @pytest.fixture
@@ -101,6 +104,28 @@ def test_processes_starting_together_upgrade_the_store_once(
         assert _differences(engine) == []
     finally:
         engine.dispose()
+
+
+@pytest.mark.store_free
+def test_connections_opening_a_new_sqlite_store_together_all_get_wal(tmp_path: Path) -> None:
+    """Each of them asks for WAL on a file still in rollback mode; SQLite refuses all but one at
+    once, without waiting out the busy timeout, and a refused process must not fail to start.
+    Before, nearly every run of these twenty rounds lost a connection."""
+
+    def open_(path: Path, opening: threading.Barrier) -> str:
+        connection = sqlite3.connect(path, check_same_thread=False)
+        try:
+            opening.wait()
+            tune_sqlite(connection, None)
+            return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+        finally:
+            connection.close()
+
+    for round_ in range(20):
+        path, opening = tmp_path / f"store-{round_}.db", threading.Barrier(8)
+        with ThreadPoolExecutor(8) as pool:
+            modes = list(pool.map(open_, [path] * 8, [opening] * 8))
+        assert modes == ["wal"] * 8
 
 
 def test_a_store_made_by_todays_create_all_is_taken_at_the_head(fresh: Engine) -> None:
