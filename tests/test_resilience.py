@@ -138,7 +138,7 @@ async def test_status_outlives_the_workflow_in_temporal(
             workflow_execution=WorkflowExecution(workflow_id=accepted["workflow_id"]),
         )
     )
-    # The server deletes in the background; on the dev server that takes about half a minute.
+    # The server deletes in the background, once it has recorded the close (a few seconds).
     for _ in range(240):
         try:
             await handle.describe()
