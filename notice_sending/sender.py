@@ -162,7 +162,7 @@ class NoticeSender:
     async def _send_round(self) -> float:
         """Send each message due; how long until the next is."""
         slots = asyncio.Semaphore(SENDING_AT_ONCE)
-        groups = await asyncio.to_thread(waiting_groups, self.engine, _now())
+        groups = await asyncio.to_thread(waiting_groups, self.engine, _now(), self.policy.settle)
 
         async def one(group: tuple[str, str]) -> None:
             async with slots:
@@ -172,7 +172,7 @@ class NoticeSender:
                     log.exception("notice_not_sent_this_round", declaration_id=group[0])
 
         await asyncio.gather(*(one(g) for g in groups))
-        upcoming = await asyncio.to_thread(next_attempt, self.engine)
+        upcoming = await asyncio.to_thread(next_attempt, self.engine, self.policy.settle)
         wait = self.policy.poll.total_seconds()
         if upcoming is not None:
             wait = min(wait, max((upcoming - _now()).total_seconds(), 0))

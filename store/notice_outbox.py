@@ -9,9 +9,11 @@ due goes as one message: the steps that settle together, the outcome and the res
 way are one SMS, not five. A step's result waits (`holds`) for the declaration's outcome, or for
 the next notice that does not wait (a request for a supplement), up to the settle window; that
 notice, or an outcome that closes the declaration, is due at once, and takes the waiting steps
-with it. The message's key is
-fixed when its notices are taken, so a resend after a crash is the same message, with the same
-idempotency key at the provider.
+with it. Whether a waiting result is due is worked out from the notices each time it is asked,
+never written down: a sender that wrote "not before the window ends" on a result could do so
+just after the outcome was recorded, unseen, and hold both back for the whole window. The
+message's key is fixed when its notices are taken, so a resend after a crash is the same
+message, with the same idempotency key at the provider.
 
 Recipients and texts are personal data: they are sealed, bound to their row.
 """
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -48,13 +51,10 @@ def enqueue(
     session: Session, cipher: StoreCipher, notices: Sequence[Notice], now: datetime
 ) -> None:
     """Keep the notices of a report, in the report's transaction. A report written again (a
-    retried local activity) adds nothing: the notices are keyed. A notice that does not wait
-    makes the steps' results waiting before it on its channel due now: they go with it."""
+    retried local activity) adds nothing: the notices are keyed."""
     for notice in notices:
         if session.get(NoticeOutboxRecord, notice.idempotency_key) is not None:
             continue
-        if not notice.holds:
-            _due_now(session, notice.declaration_id, notice.channel, now)
         session.add(
             NoticeOutboxRecord(
                 idempotency_key=notice.idempotency_key,
@@ -71,22 +71,6 @@ def enqueue(
                 next_attempt_at=now,
             )
         )
-
-
-def _due_now(session: Session, declaration_id: str, channel: str, now: datetime) -> None:
-    waiting = session.exec(
-        select(NoticeOutboxRecord).where(
-            NoticeOutboxRecord.declaration_id == declaration_id,
-            NoticeOutboxRecord.channel == channel,
-            NoticeOutboxRecord.state == PENDING,
-            col(NoticeOutboxRecord.message_key).is_(None),
-            col(NoticeOutboxRecord.holds).is_(True),
-            col(NoticeOutboxRecord.next_attempt_at) > now,
-        )
-    )
-    for record in waiting:
-        record.next_attempt_at = now
-        session.add(record)
 
 
 @dataclass(frozen=True)
@@ -112,16 +96,22 @@ def _message_key(records: Sequence[NoticeOutboxRecord]) -> str:
     return f"{records[0].declaration_id}/{hashlib.sha256(keys.encode()).hexdigest()[:32]}"
 
 
-def _heads(session: Session) -> dict[tuple[str, str], datetime]:
+def _heads(session: Session, settle: timedelta) -> dict[tuple[str, str], datetime]:
     """When each declaration's channel may next be tried: when the first of its notices not yet
     sent may. Notices go in order, so a later one that is due waits for the first all the same
     (it goes with it, or after it); counting it would have the sender look again at once, and
-    again, while the first waits for its documents or its retry."""
+    again, while the first waits for its documents or its retry. A step's result not yet taken
+    is due when a notice that does not wait is behind it, or else once the settle window has
+    passed."""
+    # SQLAlchemy's own select: sqlmodel's is typed for at most four columns.
     statement = (
-        select(
-            NoticeOutboxRecord.declaration_id,
-            NoticeOutboxRecord.channel,
-            NoticeOutboxRecord.next_attempt_at,
+        select_columns(
+            col(NoticeOutboxRecord.declaration_id),
+            col(NoticeOutboxRecord.channel),
+            col(NoticeOutboxRecord.next_attempt_at),
+            col(NoticeOutboxRecord.created_at),
+            col(NoticeOutboxRecord.holds),
+            col(NoticeOutboxRecord.message_key),
         )
         .where(col(NoticeOutboxRecord.state).in_((PENDING, SENDING)))
         .order_by(
@@ -131,21 +121,32 @@ def _heads(session: Session) -> dict[tuple[str, str], datetime]:
         )
     )
     heads: dict[tuple[str, str], datetime] = {}
-    for declaration_id, channel, at in session.exec(statement):
-        heads.setdefault((declaration_id, channel), _utc(at))
+    waiting: set[tuple[str, str]] = set()
+    rows = session.connection().execute(statement)
+    for declaration_id, channel, at, created_at, holds, message_key in rows:
+        group = (declaration_id, channel)
+        if group not in heads:
+            heads[group] = _utc(at)
+            if holds and message_key is None:
+                heads[group] = max(_utc(at), _utc(created_at) + settle)
+                waiting.add(group)
+        elif group in waiting and not holds:
+            # The outcome (or a request) behind the waiting result: both are due now.
+            heads[group] = _utc(at)
+            waiting.discard(group)
     return heads
 
 
-def waiting_groups(engine: Engine, now: datetime) -> list[tuple[str, str]]:
+def waiting_groups(engine: Engine, now: datetime, settle: timedelta) -> list[tuple[str, str]]:
     """The declarations and channels whose next notice is to be tried now."""
     with session_scope(engine) as session:
-        return [group for group, at in _heads(session).items() if at <= now]
+        return [group for group, at in _heads(session, settle).items() if at <= now]
 
 
-def next_attempt(engine: Engine) -> datetime | None:
+def next_attempt(engine: Engine, settle: timedelta) -> datetime | None:
     """When the next notice waiting is to be tried, if any is."""
     with session_scope(engine) as session:
-        return min(_heads(session).values(), default=None)
+        return min(_heads(session, settle).values(), default=None)
 
 
 def take(
@@ -186,9 +187,6 @@ def take(
             # Steps' results wait, unless a notice behind them does not.
             due = not all(r.holds for r in records) or _utc(first.created_at) + settle <= now
             if not due:
-                first.next_attempt_at = _utc(first.created_at) + settle
-                session.add(first)
-                session.commit()
                 return None
             key = _message_key(records)
             for record in records:

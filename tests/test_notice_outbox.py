@@ -3,8 +3,12 @@ that is due does not have the sender look again and again while the first still 
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from messages import Message
@@ -56,11 +60,11 @@ def test_a_due_notice_behind_a_waiting_one_is_not_looked_at_before_it(
         session.commit()
 
     # Nothing to do before the first is due again, though the later one is due already.
-    assert waiting_groups(own_store, later) == []
-    assert next_attempt(own_store) == recheck
+    assert waiting_groups(own_store, later, SETTLE) == []
+    assert next_attempt(own_store, SETTLE) == recheck
     assert take(own_store, cipher, declaration, "sms", later, settle=SETTLE, lease=LEASE) is None
     # Then the first goes, under the key it was taken with, and the later one after it.
-    assert waiting_groups(own_store, recheck) == [(declaration, "sms")]
+    assert waiting_groups(own_store, recheck, SETTLE) == [(declaration, "sms")]
     again = take(own_store, cipher, declaration, "sms", recheck, settle=SETTLE, lease=LEASE)
     assert again is not None
     assert (again.message_key, [n.sequence for n in again.notices]) == (first.message_key, [1])
@@ -78,13 +82,13 @@ def test_a_step_s_result_waits_for_the_outcome_and_goes_with_it(
     # Under load the next steps take more than a moment: the registration's result waits.
     later = NOW + timedelta(seconds=30)
     assert take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE) is None
-    assert next_attempt(own_store) == NOW + WINDOW
+    assert next_attempt(own_store, WINDOW) == NOW + WINDOW
     # The outcome comes: due at once, and the waiting result goes in its message.
     closing = notice(declaration, 2, "closed:completed")
     with session_scope(own_store) as session:
         enqueue(session, cipher, [closing], later)
         session.commit()
-    assert waiting_groups(own_store, later) == [(declaration, "sms")]
+    assert waiting_groups(own_store, later, WINDOW) == [(declaration, "sms")]
     taken = take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE)
     assert taken is not None and [n.sequence for n in taken.notices] == [1, 2]
 
@@ -101,3 +105,44 @@ def test_a_step_s_result_told_on_its_own_once_the_window_has_passed(
         session.commit()
     taken = take(own_store, cipher, declaration, "sms", NOW + WINDOW, settle=WINDOW, lease=LEASE)
     assert taken is not None and [n.sequence for n in taken.notices] == [1]
+
+
+def test_an_outcome_recorded_while_the_sender_looks_takes_the_waiting_result_along(
+    own_store: Engine, cipher: StoreCipher
+) -> None:
+    """The sender reads a channel whose only notice is a step's result, waiting for the outcome;
+    the outcome is recorded before the sender is done with what it read. Whatever the sender
+    then decides, the outcome finds the result and goes with it, not one settle window late."""
+    declaration = "LT-20261207-0000000004"
+    with session_scope(own_store) as session:
+        enqueue(
+            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
+        )
+        session.commit()
+    later = NOW + timedelta(seconds=30)
+    read, recorded = threading.Event(), threading.Event()
+
+    def hold_the_sender_after_its_read(*args: Any) -> None:
+        sender = threading.current_thread().name.startswith("sender")
+        if sender and not read.is_set() and "FROM notice_outbox" in args[2]:
+            read.set()
+            assert recorded.wait(20), "the outcome was not recorded"
+
+    event.listen(own_store, "after_cursor_execute", hold_the_sender_after_its_read)
+    try:
+        with ThreadPoolExecutor(1, thread_name_prefix="sender") as sender:
+            looking = sender.submit(
+                take, own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE
+            )
+            assert read.wait(20)
+            with session_scope(own_store) as session:
+                enqueue(session, cipher, [notice(declaration, 2, "closed:completed")], later)
+                session.commit()
+            recorded.set()
+            assert looking.result() is None
+    finally:
+        event.remove(own_store, "after_cursor_execute", hold_the_sender_after_its_read)
+
+    assert waiting_groups(own_store, later, WINDOW) == [(declaration, "sms")]
+    taken = take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE)
+    assert taken is not None and [n.sequence for n in taken.notices] == [1, 2]
