@@ -8,7 +8,9 @@ import re
 
 from settings import PROJECT_ROOT
 
-NOT_PACKAGES = {"docs", "var"}
+# What the tree holds beside its packages: documents, run files, and the bytecode `make setup`
+# compiles for worker.py.
+NOT_PACKAGES = {"docs", "var", "__pycache__"}
 
 
 def _layout_rows() -> list[str]:
