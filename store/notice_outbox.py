@@ -25,6 +25,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 
 from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
@@ -121,20 +122,20 @@ def _heads(session: Session, settle: timedelta) -> dict[tuple[str, str], datetim
         )
     )
     heads: dict[tuple[str, str], datetime] = {}
-    waiting: set[tuple[str, str]] = set()
     rows = session.connection().execute(statement)
-    for declaration_id, channel, at, created_at, holds, message_key in rows:
-        group = (declaration_id, channel)
-        if group not in heads:
-            heads[group] = _utc(at)
-            if holds and message_key is None:
-                heads[group] = max(_utc(at), _utc(created_at) + settle)
-                waiting.add(group)
-        elif group in waiting and not holds:
-            # The outcome (or a request) behind the waiting result: both are due now.
-            heads[group] = _utc(at)
-            waiting.discard(group)
+    for group, in_order in groupby(rows, key=lambda row: (row.declaration_id, row.channel)):
+        first, *behind = in_order
+        heads[group] = _utc(first.next_attempt_at)
+        if first.message_key is None:
+            all_hold = first.holds and all(row.holds for row in behind)
+            heads[group] = max(heads[group], _due_at(first.created_at, all_hold, settle))
     return heads
+
+
+def _due_at(first_created_at: datetime, all_hold: bool, settle: timedelta) -> datetime:
+    """When notices not yet taken are due: at once, unless each is a step's result waiting for
+    the outcome, and then once the settle window has passed since the first."""
+    return _utc(first_created_at) + settle if all_hold else _utc(first_created_at)
 
 
 def waiting_groups(engine: Engine, now: datetime, settle: timedelta) -> list[tuple[str, str]]:
@@ -184,9 +185,7 @@ def take(
             # Taken before and not sent: the same notices, under the same key.
             records = [r for r in records if r.message_key == first.message_key]
         else:
-            # Steps' results wait, unless a notice behind them does not.
-            due = not all(r.holds for r in records) or _utc(first.created_at) + settle <= now
-            if not due:
+            if _due_at(first.created_at, all(r.holds for r in records), settle) > now:
                 return None
             key = _message_key(records)
             for record in records:

@@ -42,22 +42,25 @@ def notice(declaration_id: str, sequence: int, key: str) -> Notice:
     )
 
 
+def record(store: Engine, cipher: StoreCipher, notice_: Notice, at: datetime) -> None:
+    """Keep a notice as a progress report does, in a transaction of its own."""
+    with session_scope(store) as session:
+        enqueue(session, cipher, [notice_], at)
+        session.commit()
+
+
 def test_a_due_notice_behind_a_waiting_one_is_not_looked_at_before_it(
     own_store: Engine, cipher: StoreCipher
 ) -> None:
     declaration = "LT-20261207-0000000001"
-    with session_scope(own_store) as session:
-        enqueue(session, cipher, [notice(declaration, 1, "closed:completed")], NOW)
-        session.commit()
+    record(own_store, cipher, notice(declaration, 1, "closed:completed"), NOW)
     first = take(own_store, cipher, declaration, "sms", NOW, settle=SETTLE, lease=LEASE)
     assert first is not None and [n.sequence for n in first.notices] == [1]
     # The first waits ten seconds for its documents; a later notice is recorded meanwhile.
     recheck = NOW + timedelta(seconds=10)
     try_again(own_store, first, recheck, attempted=False)
     later = NOW + timedelta(seconds=1)
-    with session_scope(own_store) as session:
-        enqueue(session, cipher, [notice(declaration, 2, "delivery:posted")], later)
-        session.commit()
+    record(own_store, cipher, notice(declaration, 2, "delivery:posted"), later)
 
     # Nothing to do before the first is due again, though the later one is due already.
     assert waiting_groups(own_store, later, SETTLE) == []
@@ -74,20 +77,14 @@ def test_a_step_s_result_waits_for_the_outcome_and_goes_with_it(
     own_store: Engine, cipher: StoreCipher
 ) -> None:
     declaration = "LT-20261207-0000000002"
-    with session_scope(own_store) as session:
-        enqueue(
-            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
-        )
-        session.commit()
+    record(own_store, cipher, notice(declaration, 1, "step:birth_registration:1:approved"), NOW)
     # Under load the next steps take more than a moment: the registration's result waits.
     later = NOW + timedelta(seconds=30)
     assert take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE) is None
     assert next_attempt(own_store, WINDOW) == NOW + WINDOW
     # The outcome comes: due at once, and the waiting result goes in its message.
     closing = notice(declaration, 2, "closed:completed")
-    with session_scope(own_store) as session:
-        enqueue(session, cipher, [closing], later)
-        session.commit()
+    record(own_store, cipher, closing, later)
     assert waiting_groups(own_store, later, WINDOW) == [(declaration, "sms")]
     taken = take(own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE)
     assert taken is not None and [n.sequence for n in taken.notices] == [1, 2]
@@ -98,11 +95,7 @@ def test_a_step_s_result_told_on_its_own_once_the_window_has_passed(
 ) -> None:
     """An officer's decision days before the rest's is not held back until the outcome."""
     declaration = "LT-20261207-0000000003"
-    with session_scope(own_store) as session:
-        enqueue(
-            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
-        )
-        session.commit()
+    record(own_store, cipher, notice(declaration, 1, "step:birth_registration:1:approved"), NOW)
     taken = take(own_store, cipher, declaration, "sms", NOW + WINDOW, settle=WINDOW, lease=LEASE)
     assert taken is not None and [n.sequence for n in taken.notices] == [1]
 
@@ -114,11 +107,7 @@ def test_an_outcome_recorded_while_the_sender_looks_takes_the_waiting_result_alo
     the outcome is recorded before the sender is done with what it read. Whatever the sender
     then decides, the outcome finds the result and goes with it, not one settle window late."""
     declaration = "LT-20261207-0000000004"
-    with session_scope(own_store) as session:
-        enqueue(
-            session, cipher, [notice(declaration, 1, "step:birth_registration:1:approved")], NOW
-        )
-        session.commit()
+    record(own_store, cipher, notice(declaration, 1, "step:birth_registration:1:approved"), NOW)
     later = NOW + timedelta(seconds=30)
     read, recorded = threading.Event(), threading.Event()
 
@@ -135,9 +124,7 @@ def test_an_outcome_recorded_while_the_sender_looks_takes_the_waiting_result_alo
                 take, own_store, cipher, declaration, "sms", later, settle=WINDOW, lease=LEASE
             )
             assert read.wait(20)
-            with session_scope(own_store) as session:
-                enqueue(session, cipher, [notice(declaration, 2, "closed:completed")], later)
-                session.commit()
+            record(own_store, cipher, notice(declaration, 2, "closed:completed"), later)
             recorded.set()
             assert looking.result() is None
     finally:
